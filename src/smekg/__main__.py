@@ -1,0 +1,5 @@
+"""`python -m smekg` runs the command line."""
+
+from .cli import run
+
+run()

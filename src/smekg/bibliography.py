@@ -1,0 +1,310 @@
+"""BibTeX reference files → RDF records (FaBiO, DCTERMS, PRISM, CiTO, schema.org)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person, parse_file
+from pybtex.scanner import PybtexError, PybtexSyntaxError
+from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+
+from .errors import Finding
+from .vocab import CITO, FABIO, PERSON, PRISM, SCHEMA, SMEKG, WORK
+
+SOURCES_FILE = "sources.bib"
+
+ENTRY_CLASSES = {
+    "article": FABIO.JournalArticle,
+    "inproceedings": FABIO.ConferencePaper,
+    "conference": FABIO.ConferencePaper,
+    "incollection": FABIO.BookChapter,
+    "inbook": FABIO.BookChapter,
+    "book": FABIO.Book,
+    "phdthesis": FABIO.DoctoralThesis,
+    "mastersthesis": FABIO.MastersThesis,
+    "techreport": FABIO.ReportDocument,
+    "unpublished": FABIO.Manuscript,
+    "misc": FABIO.Expression,
+    "online": FABIO.WebPage,
+}
+
+TEXT_FIELDS = {
+    "publisher": DCTERMS.publisher,
+    "address": SMEKG.publisherPlace,
+    "school": SMEKG.school,
+    "institution": DCTERMS.publisher,
+    "degree": SMEKG.degree,
+    "tutor": SMEKG.tutor,
+    "note": SKOS.note,
+    "identification": SMEKG.identificationNote,
+    "volume": PRISM.volume,
+    "number": PRISM.issueIdentifier,
+    "edition": PRISM.edition,
+    "eid": SMEKG.articleNumber,
+    "series": SMEKG.series,
+}
+
+
+@dataclass
+class BibRecord:
+    """One BibTeX entry with the file and line it was read from."""
+
+    key: str
+    entry: Entry
+    file: str
+    line: int
+
+    @property
+    def title(self) -> str:
+        return plain(self.entry.fields.get("title", ""))
+
+    @property
+    def year(self) -> str:
+        return self.entry.fields.get("year", "")
+
+    @property
+    def first_author(self) -> str:
+        people = self.entry.persons.get("author", [])
+        return ascii_slug(plain(" ".join(people[0].last_names))) if people else ""
+
+    def identity(self) -> tuple[str, str, str]:
+        """What makes two entries the same work: first author, year, normalised title."""
+        return (self.first_author, self.year, ascii_slug(self.title))
+
+
+@dataclass
+class Bibliography:
+    """All records (one per key) and, per citing work, the keys of its reference list."""
+
+    records: dict[str, BibRecord] = field(default_factory=dict)
+    reference_lists: dict[str, list[str]] = field(default_factory=dict)
+    source_keys: list[str] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)
+
+
+def plain(text: str) -> str:
+    """Strip BibTeX braces and collapse whitespace."""
+    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII letters and digits only, for comparing names and titles."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
+
+
+def normalise_doi(doi: str) -> str:
+    """Lower-case a DOI and drop any resolver prefix, so case variants are one DOI."""
+    doi = doi.strip()
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+    return doi.lower()
+
+
+def entry_line(text: str, key: str) -> int:
+    """Line number where the entry with this key starts, or 0."""
+    match = re.search(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+def read_bib(path: Path, root: Path) -> tuple[list[BibRecord], list[Finding]]:
+    """Parse one BibTeX file; syntax errors become findings with file and line."""
+    rel = str(path.relative_to(root))
+    try:
+        data: BibliographyData = parse_file(str(path), bib_format="bibtex")
+    except PybtexSyntaxError as err:
+        return [], [Finding(rel, err.lineno or 0, "", f"BibTeX syntax error: {err}")]
+    except (BibliographyDataError, PybtexError) as err:
+        key = str(err).rsplit(":", 1)[-1].strip()
+        line = entry_line(path.read_text(encoding="utf-8"), key)
+        return [], [Finding(rel, line, key, f"BibTeX error: {err}")]
+    text = path.read_text(encoding="utf-8")
+    return [BibRecord(k, e, rel, entry_line(text, k)) for k, e in data.entries.items()], []
+
+
+def load_bibliography(ref_dir: Path, root: Path) -> tuple[Bibliography, list[Finding]]:
+    """Read sources.bib, then every reference list, merging records that share a key."""
+    bib, findings = Bibliography(), []
+    paths = sorted(ref_dir.glob("*.bib"), key=lambda p: (p.name != SOURCES_FILE, p.name))
+    for path in paths:
+        records, errors = read_bib(path, root)
+        findings += errors
+        keys = []
+        for rec in records:
+            findings += merge_record(bib, rec)
+            keys.append(rec.key)
+        if path.name == SOURCES_FILE:
+            bib.source_keys = keys
+        else:
+            bib.reference_lists[path.stem] = keys
+    findings += find_duplicate_works(bib)
+    return bib, findings
+
+
+def merge_record(bib: Bibliography, rec: BibRecord) -> list[Finding]:
+    """Keep the first record of a key; a later one must agree on title and year."""
+    duplicate_of = rec.entry.fields.get("duplicateof")
+    if duplicate_of:
+        bib.duplicates[rec.key] = duplicate_of
+        return []
+    first = bib.records.get(rec.key)
+    if first is None:
+        bib.records[rec.key] = rec
+        return []
+    if (ascii_slug(first.title), first.year) != (ascii_slug(rec.title), rec.year):
+        return [
+            Finding(
+                rec.file,
+                rec.line,
+                rec.key,
+                f"key already used for a different work in {first.file}:{first.line} "
+                f"({first.title!r}, {first.year}); give this entry another key",
+            )
+        ]
+    return []
+
+
+def find_duplicate_works(bib: Bibliography) -> list[Finding]:
+    """Two keys for the same work (author, year, title) are an error unless marked duplicateof."""
+    seen: dict[tuple[str, str, str], BibRecord] = {}
+    findings = []
+    for rec in bib.records.values():
+        ident = rec.identity()
+        if not ident[2]:
+            continue
+        other = seen.setdefault(ident, rec)
+        if other is not rec:
+            findings.append(
+                Finding(
+                    rec.file,
+                    rec.line,
+                    rec.key,
+                    f"same work as {other.key} ({other.file}:{other.line}); "
+                    f"use that key or add duplicateof = {{{other.key}}}",
+                )
+            )
+    for key, target in bib.duplicates.items():
+        if target not in bib.records:
+            findings.append(Finding("", 0, key, f"duplicateof names unknown key {target!r}"))
+    return findings
+
+
+def work_iri(key: str) -> URIRef:
+    return WORK[key]
+
+
+def person_iri(person: Person) -> URIRef:
+    """A readable person IRI: family name and given names or initials, as printed."""
+    family = ascii_slug(plain(" ".join(person.prelast_names + person.last_names)))
+    given = "-".join(ascii_slug(plain(n)) for n in person.first_names + person.middle_names)
+    return PERSON[f"{family}-{given}" if given else family]
+
+
+def display_name(person: Person) -> str:
+    given = " ".join(person.first_names + person.middle_names)
+    family = " ".join(person.prelast_names + person.last_names)
+    return plain(f"{given} {family}" if given else family)
+
+
+def short_citation(rec: BibRecord) -> str:
+    """Author–year citation as in running text: 'Barney 1991', 'Aureli & Del Baldo 2013'."""
+    people = rec.entry.persons.get("author", [])
+    names = [plain(" ".join(p.prelast_names + p.last_names)) for p in people]
+    if not names:
+        return f"[{rec.key}]"
+    who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
+    return f"{who} {rec.year or 'n.d.'}"
+
+
+def citation_string(rec: BibRecord) -> str:
+    """Author–year–title citation for labels and reference lists."""
+    people = rec.entry.persons.get("author", [])
+    authors = ", ".join(display_name(p) for p in people) or "Unknown authors"
+    title = rec.title or "untitled"
+    container = plain(rec.entry.fields.get("journal") or rec.entry.fields.get("booktitle") or "")
+    return f"{authors} ({rec.year or 'n.d.'}). {title}." + (f" {container}." if container else "")
+
+
+def record_graph(rec: BibRecord, is_source: bool) -> Graph:
+    """The RDF of one bibliographic record."""
+    g = Graph()
+    w, fields = work_iri(rec.key), rec.entry.fields
+    g.add((w, RDF.type, record_class(rec)))
+    if is_source:
+        g.add((w, RDF.type, SMEKG.SourceDocument))
+    g.add((w, SMEKG.citationKey, Literal(rec.key)))
+    g.add((w, RDFS.label, Literal(f"{short_citation(rec)}: {rec.title or 'untitled'}", lang="en")))
+    g.add((w, SMEKG.shortCitation, Literal(short_citation(rec))))
+    g.add((w, DCTERMS.bibliographicCitation, Literal(citation_string(rec))))
+    if rec.title:
+        g.add((w, DCTERMS.title, Literal(rec.title)))
+    if re.fullmatch(r"\d{4}", rec.year):
+        g.add((w, FABIO.hasPublicationYear, Literal(rec.year, datatype=XSD.gYear)))
+    container = fields.get("journal") or fields.get("booktitle")
+    if container:
+        g.add((w, SMEKG.container, Literal(plain(container))))
+    for name, prop in TEXT_FIELDS.items():
+        if fields.get(name):
+            g.add((w, prop, Literal(plain(fields[name]))))
+    add_pages(g, w, fields.get("pages", ""))
+    if fields.get("doi"):
+        g.add((w, PRISM.doi, Literal(normalise_doi(fields["doi"]))))
+    if fields.get("url"):
+        g.add((w, FABIO.hasURL, Literal(fields["url"].strip(), datatype=XSD.anyURI)))
+    if fields.get("license"):
+        g.add((w, DCTERMS.license, URIRef(fields["license"].strip())))
+    add_authors(g, w, rec.entry.persons.get("author", []), "author")
+    add_authors(g, w, rec.entry.persons.get("editor", []), "editor")
+    return g
+
+
+def record_class(rec: BibRecord) -> URIRef:
+    """FaBiO class of an entry; a thesis whose type says 'bachelor' is a bachelor's thesis."""
+    if rec.entry.type == "mastersthesis" and "bachelor" in rec.entry.fields.get("type", "").lower():
+        return FABIO.BachelorsThesis
+    return ENTRY_CLASSES.get(rec.entry.type, FABIO.Expression)
+
+
+def add_pages(g: Graph, w: URIRef, pages: str) -> None:
+    pages = plain(pages).replace("--", "–")
+    if not pages:
+        return
+    g.add((w, PRISM.pageRange, Literal(pages)))
+    start, _, end = pages.partition("–")
+    g.add((w, PRISM.startingPage, Literal(start.strip())))
+    if end:
+        g.add((w, PRISM.endingPage, Literal(end.strip())))
+
+
+def add_authors(g: Graph, w: URIRef, people: list[Person], role: str) -> None:
+    """Ordered authorship nodes (work/KEY/author/N) pointing at person records."""
+    for position, person in enumerate(people, start=1):
+        node = URIRef(f"{w}/{role}/{position}")
+        who = person_iri(person)
+        g.add((w, SMEKG.hasAuthorship if role == "author" else SMEKG.hasEditorship, node))
+        g.add((node, RDF.type, SMEKG.Authorship))
+        g.add((node, SMEKG.author, who))
+        g.add((node, SMEKG.authorPosition, Literal(position)))
+        g.add((who, RDF.type, SCHEMA.Person))
+        g.add((who, SCHEMA.name, Literal(display_name(person))))
+        g.add((who, RDFS.label, Literal(display_name(person), lang="en")))
+        family = plain(" ".join(person.prelast_names + person.last_names))
+        g.add((who, SCHEMA.familyName, Literal(family)))
+        if person.first_names or person.middle_names:
+            given = plain(" ".join(person.first_names + person.middle_names))
+            g.add((who, SCHEMA.givenName, Literal(given)))
+        if role == "author":
+            g.add((w, DCTERMS.creator, who))
+
+
+def bibliography_graph(bib: Bibliography) -> Graph:
+    """All records plus, for each reference list, cito:cites from the citing work."""
+    g = Graph()
+    for rec in bib.records.values():
+        g += record_graph(rec, rec.key in bib.source_keys)
+    for citing, keys in bib.reference_lists.items():
+        for key in keys:
+            g.add((work_iri(citing), CITO.cites, work_iri(bib.duplicates.get(key, key))))
+    return g

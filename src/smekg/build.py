@@ -1,0 +1,84 @@
+"""The build pipeline: sources → compiled graph → checks → reasoning → release artifacts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from .checks import validate_compiled
+from .errors import Finding, SmekgError
+from .reasoning import materialise_types, run_hermit
+from .release import write_release
+from .sources import Compiled, Project, compile_sources
+
+Progress = Callable[[str, str], None]
+
+
+def quiet(step: str, status: str) -> None:
+    """The default progress callback: say nothing."""
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and how long each step took."""
+
+    release_dir: Path
+    artifacts: list[Path]
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def step(name: str, progress: Progress, timings: dict[str, float]) -> Iterator[None]:
+    progress(name, "start")
+    started = time.perf_counter()
+    try:
+        yield
+    except Exception:
+        progress(name, "failed")
+        raise
+    timings[name] = round(time.perf_counter() - started, 3)
+    progress(name, f"done in {timings[name]:.2f} s")
+
+
+def validate(
+    project: Project | None = None, progress: Progress = quiet, timings: dict[str, float] | None = None
+) -> tuple[Compiled, Graph, list[Finding]]:
+    """Compile and check the sources; raise SmekgError on any error-level finding."""
+    project = project or Project.find()
+    timings = {} if timings is None else timings
+    with step("compile sources", progress, timings):
+        compiled = compile_sources(project)
+        union = compiled.union()
+    with step("validate (references, SHACL)", progress, timings):
+        findings = validate_compiled(compiled, union)
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        raise SmekgError("validation", errors)
+    return compiled, union, [f for f in findings if f.level != "error"]
+
+
+def build(project: Project | None = None, out_dir: Path | None = None, progress: Progress = quiet) -> BuildResult:
+    """Run the whole pipeline and write the base and full releases atomically."""
+    project = project or Project.find()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    _, base, warnings = validate(project, progress, timings)
+    with step("reason (HermiT)", progress, timings):
+        reasoned = run_hermit(base)
+        if reasoned.findings():
+            raise SmekgError("reasoning", reasoned.findings())
+        full = base + reasoned.inferred
+        full += materialise_types(full)
+    counts = {"base triples": len(base), "full triples": len(full), "inferred triples": len(full) - len(base)}
+    with step("write release", progress, timings):
+        report = {"timings_s": timings, "counts": counts, "warnings": [str(f) for f in warnings]}
+        artifacts = write_release(out_dir or project.release_dir, {"base": base, "full": full}, report)
+    timings["total"] = round(time.perf_counter() - started, 3)
+    return BuildResult(out_dir or project.release_dir, artifacts, timings, counts, report["warnings"])

@@ -1,0 +1,119 @@
+"""The `smekg` command line: build, validate, query, stats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .build import build as run_build
+from .build import validate as run_validate
+from .errors import SmekgError
+from .query import Store, format_rows, get_query, list_queries, run_query
+from .sources import Project
+from .stats import graph_stats
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def progress(step: str, status: str) -> None:
+    """Show each pipeline step on stderr as it starts and ends."""
+    if status == "start":
+        err.print(f"[bold]…[/bold] {step}")
+    elif status == "failed":
+        err.print(f"[red]✗[/red] {step}")
+    else:
+        err.print(f"[green]✓[/green] {step} ({status.removeprefix('done in ')})")
+
+
+def project_option(func):
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Project folder (default: the nearest folder with ontology/smekg.ttl).",
+    )(func)
+
+
+def find_project(root: Path | None) -> Project:
+    return Project(root.resolve()) if root else Project.find()
+
+
+@click.group()
+def main() -> None:
+    """smekg: the SME-internationalization knowledge graph."""
+
+
+@main.command()
+@project_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder (default: release/ in the project).",
+)
+def build(root: Path | None, out: Path | None) -> None:
+    """Compile, validate, reason and write the release artifacts."""
+    result = run_build(find_project(root), out, progress)
+    for warning in result.warnings:
+        err.print(f"[yellow]warning[/yellow] {warning}")
+    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    err.print(f"release written to {result.release_dir} ({counts}; {result.timings['total']:.1f} s)")
+
+
+@main.command()
+@project_option
+def validate(root: Path | None) -> None:
+    """Compile the sources and run every check, without reasoning or writing anything."""
+    _, union, warnings = run_validate(find_project(root), progress)
+    for warning in warnings:
+        err.print(f"[yellow]warning[/yellow] {warning}")
+    err.print(f"valid: {len(union)} triples, {len(warnings)} warning(s)")
+
+
+@main.command()
+@project_option
+@click.argument("name", required=False)
+@click.option("--list", "show_list", is_flag=True, help="List the canned queries with their questions.")
+@click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table")
+def query(root: Path | None, name: str | None, show_list: bool, param: tuple[str, ...], fmt: str) -> None:
+    """Run the canned query NAME from queries/ on the built release."""
+    project = find_project(root)
+    if show_list or not name:
+        for q in list_queries(project):
+            params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
+            click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
+        return
+    given = {}
+    for item in param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        given[key] = value
+    get_query(name, project)
+    click.echo(format_rows(run_query(name, given, project=project), fmt))
+
+
+@main.command()
+@project_option
+def stats(root: Path | None) -> None:
+    """Counts of classes, individuals, claims, publications and triples in the full release."""
+    for key, value in graph_stats(Store.for_project(find_project(root))).items():
+        click.echo(f"{key:16} {value}")
+
+
+def run() -> None:
+    """Entry point that turns SmekgError into a readable report and exit status 1."""
+    try:
+        main(standalone_mode=False)
+    except SmekgError as error:
+        err.print(f"[red]{error}[/red]")
+        sys.exit(1)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)

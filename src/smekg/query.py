@@ -1,0 +1,235 @@
+"""Canned SPARQL queries: read their headers, bind parameters, run them, format the answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import Finding, SmekgError
+from .sources import Project
+from .vocab import PREFIXES, compact, expand
+
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
+HEADER_FIELD = re.compile(r"^#\s*(title|question|sources|param|output):\s*(.*)$")
+PARAM_SPEC = re.compile(r"^(\w+)\s*\((\w+)\)\s*(?:=\s*(\S+))?\s*(?:[—-]+\s*(.*))?$")
+
+Value = str | int | float | bool | date | datetime | None
+
+
+@dataclass
+class Parameter:
+    """A query parameter declared in the header: `# param: name (type) = default — meaning`."""
+
+    name: str
+    kind: str
+    default: str | None
+    doc: str = ""
+
+
+@dataclass
+class CannedQuery:
+    """A .rq file from queries/ with its documented header."""
+
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    question: str = ""
+    sources: str = ""
+    params: list[Parameter] = field(default_factory=list)
+
+
+def parse_header(name: str, path: Path) -> CannedQuery:
+    """Read the comment header of a query file; a malformed parameter line is an error."""
+    text = path.read_text(encoding="utf-8")
+    query = CannedQuery(name, path, text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = HEADER_FIELD.match(line.strip())
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "param":
+            spec = PARAM_SPEC.match(value)
+            if not spec or spec.group(2) not in PARAM_TYPES:
+                raise SmekgError(
+                    "reading queries",
+                    [
+                        Finding(
+                            str(path),
+                            number,
+                            name,
+                            f"malformed parameter {value!r}; expected 'name (one of {', '.join(PARAM_TYPES)})"
+                            f" = default — meaning'",
+                        )
+                    ],
+                )
+            query.params.append(Parameter(spec.group(1), spec.group(2), spec.group(3), spec.group(4) or ""))
+        elif key in ("title", "question", "sources"):
+            setattr(query, key, (getattr(query, key) + " " + value).strip())
+    return query
+
+
+def list_queries(project: Project | None = None) -> list[CannedQuery]:
+    """Every canned query in queries/, by name."""
+    project = project or Project.find()
+    return [parse_header(p.stem, p) for p in sorted(project.queries_dir.glob("*.rq"))]
+
+
+def get_query(name: str, project: Project | None = None) -> CannedQuery:
+    project = project or Project.find()
+    path = project.queries_dir / f"{name}.rq"
+    if not path.is_file():
+        known = ", ".join(q.name for q in list_queries(project))
+        raise SmekgError("query", [Finding(str(project.queries_dir), 0, name, f"no such query; known: {known}")])
+    return parse_header(name, path)
+
+
+def to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
+    """Turn a user-supplied string into an RDF term of the declared kind, or fail clearly."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    try:
+        if param.kind == "iri":
+            iri = expand(raw)
+            if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", iri, re.I):
+                raise ValueError("not an IRI or prefix:name")
+            return ox.NamedNode(iri)
+        if param.kind == "integer":
+            return ox.Literal(str(int(raw)), datatype=ox.NamedNode(xsd + "integer"))
+        if param.kind == "decimal":
+            return ox.Literal(str(Decimal(raw)), datatype=ox.NamedNode(xsd + "decimal"))
+        if param.kind == "boolean":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError("expected true or false")
+            return ox.Literal(raw.lower(), datatype=ox.NamedNode(xsd + "boolean"))
+        return ox.Literal(raw)
+    except (ValueError, ArithmeticError) as err:
+        raise SmekgError(
+            "query", [Finding("", 0, param.name, f"value {raw!r} is not a valid {param.kind}: {err}")]
+        ) from err
+
+
+def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Parameter values (given, else default) as terms; unknown names are an error."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        names = ", ".join(declared) or "none"
+        raise SmekgError(
+            "query",
+            [
+                Finding(
+                    str(query.path),
+                    0,
+                    query.name,
+                    f"unknown parameter(s) {', '.join(unknown)}; this query takes: {names}",
+                )
+            ],
+        )
+    values = {}
+    for p in query.params:
+        raw = given.get(p.name, p.default)
+        if raw is not None:
+            values[p.name] = to_term(p, raw)
+    return values
+
+
+def python_value(term: object) -> Value:
+    """Plain Python value of a result term: IRIs as strings, typed literals as int/float/bool/date."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value.rsplit("#", 1)[-1]
+        converters = {
+            "integer": int,
+            "int": int,
+            "long": int,
+            "nonNegativeInteger": int,
+            "positiveInteger": int,
+            "decimal": float,
+            "double": float,
+            "float": float,
+            "boolean": lambda v: v == "true",
+            "date": date.fromisoformat,
+            "dateTime": datetime.fromisoformat,
+        }
+        convert = converters.get(dt)
+        try:
+            return convert(term.value) if convert else term.value
+        except ValueError:
+            return term.value
+    return term.value if hasattr(term, "value") else str(term)
+
+
+class Store:
+    """The embedded query engine (Oxigraph), loaded with a release file."""
+
+    def __init__(self, path: Path):
+        if not path.is_file():
+            raise SmekgError("query", [Finding(str(path), 0, "", "no release here; run `smekg build` first")])
+        self.path = path
+        self.store = ox.Store()
+        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+
+    def select(self, text: str, values: dict[str, ox.NamedNode | ox.Literal] | None = None) -> list[dict[str, Value]]:
+        """Run a SELECT query with parameters bound as substitutions, never spliced into the text."""
+        subs = {ox.Variable(k): v for k, v in (values or {}).items()}
+        try:
+            solutions = self.store.query(text, prefixes=PREFIXES, substitutions=subs)
+        except SyntaxError as err:
+            raise SmekgError("query", [Finding("", 0, "", f"SPARQL syntax error: {err}")]) from err
+        names = [v.value for v in solutions.variables]
+        return [{n: python_value(row[n]) for n in names} for row in solutions]
+
+    @classmethod
+    def for_project(cls, project: Project | None = None, variant: str = "full") -> Store:
+        project = project or Project.find()
+        return cls(project.release_dir / f"smekg-{variant}.nt")
+
+
+def run_query(
+    name: str, params: dict[str, str] | None = None, store: Store | None = None, project: Project | None = None
+) -> list[dict[str, Value]]:
+    """Run a canned query by name on the embedded store; rows keyed by variable name."""
+    project = project or Project.find()
+    query = get_query(name, project)
+    values = bindings(query, params or {})
+    return (store or Store.for_project(project)).select(query.text, values)
+
+
+def display(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return compact(value)
+    return str(value)
+
+
+def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
+    """Rows as a text table, CSV, JSON or a Markdown table."""
+    columns = list(rows[0]) if rows else []
+    if fmt == "json":
+        return json.dumps(rows, indent=2, default=str, ensure_ascii=False)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[display(r[c]) for c in columns] for r in rows])
+        return out.getvalue()
+    cells = [[display(r[c]) for c in columns] for r in rows]
+    if fmt == "markdown":
+        esc = [[c.replace("|", "\\|") for c in row] for row in cells]
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in esc])
+    widths = [max([len(c)] + [min(len(row[i]), 80) for row in cells]) for i, c in enumerate(columns)]
+    fit = [[v if len(v) <= 80 else v[:77] + "..." for v in row] for row in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in fit]
+    return "\n".join(lines + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])

@@ -1,0 +1,57 @@
+"""Release artifacts, written atomically: a failed build leaves the previous release intact."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+from .vocab import PREFIXES
+
+FORMATS = {"ttl": "turtle", "owl": "xml", "jsonld": "json-ld", "nt": "nt"}
+VARIANTS = ("base", "full")
+
+
+def artifact_names() -> list[str]:
+    """File names of every release artifact, e.g. smekg-full.owl."""
+    return [f"smekg-{variant}.{ext}" for variant in VARIANTS for ext in FORMATS]
+
+
+def serialise(graph: Graph, path: Path, fmt: str) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    if fmt == "json-ld":
+        graph.serialize(path, format=fmt, context=PREFIXES, encoding="utf-8")
+    else:
+        graph.serialize(path, format=fmt, encoding="utf-8")
+
+
+def write_release(out_dir: Path, graphs: dict[str, Graph], report: dict) -> list[Path]:
+    """Write every artifact into a temporary sibling folder, then swap it into place."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    staging.chmod(0o755)
+    try:
+        for variant, graph in graphs.items():
+            for ext, fmt in FORMATS.items():
+                serialise(graph, staging / f"smekg-{variant}.{ext}", fmt)
+        (staging / "build-report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+        swap_into_place(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(out_dir.iterdir())
+
+
+def swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Replace out_dir by staging with renames only, so readers never see a half release."""
+    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    if out_dir.exists():
+        os.replace(out_dir, retired)
+    os.replace(staging, out_dir)
+    shutil.rmtree(retired, ignore_errors=True)

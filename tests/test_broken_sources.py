@@ -1,0 +1,118 @@
+"""A broken curated file fails the build with a message naming the file and the entry,
+and the previous release stays exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from smekg import SmekgError, build, validate
+from smekg.sources import Project
+
+PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
+@prefix kg: <https://w3id.org/smekg/kg/> .
+@prefix work: <https://w3id.org/smekg/work/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+GOOD_CLAIM = """
+kg:test-claim a smekg:Claim ;
+    smekg:statedIn work:guimaraes2021collaboration ;
+    smekg:claimSubject smekg:NetworkTheory ;
+    smekg:claimRelation smekg:explains ;
+    smekg:claimObject smekg:ExportConsortium ;
+    smekg:locator "§3.1.4" ;
+    dcterms:description "A test claim."@en .
+"""
+
+
+def add_knowledge(project: Project, text: str, name: str = "zz-test.ttl") -> Path:
+    path = project.knowledge_dir / name
+    path.write_text(PREFIXES + text, encoding="utf-8")
+    return path
+
+
+def failure(project: Project) -> SmekgError:
+    with pytest.raises(SmekgError) as info:
+        validate(project)
+    return info.value
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_a_well_formed_claim_passes(project_copy):
+    add_knowledge(project_copy, GOOD_CLAIM)
+    validate(project_copy)
+
+
+def test_turtle_syntax_error_names_file_and_line(project_copy):
+    add_knowledge(project_copy, GOOD_CLAIM + "\nkg:broken a smekg:Claim ;\n    smekg:locator .\n")
+    error = failure(project_copy)
+    assert [(f.file, f.line) for f in error.findings] == [("ontology/knowledge/zz-test.ttl", 16)]
+    assert "syntax" in str(error).lower()
+
+
+def test_claim_without_source_names_file_and_entry(project_copy):
+    add_knowledge(project_copy, GOOD_CLAIM.replace("    smekg:statedIn work:guimaraes2021collaboration ;\n", ""))
+    error = failure(project_copy)
+    finding = next(f for f in error.findings if "statedIn" in f.message)
+    assert (finding.file, finding.line, finding.entry) == ("ontology/knowledge/zz-test.ttl", 7, "kg:test-claim")
+
+
+def test_reference_to_undefined_concept_names_file_and_entry(project_copy):
+    add_knowledge(project_copy, GOOD_CLAIM.replace("smekg:ExportConsortium", "smekg:ExportConsortia"))
+    error = failure(project_copy)
+    [finding] = error.findings
+    assert (finding.file, finding.entry) == ("ontology/knowledge/zz-test.ttl", "kg:test-claim")
+    assert "undefined smekg:ExportConsortia" in finding.message
+
+
+def test_citation_of_unknown_work_names_the_missing_key(project_copy):
+    add_knowledge(
+        project_copy,
+        GOOD_CLAIM.replace(" .\n", " ;\n    <http://purl.org/spar/cito/citesAsEvidence> work:nobody2099nothing .\n"),
+    )
+    [finding] = failure(project_copy).findings
+    assert finding.entry == "kg:test-claim" and "'nobody2099nothing'" in finding.message
+
+
+def test_conflicting_labels_across_files(project_copy):
+    add_knowledge(project_copy, '\nsmekg:Cluster rdfs:label "business cluster"@en .\n')
+    [finding] = failure(project_copy).findings
+    assert finding.entry == "smekg:Cluster" and "rdfs:label" in finding.message
+
+
+def test_bibtex_syntax_error_names_file_and_line(project_copy):
+    bib = project_copy.references_dir / "zz-broken.bib"
+    bib.write_text(
+        "@article{ok2000good,\n  title = {Fine},\n  year = {2000}\n}\n\n@article{bad2001,\n  title = {Open\n",
+        encoding="utf-8",
+    )
+    [finding] = failure(project_copy).findings
+    assert finding.file == "ontology/references/zz-broken.bib" and finding.line >= 6
+
+
+def test_same_key_for_different_works_is_an_error(project_copy):
+    bib = project_copy.references_dir / "zz-clash.bib"
+    bib.write_text(
+        "@article{barney1991firm,\n  author = {Barney, Jay},\n  title = {Something else},\n  year = {1991}\n}\n",
+        encoding="utf-8",
+    )
+    [finding] = failure(project_copy).findings
+    assert (finding.file, finding.line, finding.entry) == ("ontology/references/zz-clash.bib", 1, "barney1991firm")
+
+
+def test_failed_build_leaves_previous_release_untouched(project_copy, tmp_path):
+    out = tmp_path / "out"
+    build(project_copy, out)
+    before = digest(out)
+    add_knowledge(project_copy, GOOD_CLAIM.replace("smekg:ExportConsortium", "smekg:NoSuchThing"))
+    with pytest.raises(SmekgError):
+        build(project_copy, out)
+    assert digest(out) == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out")], "no staging folder is left behind"

@@ -1,0 +1,65 @@
+"""The canned-query interface: listing, parameters as bindings, formats, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+
+from smekg import SmekgError, list_queries, run_query
+from smekg.query import format_rows
+
+
+def test_every_query_documents_its_question(project):
+    queries = list_queries(project)
+    assert queries
+    for q in queries:
+        assert q.title and q.question and q.sources, q.name
+
+
+def test_unknown_parameter_is_a_clear_error(project, store):
+    with pytest.raises(SmekgError, match="unknown parameter.*nonsense"):
+        run_query("theories-explaining-collaboration", {"nonsense": "1"}, store=store, project=project)
+
+
+def test_wrong_kind_of_value_is_a_clear_error(project, store):
+    with pytest.raises(SmekgError, match="not a valid iri"):
+        run_query("theories-explaining-collaboration", {"explained": "not an iri"}, store=store, project=project)
+
+
+def test_iri_parameter_cannot_carry_query_text(project, store):
+    with pytest.raises(SmekgError, match="not a valid iri"):
+        run_query(
+            "theories-explaining-collaboration",
+            {"explained": "smekg:X>}} ; DROP ALL ; {{"},
+            store=store,
+            project=project,
+        )
+
+
+def test_parameter_is_bound_not_spliced(store):
+    """A string that would break out of the query text arrives intact as a value."""
+    hostile = 'x" } ; DROP ALL ; SELECT * { "'
+    rows = store.select("SELECT ?v ?n WHERE { BIND(STRLEN(?v) AS ?n) }", {"v": ox.Literal(hostile)})
+    assert rows == [{"v": hostile, "n": len(hostile)}]
+
+
+def test_formats(project, store):
+    rows = run_query("theories-explaining-collaboration", store=store, project=project)
+    assert json.loads(format_rows(rows, "json"))[0]["theoryLabel"]
+    assert format_rows(rows, "csv").splitlines()[0].startswith("theory,theoryLabel,articles")
+    assert format_rows(rows, "markdown").splitlines()[1].startswith("|---|")
+    assert format_rows(rows, "table").endswith(f"({len(rows)} rows)")
+
+
+def test_cli_lists_queries(project):
+    out = subprocess.run(
+        [sys.executable, "-m", "smekg", "query", "--list", "--root", str(project.root)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "theories-explaining-collaboration" in out
