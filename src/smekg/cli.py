@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from rich.console import Console
 from .build import build as run_build
 from .build import validate as run_validate
 from .errors import SmekgError
+from .quality import check_release
 from .query import Store, format_rows, get_query, list_queries, run_query
 from .sources import Project
 from .stats import graph_stats
@@ -95,6 +97,27 @@ def query(root: Path | None, name: str | None, show_list: bool, param: tuple[str
         given[key] = value
     get_query(name, project)
     click.echo(format_rows(run_query(name, given, project=project), fmt))
+
+
+@main.command()
+@project_option
+@click.option(
+    "--release",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder to check (default: release/ in the project).",
+)
+@click.option("--no-owlapi", is_flag=True, help="Skip the OWL API load gate (needs Java and libowlapi-java).")
+def check(root: Path | None, release: Path | None, no_owlapi: bool) -> None:
+    """Quality report on the release (profile in quality/), two-parser check, OWL API load gate."""
+    findings = check_release(find_project(root), release, owlapi=not no_owlapi)
+    colours = {"error": "red", "warn": "yellow", "info": "blue"}
+    for f in sorted(findings, key=lambda f: (("error", "warn", "info").index(f.level), f.file, f.entry)):
+        err.print(f"[{colours[f.level]}]{f.level.upper():5}[/{colours[f.level]}] {f.file}: {f.entry}: {f.message}")
+    tally = Counter(f.level for f in findings)
+    err.print(f"{tally['error']} error(s), {tally['warn']} warning(s), {tally['info']} info")
+    if tally["error"]:
+        sys.exit(1)
 
 
 @main.command()

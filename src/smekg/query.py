@@ -169,14 +169,14 @@ def python_value(term: object) -> Value:
 
 
 class Store:
-    """The embedded query engine (Oxigraph), loaded with a release file."""
+    """The embedded query engine (Oxigraph), loaded with one RDF file (format from its extension)."""
 
     def __init__(self, path: Path):
         if not path.is_file():
             raise SmekgError("query", [Finding(str(path), 0, "", "no release here; run `smekg build` first")])
         self.path = path
         self.store = ox.Store()
-        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        self.store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
 
     def select(self, text: str, values: dict[str, ox.NamedNode | ox.Literal] | None = None) -> list[dict[str, Value]]:
         """Run a SELECT query with parameters bound as substitutions, never spliced into the text."""
