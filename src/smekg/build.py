@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from .checks import validate_compiled
 from .errors import Finding, SmekgError
-from .reasoning import materialise_types, run_hermit
+from .reasoning import materialise_types, reasoning_input, run_hermit
 from .release import write_release
 from .sources import Compiled, Project, compile_sources
 
@@ -71,7 +71,7 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
     started = time.perf_counter()
     _, base, warnings = validate(project, progress, timings)
     with step("reason (HermiT)", progress, timings):
-        reasoned = run_hermit(base)
+        reasoned = run_hermit(reasoning_input(base))
         if reasoned.findings():
             raise SmekgError("reasoning", reasoned.findings())
         full = base + reasoned.inferred
