@@ -36,3 +36,12 @@ def project_copy(tmp_path: Path) -> Project:
     for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The source documents as plain text (../shared/seeds beside the repository)."""
+    folder = ROOT.parent / "shared" / "seeds"
+    if not folder.is_dir():
+        pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
+    return folder

@@ -78,8 +78,11 @@ def test_fast_route_gives_the_same_individual_inferences_as_hermit_on_everything
     def individual_types(reasoner_input):
         full = graph + run_hermit(reasoner_input).inferred
         full += materialise_types(full)
-        return {(s, o) for s, o in full.subject_objects(rdflib.RDF.type)
-                if str(s).startswith("https://w3id.org/smekg/") and s not in classes}
+        return {
+            (s, o)
+            for s, o in full.subject_objects(rdflib.RDF.type)
+            if str(s).startswith("https://w3id.org/smekg/") and s not in classes
+        }
 
     fast = individual_types(reasoning_input(graph))
     assert fast == individual_types(graph)

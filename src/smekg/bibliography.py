@@ -209,7 +209,9 @@ def display_name(person: Person) -> str:
 
 
 def short_citation(rec: BibRecord) -> str:
-    """Author–year citation as in running text: 'Barney 1991', 'Aureli & Del Baldo 2013'."""
+    """Author–year citation as in running text ('Barney 1991', 'Aureli & Del Baldo 2013'), or the shorthand."""
+    if rec.entry.fields.get("shorthand"):
+        return plain(rec.entry.fields["shorthand"])
     people = rec.entry.persons.get("author", [])
     names = [plain(" ".join(p.prelast_names + p.last_names)) for p in people]
     if not names:
