@@ -11,9 +11,10 @@ from rich.console import Console
 
 from .build import build as run_build
 from .build import validate as run_validate
+from .endpoint import Endpoint
 from .errors import SmekgError
 from .quality import check_release
-from .query import Store, format_rows, get_query, list_queries, run_query
+from .query import Store, format_rows, list_queries, run_query
 from .sources import Project
 from .stats import graph_stats
 
@@ -80,9 +81,12 @@ def validate(root: Path | None) -> None:
 @click.argument("name", required=False)
 @click.option("--list", "show_list", is_flag=True, help="List the canned queries with their questions.")
 @click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table")
-def query(root: Path | None, name: str | None, show_list: bool, param: tuple[str, ...], fmt: str) -> None:
-    """Run the canned query NAME from queries/ on the built release."""
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown", "latex"]), default="table")
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+def query(
+    root: Path | None, name: str | None, show_list: bool, param: tuple[str, ...], fmt: str, endpoint: str | None
+) -> None:
+    """Run the canned query NAME from queries/ on the built release (or on --endpoint)."""
     project = find_project(root)
     if show_list or not name:
         for q in list_queries(project):
@@ -95,8 +99,8 @@ def query(root: Path | None, name: str | None, show_list: bool, param: tuple[str
         if not sep:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
         given[key] = value
-    get_query(name, project)
-    click.echo(format_rows(run_query(name, given, project=project), fmt))
+    engine = Endpoint(endpoint) if endpoint else None
+    click.echo(format_rows(run_query(name, given, store=engine, project=project), fmt))
 
 
 @main.command()

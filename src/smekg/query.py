@@ -141,31 +141,62 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNod
     return values
 
 
+TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+COMMENT_LINE = re.compile(r"(?m)^[ \t]*#.*$")
+
+
+def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind parameters with a SPARQL VALUES block opening the top-level WHERE group.
+
+    The terms are RDF terms built and escaped by Oxigraph (never raw user text), and binding them
+    first gives every pattern, FILTER and EXISTS of the query the bound value, on any SPARQL 1.1
+    engine; Oxigraph's own substitutions join too late for FILTER(BOUND(...)).
+    """
+    if not values:
+        return text
+    blanked = COMMENT_LINE.sub(lambda m: " " * len(m.group()), text)
+    match = TOP_WHERE.search(blanked)
+    if match is None:
+        raise SmekgError("query", [Finding("", 0, "", "a parameterised query needs a top-level WHERE {")])
+    names = " ".join(f"?{name}" for name in values)
+    row = " ".join(str(term) for term in values.values())
+    return f"{text[: match.end()]}\n  VALUES ({names}) {{ ({row}) }}{text[match.end() :]}"
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+CONVERTERS = {
+    **dict.fromkeys(("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"), int),
+    **dict.fromkeys(("decimal", "double", "float"), float),
+    "boolean": lambda v: v == "true",
+    "date": date.fromisoformat,
+    "dateTime": datetime.fromisoformat,
+}
+
+
+def literal_value(lexical: str, datatype: str | None) -> Value:
+    """A typed literal as a plain Python value (int, float, bool, date, datetime), else its text."""
+    convert = CONVERTERS.get(datatype[len(XSD) :]) if datatype and datatype.startswith(XSD) else None
+    try:
+        return convert(lexical) if convert else lexical
+    except ValueError:
+        return lexical
+
+
 def python_value(term: object) -> Value:
-    """Plain Python value of a result term: IRIs as strings, typed literals as int/float/bool/date."""
+    """Plain Python value of an Oxigraph result term: IRIs as strings, literals converted."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value.rsplit("#", 1)[-1]
-        converters = {
-            "integer": int,
-            "int": int,
-            "long": int,
-            "nonNegativeInteger": int,
-            "positiveInteger": int,
-            "decimal": float,
-            "double": float,
-            "float": float,
-            "boolean": lambda v: v == "true",
-            "date": date.fromisoformat,
-            "dateTime": datetime.fromisoformat,
-        }
-        convert = converters.get(dt)
-        try:
-            return convert(term.value) if convert else term.value
-        except ValueError:
-            return term.value
+        return literal_value(term.value, term.datatype.value)
     return term.value if hasattr(term, "value") else str(term)
+
+
+class Rows(list):
+    """Query answer rows (dicts keyed by variable name) that also know their column names."""
+
+    def __init__(self, columns: list[str], rows: list[dict[str, Value]]):
+        super().__init__(rows)
+        self.columns = columns
 
 
 class Store:
@@ -179,14 +210,13 @@ class Store:
         self.store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
 
     def select(self, text: str, values: dict[str, ox.NamedNode | ox.Literal] | None = None) -> list[dict[str, Value]]:
-        """Run a SELECT query with parameters bound as substitutions, never spliced into the text."""
-        subs = {ox.Variable(k): v for k, v in (values or {}).items()}
+        """Run a SELECT query; parameter values are bound as inline data (see bind_values)."""
         try:
-            solutions = self.store.query(text, prefixes=PREFIXES, substitutions=subs)
+            solutions = self.store.query(bind_values(text, values or {}), prefixes=PREFIXES)
         except SyntaxError as err:
             raise SmekgError("query", [Finding("", 0, "", f"SPARQL syntax error: {err}")]) from err
         names = [v.value for v in solutions.variables]
-        return [{n: python_value(row[n]) for n in names} for row in solutions]
+        return Rows(names, [{n: python_value(row[n]) for n in names} for row in solutions])
 
     @classmethod
     def for_project(cls, project: Project | None = None, variant: str = "full") -> Store:
@@ -212,9 +242,40 @@ def display(value: Value) -> str:
     return str(value)
 
 
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def latex_escape(text: str) -> str:
+    return "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
+
+
+def latex_table(columns: list[str], cells: list[list[str]]) -> str:
+    """A booktabs tabular with every cell escaped for LaTeX."""
+    spec = "l" * len(columns)
+    lines = [
+        f"\\begin{{tabular}}{{{spec}}}",
+        "\\toprule",
+        " & ".join(latex_escape(c) for c in columns) + r" \\",
+        "\\midrule",
+    ]
+    lines += [" & ".join(latex_escape(v) for v in row) + r" \\" for row in cells]
+    return "\n".join(lines + ["\\bottomrule", "\\end{tabular}"])
+
+
 def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
-    """Rows as a text table, CSV, JSON or a Markdown table."""
-    columns = list(rows[0]) if rows else []
+    """Rows as a text table, CSV, JSON, a Markdown table or a LaTeX (booktabs) table."""
+    columns = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
     if fmt == "json":
         return json.dumps(rows, indent=2, default=str, ensure_ascii=False)
     if fmt == "csv":
@@ -224,6 +285,8 @@ def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
         writer.writerows([[display(r[c]) for c in columns] for r in rows])
         return out.getvalue()
     cells = [[display(r[c]) for c in columns] for r in rows]
+    if fmt == "latex":
+        return latex_table(columns, cells)
     if fmt == "markdown":
         esc = [[c.replace("|", "\\|") for c in row] for row in cells]
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]

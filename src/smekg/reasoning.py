@@ -64,9 +64,19 @@ def run_hermit(graph: Graph) -> Reasoned:
         return Reasoned(True, unsatisfiable, inferred)
 
 
-TBOX_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Ontology,
-              RDFS.Datatype, OWL.Restriction, OWL.AllDisjointClasses, OWL.TransitiveProperty,
-              OWL.FunctionalProperty, OWL.SymmetricProperty)
+TBOX_TYPES = (
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.Ontology,
+    RDFS.Datatype,
+    OWL.Restriction,
+    OWL.AllDisjointClasses,
+    OWL.TransitiveProperty,
+    OWL.FunctionalProperty,
+    OWL.SymmetricProperty,
+)
 
 DEFINITIONAL = """
 SELECT DISTINCT ?cls WHERE {
@@ -107,9 +117,11 @@ def reasoning_input(graph: Graph) -> Graph:
         related |= set(graph.transitive_objects(anchor, RDFS.subClassOf))
         related |= set(graph.transitive_subjects(RDFS.subClassOf, anchor))
     restricted = {row[0] for row in graph.query(RESTRICTED_PROPERTIES, initNs={"owl": OWL})}
-    chosen = {x for x in individuals
-              if any(t in related for t in graph.objects(x, RDF.type))
-              or any((x, p, None) in graph for p in restricted)}
+    chosen = {
+        x
+        for x in individuals
+        if any(t in related for t in graph.objects(x, RDF.type)) or any((x, p, None) in graph for p in restricted)
+    }
     neighbours = {o for x in chosen for o in graph.objects(x, None) if o in individuals}
     result = Graph()
     result += tbox

@@ -1,0 +1,130 @@
+"""Every canned query gives the same rows on the embedded store and on a real SPARQL server."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+
+import pytest
+
+from smekg import list_queries, run_query
+from smekg.endpoint import Endpoint
+
+EXTRA_PARAMETERS = {
+    "theories-explaining-collaboration": {"explained": "smekg:Internationalization"},
+    "research-gaps": {"under": "smekg:Cluster"},
+    "shared-works": {"minDocuments": "1"},
+    "firms-by-network-type": {"networkType": "smekg:InstitutionalNetwork"},
+    "barriers-overcome": {"under": "smekg:InternalBarrier"},
+    "curation-quality": {"issue": "unresolved citation"},
+    "governance-modes": {"document": "work:guimaraes2021collaboration"},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(release, tmp_path_factory):
+    """A read-only Oxigraph SPARQL server on 127.0.0.1, loaded with the full release."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the oxigraph server (PyPI package 'oxigraph') is not installed")
+    location = tmp_path_factory.mktemp("oxigraph")
+    subprocess.run(
+        [binary, "load", "--location", str(location), "--file", str(release.release_dir / "smekg-full.nt")],
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[-500:]}")
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def normalised(rows) -> Counter:
+    """Rows as a multiset; the order inside GROUP_CONCAT lists is not part of the answer."""
+
+    def cell(value):
+        if isinstance(value, str) and ("; " in value or ", " in value or " | " in value):
+            return tuple(sorted(value.replace(" | ", "; ").replace(", ", "; ").split("; ")))
+        return value
+
+    return Counter(tuple(sorted((k, cell(v)) for k, v in row.items())) for row in rows)
+
+
+@pytest.mark.parametrize("with_parameters", [False, True], ids=["defaults", "parameters"])
+def test_every_query_same_rows_on_server_and_embedded(project, store, server, with_parameters):
+    endpoint = Endpoint(f"{server}/query")
+    for query in list_queries(project):
+        params = EXTRA_PARAMETERS.get(query.name, {}) if with_parameters else {}
+        embedded = run_query(query.name, params, store=store, project=project)
+        remote = run_query(query.name, params, store=endpoint, project=project)
+        assert list(remote.columns) == list(embedded.columns), query.name
+        assert normalised(remote) == normalised(embedded), query.name
+        assert embedded or query.name == "shared-works", f"{query.name} answers nothing"
+
+
+def test_server_is_read_only(server):
+    data = urllib.parse.urlencode({"update": "CLEAR ALL"}).encode()
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(urllib.request.Request(f"{server}/update", data=data), timeout=5)
+    count = Endpoint(f"{server}/query").select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert count[0]["n"] > 20000
+
+
+def test_cli_runs_a_query_on_the_endpoint(project, server):
+    import subprocess as sp
+    import sys
+
+    out = sp.run(
+        [
+            sys.executable,
+            "-m",
+            "smekg",
+            "query",
+            "smes",
+            "--format",
+            "csv",
+            "--root",
+            str(project.root),
+            "--endpoint",
+            f"{server}/query",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert len(out.strip().splitlines()) == 7 and "Company D" in out
+
+
+def test_endpoint_must_be_http():
+    from smekg import SmekgError
+
+    with pytest.raises(SmekgError, match="http"):
+        Endpoint("file:///etc/passwd")

@@ -1,0 +1,129 @@
+"""The cross-document canned queries, checked against facts stated in the documents."""
+
+from __future__ import annotations
+
+import rdflib
+
+from smekg import run_query
+
+
+def parts(text: str | None, sep: str = "; ") -> set[str]:
+    return set(text.split(sep)) if text else set()
+
+
+def test_what_helps_overcome_each_barrier(project, store):
+    rows = run_query("barriers-overcome", store=store, project=project)
+    info = {(r["helperLabel"], r["impactLabel"]): r for r in rows if r["barrierLabel"] == "lack of information"}
+    via = info[("institutional network", "information communication")]
+    assert via["helperKind"] == "network type" and via["sources"] == "Gao et al. 2019" and via["claims"] == 2
+    resource = [r for r in rows if r["barrierLabel"] == "resource constraint"]
+    assert {s for r in resource for s in parts(r["sources"])} >= {"Guimarães et al. 2021", "Costa et al. 2015"}
+    internal = run_query("barriers-overcome", {"under": "smekg:InternalBarrier"}, store=store, project=project)
+    assert {r["barrierLabel"] for r in internal} < {r["barrierLabel"] for r in rows}
+    assert "political change" not in {r["barrierLabel"] for r in internal}
+
+
+def test_evidence_map_has_every_cell_including_gaps(project, store):
+    rows = run_query("evidence-map-barriers", store=store, project=project)
+    barriers = {r["barrier"] for r in rows}
+    networks = {r["network"] for r in rows}
+    assert len(rows) == len(barriers) * len(networks)
+    cell = {(r["barrierLabel"], r["networkLabel"]): r for r in rows}
+    assert (
+        cell[("economic barrier", "business network")]["claims"],
+        cell[("economic barrier", "business network")]["documents"],
+    ) == (4, 1)
+    assert any(r["claims"] == 0 for r in rows), "empty cells are research gaps and must be listed"
+    impacts = run_query("evidence-map-impacts", store=store, project=project)
+    assert len(impacts) == len({r["impact"] for r in impacts}) * len({r["network"] for r in impacts})
+
+
+def test_theory_uses_across_documents(project, store):
+    rows = run_query("theory-uses", store=store, project=project)
+    network = [r for r in rows if r["theoryLabel"] == "network theory"]
+    assert any(r["articles"] == 20 and r["source"] == "Guimarães et al. 2021" for r in network)
+    assert {r["source"] for r in rows} >= {"Guimarães et al. 2021", "Gao et al. 2019"}
+    one = run_query("theory-uses", {"theory": "smekg:UppsalaModel1977"}, store=store, project=project)
+    assert {r["theoryLabel"] for r in one} == {"Uppsala model (1977)"}
+
+
+def test_everything_about_one_concept(project, store):
+    rows = run_query("concept", {"concept": "smekg:ExportConsortium"}, store=store, project=project)
+    aspects = {r["aspect"] for r in rows}
+    assert {"definition", "broader", "defined in", "claim as subject"} <= aspects
+    assert any(r["valueLabel"] == "form of collaboration" for r in rows if r["aspect"] == "broader")
+    assert any(r["source"] == "Guimarães et al. 2021" for r in rows if r["aspect"] == "defined in")
+    cluster = run_query("concept", {"concept": "smekg:Cluster"}, store=store, project=project)
+    assert any(r["aspect"] == "narrower" and r["valueLabel"] == "horizontal cluster" for r in cluster)
+
+
+def test_works_shared_between_documents(project, store):
+    shared = {r["citation"]: r for r in run_query("shared-works", store=store, project=project)}
+    assert shared["Oparaocha 2015"]["documents"] == 2
+    assert parts(shared["Oparaocha 2015"]["citedBy"]) == {"Guimarães et al. 2021", "Gao et al. 2019"}
+    assert "Jeong et al. 2019" in shared, "002's in-text citation resolves to 003's record"
+    everything = run_query("shared-works", {"minDocuments": "1"}, store=store, project=project)
+    assert len(everything) >= 200
+    claims = [r["claims"] for r in everything if r["documents"] == 1]
+    assert claims == sorted(claims, reverse=True)
+
+
+def test_research_gaps_by_concept(project, store):
+    rows = run_query("research-gaps", store=store, project=project)
+    assert {r["source"] for r in rows} == {
+        "Guimarães et al. 2021",
+        "Gao et al. 2019",
+        "Costa et al. 2015",
+        "Unattributed networking review",
+    }
+    clusters = run_query("research-gaps", {"under": "smekg:Cluster"}, store=store, project=project)
+    assert {r["gap"].rsplit("/", 1)[1] for r in clusters} >= {
+        "guimaraes2021-gap-cluster-innovation-drivers",
+        "guimaraes2021-gap-intra-cluster-connections",
+    }
+    assert all(
+        r["conceptLabel"] in {"cluster", "industrial district", "horizontal cluster"} or "cluster" in r["conceptLabel"]
+        for r in clusters
+    )
+
+
+def test_definitions_that_differ(project, store):
+    rows = run_query("definitions-compared", {"concept": "smekg:Networking"}, store=store, project=project)
+    sources = [r["source"] for r in rows]
+    assert "ontology" in sources and sources.count("Gao et al. 2019") >= 2
+    assert len({r["definition"] for r in rows}) == len(rows)
+
+
+def test_documents_side_by_side(project, store):
+    rows = {r["citation"]: r for r in run_query("document-comparison", store=store, project=project)}
+    assert set(rows) == {
+        "Guimarães et al. 2021",
+        "Gao et al. 2019",
+        "Costa et al. 2015",
+        "Unattributed networking review",
+    }
+    assert rows["Guimarães et al. 2021"]["articlesSelected"] == 76
+    assert rows["Unattributed networking review"]["articlesSelected"] == 47
+    assert rows["Costa et al. 2015"]["articlesSelected"] == 16
+    assert (rows["Gao et al. 2019"]["caseFirms"], rows["Costa et al. 2015"]["caseFirms"]) == (6, 3)
+    assert "network theory" in rows["Guimarães et al. 2021"]["theories"]
+    assert "export consortium" in rows["Guimarães et al. 2021"]["collaborationForms"]
+    assert all(r["mainFindings"] for r in rows.values())
+
+
+def test_curation_quality(project, store):
+    unresolved = run_query("curation-quality", {"issue": "unresolved citation"}, store=store, project=project)
+    costa = [r for r in unresolved if r["document"] == "Costa et al. 2015"]
+    assert len(costa) == 39 and {r["found"] for r in unresolved} == {"unresolved citation"}
+    everything = run_query("curation-quality", store=store, project=project)
+    assert "term without definition" not in {r["found"] for r in everything}
+
+
+def test_queries_about_a_class_find_members_of_its_subclasses(project, store, release):
+    """The full release carries inferred types, so plain class patterns find subclass members."""
+    base = rdflib.Graph().parse(release.release_dir / "smekg-base.nt")
+    form = rdflib.URIRef("https://w3id.org/smekg/ontology/CollaborationForm")
+    clusters = set(base.subjects(rdflib.RDF.type, rdflib.URIRef("https://w3id.org/smekg/ontology/Cluster")))
+    members = {rdflib.URIRef(r["x"]) for r in store.select("SELECT ?x WHERE { ?x a smekg:CollaborationForm }")}
+    assert clusters and clusters <= members
+    assert set(base.subjects(rdflib.RDF.type, form)) < members
