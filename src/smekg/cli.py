@@ -11,6 +11,7 @@ from rich.console import Console
 
 from .build import build as run_build
 from .build import validate as run_validate
+from .canonical import check_canonical, format_sources
 from .endpoint import Endpoint
 from .errors import SmekgError
 from .quality import check_release
@@ -122,6 +123,21 @@ def check(root: Path | None, release: Path | None, no_owlapi: bool) -> None:
     err.print(f"{tally['error']} error(s), {tally['warn']} warning(s), {tally['info']} info")
     if tally["error"]:
         sys.exit(1)
+
+
+@main.command()
+@project_option
+@click.option("--check", "check_only", is_flag=True, help="Only report files not in canonical form (exit 1).")
+def fmt(root: Path | None, check_only: bool) -> None:
+    """Rewrite the Turtle sources in their canonical sorted form (you ask for it; builds never do)."""
+    project = find_project(root)
+    if check_only:
+        findings = check_canonical(project)
+        for finding in findings:
+            err.print(str(finding))
+        sys.exit(1 if findings else 0)
+    for path in format_sources(project):
+        err.print(f"rewrote {path.relative_to(project.root)}")
 
 
 @main.command()
