@@ -63,3 +63,20 @@ def test_cli_lists_queries(project):
         check=True,
     ).stdout
     assert "theories-explaining-collaboration" in out
+
+
+def test_comparison_exports_as_latex(project, store):
+    rows = run_query("document-comparison", store=store, project=project)
+    latex = format_rows(rows, "latex")
+    assert latex.startswith("\\begin{tabular}") and latex.endswith("\\end{tabular}")
+    assert "Guimarães et al. 2021" in latex
+    assert "x \\& y\\_z" in format_rows([{"a": "x & y_z"}], "latex")
+    assert latex.count(" \\\\\n") == len(rows) + 1
+
+
+def test_stats_count_the_graph(store):
+    from smekg import graph_stats
+
+    stats = graph_stats(store)
+    assert stats["source documents"] == 4 and stats["case firms"] == 9
+    assert stats["publications"] >= 200 and stats["claims"] > 700 and stats["triples"] > 20000
