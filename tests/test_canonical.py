@@ -30,6 +30,7 @@ def test_canonical_form_keeps_the_opening_comments_and_the_triples():
     canonical = canonical_turtle(text)
     assert canonical.startswith("# about this file\n\n")
     assert canonical.index("ex:a") < canonical.index("ex:b")
-    assert isomorphic(rdflib.Graph().parse(data=text, format="turtle"),
-                      rdflib.Graph().parse(data=canonical, format="turtle"))
+    assert isomorphic(
+        rdflib.Graph().parse(data=text, format="turtle"), rdflib.Graph().parse(data=canonical, format="turtle")
+    )
     assert canonical_turtle(canonical) == canonical

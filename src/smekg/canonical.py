@@ -34,8 +34,11 @@ def check_canonical(project: Project) -> list[Finding]:
     for path in project.turtle_sources():
         text = path.read_text(encoding="utf-8")
         if canonical_turtle(text) != text:
-            findings.append(Finding(str(path.relative_to(project.root)), 0, "",
-                                    "not in canonical form; run `smekg fmt` to rewrite it"))
+            findings.append(
+                Finding(
+                    str(path.relative_to(project.root)), 0, "", "not in canonical form; run `smekg fmt` to rewrite it"
+                )
+            )
     return findings
 
 
