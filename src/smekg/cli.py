@@ -1,4 +1,4 @@
-"""The `smekg` command line: build, validate, query, stats."""
+"""The `smekg` command line: build, validate, check, fmt, query, stats, link, import, export."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from .bibio import export_command, import_group
 from .build import build as run_build
 from .build import validate as run_validate
 from .canonical import check_canonical, format_sources
 from .endpoint import Endpoint
 from .errors import SmekgError
+from .linking import link_command
 from .quality import check_release
 from .query import Store, format_rows, list_queries, run_query
 from .sources import Project
@@ -146,6 +148,11 @@ def stats(root: Path | None) -> None:
     """Counts of classes, individuals, claims, publications and triples in the full release."""
     for key, value in graph_stats(Store.for_project(find_project(root))).items():
         click.echo(f"{key:16} {value}")
+
+
+main.add_command(link_command)
+main.add_command(import_group)
+main.add_command(export_command)
 
 
 def run() -> None:

@@ -44,9 +44,13 @@ class Project:
     def release_dir(self) -> Path:
         return self.root / "release"
 
+    @property
+    def links_dir(self) -> Path:
+        return self.root / "ontology" / "links"
+
     def turtle_sources(self) -> list[Path]:
-        """The ontology first, then the knowledge files in name order."""
-        return [self.ontology, *sorted(self.knowledge_dir.glob("*.ttl"))]
+        """The ontology first, then the knowledge files and the curated links, in name order."""
+        return [self.ontology, *sorted(self.knowledge_dir.glob("*.ttl")), *sorted(self.links_dir.glob("*.ttl"))]
 
     @classmethod
     def find(cls, start: Path | None = None) -> Project:

@@ -1,0 +1,462 @@
+"""BibTeX and CSL-JSON in and out: `smekg import refs FILE` and `smekg export --bibtex|--csl-json`.
+
+Import adds records to the curated reference files without ever rewriting what is there: it appends
+(or writes a new file), reports each record already present (same DOI, or same first author, year and
+title) and checks the result as the build reads it, restoring the file if the check fails. Export
+writes every record, or the works behind one canned query's answer, so a user can cite them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+from pybtex.database import Entry, Person, parse_string
+from pybtex.scanner import PybtexError
+
+from .bibliography import (
+    SOURCES_FILE,
+    Bibliography,
+    BibRecord,
+    ascii_slug,
+    entry_line,
+    load_bibliography,
+    normalise_doi,
+    plain,
+)
+from .errors import Finding, SmekgError
+from .linking import LINKS_FILE, read_links, read_records
+from .query import Store, run_query
+from .sources import Project
+from .vocab import KG, WORK
+
+Identity = tuple[str, str, str]
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
+WORK_IRI = re.compile(re.escape(str(WORK)) + r"([A-Za-z0-9_.:+-]+)")
+KG_IRI = re.compile(re.escape(str(KG)) + r"[A-Za-z0-9_.:+-]+")
+STOP_WORDS = {"a", "an", "the", "of", "on", "in", "and", "for", "to", "at", "by", "with", "from", "is", "are"}
+
+CSL_TYPES = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "book": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "techreport": "report",
+    "unpublished": "manuscript",
+    "misc": "document",
+    "online": "webpage",
+}
+BIB_TYPES = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "paper-conference": "inproceedings",
+    "chapter": "incollection",
+    "book": "book",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "manuscript": "unpublished",
+    "webpage": "online",
+}
+CSL_FIELDS = {
+    "title": "title",
+    "journal": "container-title",
+    "booktitle": "container-title",
+    "volume": "volume",
+    "number": "issue",
+    "pages": "page",
+    "doi": "DOI",
+    "url": "URL",
+    "publisher": "publisher",
+    "school": "publisher",
+    "institution": "publisher",
+    "address": "publisher-place",
+    "series": "collection-title",
+    "edition": "edition",
+    "eid": "number",
+    "type": "genre",
+    "note": "note",
+}
+CONTAINERS = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
+PUBLISHERS = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
+
+
+# ---------------------------------------------------------------- BibTeX and CSL-JSON writers
+
+
+def bibtex_value(value: str) -> str:
+    """A field value between braces; braces that do not pair up are dropped, since BibTeX cannot hold them."""
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    return "{" + (value if depth == 0 else value.replace("{", "").replace("}", "")) + "}"
+
+
+def bibtex_entry(key: str, entry: Entry) -> str:
+    """One entry in the project's BibTeX style: persons first, then the fields as written."""
+    lines = [f"@{entry.type}{{{key},"]
+    for role in ("author", "editor"):
+        people = entry.persons.get(role, [])
+        if people:
+            lines.append(f"  {role} = {bibtex_value(' and '.join(str(p) for p in people))},")
+    lines += [f"  {name.lower()} = {bibtex_value(value)}," for name, value in entry.fields.items()]
+    lines[-1] = lines[-1].rstrip(",")
+    return "\n".join(lines) + "\n}\n"
+
+
+def csl_name(person: Person) -> dict[str, str]:
+    """A CSL name: family (with its particle apart) and given names; a braced single name is a literal."""
+    family = plain(" ".join(person.last_names))
+    given = plain(" ".join(person.first_names + person.middle_names))
+    if not given and not person.prelast_names and " ".join(person.last_names).startswith("{"):
+        return {"literal": family}
+    name = {"family": family, "given": given}
+    if person.prelast_names:
+        name["non-dropping-particle"] = plain(" ".join(person.prelast_names))
+    return {k: v for k, v in name.items() if v}
+
+
+def csl_item(key: str, entry: Entry) -> dict[str, object]:
+    """A CSL-JSON item for one record."""
+    item: dict[str, object] = {"id": key, "type": CSL_TYPES.get(entry.type, "document")}
+    for role in ("author", "editor"):
+        if entry.persons.get(role):
+            item[role] = [csl_name(p) for p in entry.persons[role]]
+    year = entry.fields.get("year", "")
+    if re.fullmatch(r"\d{4}", year):
+        item["issued"] = {"date-parts": [[int(year)]]}
+    for name, value in entry.fields.items():
+        variable = CSL_FIELDS.get(name.lower())
+        if variable and variable not in item:
+            text = plain(value)
+            item[variable] = text.replace("--", "-") if variable == "page" else text
+    if "DOI" in item:
+        item["DOI"] = normalise_doi(str(item["DOI"]))
+    return item
+
+
+# ---------------------------------------------------------------- readers
+
+
+def person_from_csl(name: dict[str, str]) -> Person:
+    if "literal" in name:
+        return Person(last="{" + name["literal"] + "}")
+    return Person(
+        first=name.get("given", ""), prelast=name.get("non-dropping-particle", ""), last=name.get("family", "")
+    )
+
+
+def entry_from_csl(item: dict[str, object]) -> Entry:
+    """A BibTeX entry for one CSL-JSON item."""
+    kind = BIB_TYPES.get(str(item.get("type", "")), "misc")
+    genre = str(item.get("genre", "")).lower()
+    if kind == "phdthesis" and ("master" in genre or "bachelor" in genre):
+        kind = "mastersthesis"
+    fields: dict[str, str] = {}
+    for bib, variable in CSL_FIELDS.items():
+        value = item.get(variable)
+        if value and bib not in fields and bib_field_fits(kind, bib):
+            fields[bib] = str(value).replace("-", "--") if bib == "pages" else str(value)
+    issued = item.get("issued")
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    if parts and parts[0]:
+        fields["year"] = str(parts[0][0])
+    persons = {role: [person_from_csl(n) for n in item.get(role, [])] for role in ("author", "editor")}
+    return Entry(kind, fields={k: v for k, v in fields.items() if v}, persons={k: v for k, v in persons.items() if v})
+
+
+def bib_field_fits(kind: str, bib: str) -> bool:
+    """Whether a BibTeX field is the one this entry type uses for a CSL variable (journal vs booktitle, …)."""
+    if bib in ("journal", "booktitle"):
+        return CONTAINERS.get(kind, "booktitle") == bib
+    if bib in ("publisher", "school", "institution"):
+        return PUBLISHERS.get(kind, "publisher") == bib
+    return kind == "article" if bib == "eid" else True
+
+
+def new_key(entry: Entry, taken: set[str]) -> str:
+    """A key in the project's convention (author + year + first title word that is not a stop word), unused."""
+    people = entry.persons.get("author", []) or entry.persons.get("editor", [])
+    family = ascii_slug(plain(" ".join(people[0].last_names))) if people else "anon"
+    title_words = [w for w in re.findall(r"[a-z0-9]+", ascii_words(entry.fields.get("title", ""))) if w]
+    word = next((w for w in title_words if w not in STOP_WORDS), "")
+    base = f"{family}{entry.fields.get('year', '')}{word}"
+    key, suffix = base, ord("b")
+    while key in taken:
+        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    return key
+
+
+def ascii_words(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", plain(text).lower().encode("ascii", "ignore").decode())
+
+
+def read_entries(path: Path) -> list[tuple[str, Entry, int]]:
+    """The entries of a .bib or CSL-JSON (.json) file: key, entry, line (0 for JSON)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        return read_csl(path, text)
+    if path.suffix.lower() != ".bib":
+        raise SmekgError("import", [Finding(str(path), 0, "", "expected a .bib (BibTeX) or .json (CSL-JSON) file")])
+    try:
+        data = parse_string(text, "bibtex")
+    except PybtexError as err:
+        line = getattr(err, "lineno", 0) or 0
+        raise SmekgError("import", [Finding(str(path), line, "", f"BibTeX error: {err}")]) from err
+    return [(key, entry, entry_line(text, key)) for key, entry in data.entries.items()]
+
+
+def read_csl(path: Path, text: str) -> list[tuple[str, Entry, int]]:
+    """CSL-JSON items (a list, or one item) as entries; an item without an id gets a key in our convention."""
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SmekgError("import", [Finding(str(path), err.lineno, "", f"not JSON: {err.msg}")]) from err
+    items = items if isinstance(items, list) else [items]
+    found, taken = [], set()
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise SmekgError("import", [Finding(str(path), 0, f"item {number}", "a CSL-JSON item is an object")])
+        entry = entry_from_csl(item)
+        key = str(item.get("id") or new_key(entry, taken))
+        taken.add(key)
+        found.append((key, entry, 0))
+    return found
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class ImportReport:
+    """What an import did, entry by entry."""
+
+    target: Path
+    created: bool
+    added: list[str] = field(default_factory=list)
+    cited: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+
+    def summary(self, root: Path) -> str:
+        where = self.target.relative_to(root)
+        verb = "wrote a new file" if self.created else "appended to"
+        lines = [f"{len(self.added)} record(s) added, {len(self.cited)} recorded as cited, {len(self.skipped)} skipped"]
+        lines += [f"renamed: {r}" for r in self.renamed]
+        lines += [f"already present, cited under its key: {c}" for c in self.cited]
+        lines += [f"already present, skipped: {s}" for s in self.skipped]
+        lines.append(f"{verb} {where}" if self.added or self.cited else f"{where} left unchanged")
+        return "\n".join(lines)
+
+
+def target_file(project: Project, bib: Bibliography, source: Path, into: str | None) -> Path:
+    """Where imported records go: sources.bib (`sources`) or the reference list of a known work."""
+    name = into or source.stem
+    if name == Path(SOURCES_FILE).stem:
+        return project.references_dir / SOURCES_FILE
+    if name in bib.records:
+        return project.references_dir / f"{name}.bib"
+    raise SmekgError(
+        "import",
+        [
+            Finding(
+                str(source),
+                0,
+                name,
+                "say where the records go: --into sources (new source documents) or --into KEY "
+                "(the reference list of the work KEY, which must already have a record)",
+            )
+        ],
+    )
+
+
+def same_work(
+    rec: BibRecord, dois: dict[str, BibRecord], works: dict[Identity, BibRecord]
+) -> tuple[BibRecord, str] | None:
+    """The record already present for this entry, and why it is the same: its DOI, or author, year and title."""
+    doi = normalise_doi(rec.entry.fields.get("doi", ""))
+    if doi and doi in dois:
+        return dois[doi], f"same DOI {doi}"
+    ident = rec.identity()
+    if ident[2] and ident in works:
+        return works[ident], "same first author, year and title"
+    return None
+
+
+def import_refs(project: Project, source: Path, into: str | None = None) -> ImportReport:
+    """Add the records of a BibTeX or CSL-JSON file to a reference file, reporting those already present."""
+    bib, findings = load_bibliography(project.references_dir, project.root)
+    if findings:
+        raise SmekgError("import (the current reference files)", findings)
+    target = target_file(project, bib, source, into)
+    listed = {key for key, _, _ in read_entries(target)} if target.is_file() else set()
+    dois = {normalise_doi(r.entry.fields["doi"]): r for r in bib.records.values() if r.entry.fields.get("doi")}
+    works = {r.identity(): r for r in bib.records.values()}
+    taken = set(bib.records)
+    report, chunks = ImportReport(target, not target.is_file()), []
+    for key, entry, line in read_entries(source):
+        where = f"{source}:{line}" if line else str(source)
+        if not KEY_PATTERN.match(key):
+            raise SmekgError("import", [Finding(str(source), line, key, "a key is letters, digits and _.:+- only")])
+        rec = BibRecord(key, entry, str(source), line)
+        match = same_work(rec, dois, works)
+        if match:
+            present, why = match
+            note = f"{where} {key}: {why} as {present.key} ({present.file}:{present.line})"
+            if target.name != SOURCES_FILE and present.key not in listed:
+                chunks.append(bibtex_entry(present.key, present.entry))
+                listed.add(present.key)
+                report.cited.append(note)
+            else:
+                report.skipped.append(note)
+            continue
+        if key in taken:
+            fresh = new_key(entry, taken)
+            other = bib.records.get(key)
+            where_else = f"{other.file}:{other.line}" if other else "this import"
+            report.renamed.append(f"{where} {key} → {fresh}: the key already names another work ({where_else})")
+            key, rec = fresh, BibRecord(fresh, entry, str(source), line)
+        chunks.append(bibtex_entry(key, entry))
+        report.added.append(key)
+        taken.add(key)
+        listed.add(key)
+        works[rec.identity()] = rec
+        if entry.fields.get("doi"):
+            dois[normalise_doi(entry.fields["doi"])] = rec
+    if chunks:
+        append_checked(project, target, source, chunks)
+    return report
+
+
+def append_checked(project: Project, target: Path, source: Path, chunks: list[str]) -> None:
+    """Append entries (or write a new file), then read everything back; on any error restore the file."""
+    before = target.read_bytes() if target.is_file() else None
+    note = f"% {len(chunks)} record(s) imported from {source.name} by `smekg import refs` on {date.today()}\n\n"
+    with target.open("a", encoding="utf-8") as out:
+        out.write(("\n" if before else "") + note + "\n".join(chunks))
+    _, findings = load_bibliography(project.references_dir, project.root)
+    if findings:
+        if before is None:
+            target.unlink()
+        else:
+            target.write_bytes(before)
+        raise SmekgError(f"import (nothing written to {target.name})", findings)
+
+
+# ---------------------------------------------------------------- export
+
+
+def linked_dois(project: Project) -> dict[str, str]:
+    """DOIs that `smekg link` accepted, by record key (none when there is no links file)."""
+    links = read_links(project.root / LINKS_FILE)
+    return {k: x.value for (k, s), x in links.items() if s == "crossref" and x.accepted}
+
+
+def export_entries(project: Project, keys: list[str] | None = None) -> list[tuple[str, Entry]]:
+    """The records to export (all, or these keys in this order), with DOIs found by `smekg link` added."""
+    records = read_records(project)
+    chosen = list(records) if keys is None else keys
+    dois = linked_dois(project)
+    entries = []
+    for key in chosen:
+        entry = records[key].entry
+        if key in dois and not entry.fields.get("doi"):
+            entry = Entry(entry.type, fields={**entry.fields, "doi": dois[key]}, persons=entry.persons)
+        entries.append((key, entry))
+    return entries
+
+
+def query_work_keys(project: Project, name: str, params: dict[str, str], store: Store | None = None) -> list[str]:
+    """Keys of the works behind a canned query's answer: work IRIs in its rows, and works its claims rest on."""
+    store = store or Store.for_project(project)
+    rows = run_query(name, params, store=store, project=project)
+    text = [str(v) for row in rows for v in row.values() if isinstance(v, str)]
+    keys = [m.group(1) for t in text for m in WORK_IRI.finditer(t)]
+    for claim in dict.fromkeys(m.group(0) for t in text for m in KG_IRI.finditer(t)):
+        cited = store.select(
+            "SELECT ?work WHERE { ?claim smekg:statedIn|cito:citesAsEvidence ?work }",
+            {"claim": ox.NamedNode(claim)},
+        )
+        keys += [str(r["work"]).removeprefix(str(WORK)) for r in cited]
+    records = read_records(project)
+    known = [k.split("/")[0] for k in keys if k.split("/")[0] in records]
+    if not known:
+        raise SmekgError("export", [Finding("", 0, name, "the answer names no work (no work: IRI and no claim)")])
+    return list(dict.fromkeys(known))
+
+
+def render(entries: list[tuple[str, Entry]], fmt: str) -> str:
+    if fmt == "csl-json":
+        return json.dumps([csl_item(k, e) for k, e in entries], indent=2, ensure_ascii=False) + "\n"
+    return "\n".join(bibtex_entry(k, e) for k, e in entries)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def key_values(items: tuple[str, ...]) -> dict[str, str]:
+    """KEY=VALUE options as a dict; anything else is a usage error."""
+    given = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        given[key] = value
+    return given
+
+
+def find_project(root: Path | None) -> Project:
+    return Project(root.resolve()) if root else Project.find()
+
+
+@click.group("import")
+def import_group() -> None:
+    """Add records from reference managers to the curated sources."""
+
+
+@import_group.command("refs")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Project folder.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--into",
+    default=None,
+    metavar="sources|KEY",
+    help="sources.bib (new source documents) or the reference list of the work KEY (default: the file's name).",
+)
+def import_refs_command(root: Path | None, file: Path, into: str | None) -> None:
+    """Append the records of FILE (.bib or CSL-JSON .json), reporting those already present."""
+    project = find_project(root)
+    click.echo(import_refs(project, file, into).summary(project.root))
+
+
+@click.command("export")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Project folder.")
+@click.option("--bibtex", "fmt", flag_value="bibtex", default=True, help="BibTeX (the default).")
+@click.option("--csl-json", "fmt", flag_value="csl-json", help="CSL-JSON, for Zotero, Pandoc and citeproc.")
+@click.option("--query", "query_name", default=None, metavar="NAME", help="Only the works behind this query's answer.")
+@click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout).")
+def export_command(
+    root: Path | None, fmt: str, query_name: str | None, param: tuple[str, ...], out: Path | None
+) -> None:
+    """Export every record, or the works behind one canned query's answer, as BibTeX or CSL-JSON."""
+    project = find_project(root)
+    keys = query_work_keys(project, query_name, key_values(param)) if query_name else None
+    entries = export_entries(project, keys)
+    text = render(entries, fmt)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{len(entries)} record(s) written to {out}", err=True)
+    else:
+        click.echo(text, nl=False)

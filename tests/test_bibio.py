@@ -1,0 +1,175 @@
+"""BibTeX and CSL-JSON in and out: round trips, duplicates reported on import, export of a query's works."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from smekg import Project, SmekgError
+from smekg.bibio import export_command, export_entries, import_group, import_refs, query_work_keys, render
+from smekg.bibliography import BibRecord, display_name, load_bibliography, normalise_doi
+from smekg.linking import read_records
+from smekg.sources import compile_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def empty_project(folder: Path) -> Project:
+    """The ontology alone: no knowledge files, no reference files."""
+    (folder / "ontology" / "knowledge").mkdir(parents=True)
+    (folder / "ontology" / "references").mkdir()
+    shutil.copy(ROOT / "ontology" / "smekg.ttl", folder / "ontology" / "smekg.ttl")
+    return Project(folder)
+
+
+def summary(rec: BibRecord) -> tuple:
+    """What a round trip must keep: key, title, year, authors in order, DOI."""
+    people = [display_name(p) for p in rec.entry.persons.get("author", [])]
+    return rec.key, rec.title, rec.year, people, normalise_doi(rec.entry.fields.get("doi", ""))
+
+
+def records(project: Project) -> list[tuple]:
+    return [summary(r) for r in read_records(project).values()]
+
+
+@pytest.mark.parametrize("fmt, suffix", [("bibtex", ".bib"), ("csl-json", ".json")])
+def test_round_trip_into_an_empty_project(project: Project, tmp_path: Path, fmt: str, suffix: str):
+    exported = tmp_path / f"all{suffix}"
+    exported.write_text(render(export_entries(project), fmt), encoding="utf-8")
+    empty = empty_project(tmp_path / "empty")
+    report = import_refs(empty, exported, into="sources")
+    original = records(project)
+    assert len(report.added) == len(original) and not report.skipped and not report.renamed
+    assert [summary(r) for r in compile_sources(empty).bibliography.records.values()] == original
+
+
+def test_import_reports_records_already_present(project_copy: Project, tmp_path: Path):
+    target = project_copy.references_dir / "gao2019role.bib"
+    before = target.read_bytes()
+    incoming = tmp_path / "gao2019role.bib"
+    incoming.write_text(
+        """@article{Barney1991,
+  author = {Barney, J.},
+  title = {Firm Resources and Sustained Competitive Advantage},
+  journal = {Journal of Management}, year = {1991}
+}
+@article{guimaraesAgain,
+  author = {Guimaraes, L.}, title = {Collaboration among SMEs}, year = {2021},
+  doi = {https://doi.org/10.3390/ADMSCI11040153}
+}
+@article{coviello1997network,
+  author = {Coviello, N.E. and Munro, H.J.},
+  title = {Network Relationships and the Internationalization Process of Smaller Software Firms},
+  year = {1997}
+}
+@book{barney1991firm,
+  author = {Barney, Jay}, title = {Gaining and Sustaining Competitive Advantage}, year = {1997},
+  publisher = {Addison-Wesley}
+}
+@article{lindqvist2018collaborative,
+  author = {Lindqvist, Maria and Rossi, Paolo},
+  title = {Collaborative networks and the internationalization of small firms},
+  journal = {International Small Business Journal}, year = {2018}, doi = {10.5555/ISBJ.2018.0412}
+}
+""",
+        encoding="utf-8",
+    )
+    report = import_refs(project_copy, incoming)
+    assert report.added == ["barney1997gaining", "lindqvist2018collaborative"]
+    barney, guimaraes = report.cited
+    assert "Barney1991: same first author, year and title as barney1991firm" in barney
+    assert "guimaraesAgain: same DOI 10.3390/admsci11040153 as guimaraes2021collaboration" in guimaraes
+    assert len(report.skipped) == 1 and "coviello1997network" in report.skipped[0], "already in this list"
+    assert report.renamed == [
+        f"{incoming}:15 barney1991firm → barney1997gaining: the key already names another work "
+        f"(ontology/references/guimaraes2021collaboration.bib:83)"
+    ]
+    after = target.read_bytes()
+    assert after.startswith(before), "the existing file is appended to, never rewritten"
+    assert b"imported from gao2019role.bib by `smekg import refs`" in after[len(before) :]
+    bib, findings = load_bibliography(project_copy.references_dir, project_copy.root)
+    assert not findings
+    assert {"barney1991firm", "barney1997gaining", "lindqvist2018collaborative"} <= set(
+        bib.reference_lists["gao2019role"]
+    )
+    assert bib.records["lindqvist2018collaborative"].entry.fields["doi"] == "10.5555/ISBJ.2018.0412"
+    compiled = compile_sources(project_copy)
+    assert "lindqvist2018collaborative" in compiled.bibliography.records
+
+
+def test_import_needs_to_know_where_records_go(project_copy: Project, tmp_path: Path):
+    incoming = tmp_path / "mylibrary.bib"
+    incoming.write_text("@misc{x2020y, title = {Y}, year = {2020}}\n", encoding="utf-8")
+    with pytest.raises(SmekgError, match="--into sources .* or --into KEY"):
+        import_refs(project_copy, incoming)
+    assert not (project_copy.references_dir / "mylibrary.bib").exists()
+
+
+def test_import_that_would_break_the_build_changes_nothing(project_copy: Project, tmp_path: Path):
+    target = project_copy.references_dir / "sources.bib"
+    before = target.read_bytes()
+    incoming = tmp_path / "new.bib"
+    incoming.write_text("@misc{x2020y, title = {Y}, year = {2020}, duplicateof = {nosuchkey}}\n", encoding="utf-8")
+    with pytest.raises(SmekgError, match="duplicateof names unknown key 'nosuchkey'"):
+        import_refs(project_copy, incoming, into="sources")
+    assert target.read_bytes() == before
+
+
+def test_import_command_reads_csl_json(project_copy: Project, tmp_path: Path):
+    incoming = tmp_path / "zotero.json"
+    item = {
+        "type": "article-journal",
+        "title": "Barriers to SME internationalization: a review of the network literature",
+        "author": [{"family": "Okafor", "given": "Hannah"}],
+        "issued": {"date-parts": [[2012, 1]]},
+        "container-title": "Journal of World Business",
+        "page": "110-121",
+    }
+    incoming.write_text(json.dumps([item]), encoding="utf-8")
+    result = CliRunner().invoke(
+        import_group, ["refs", str(incoming), "--into", "costa2015new", "--root", str(project_copy.root)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "1 record(s) added" in result.output
+        and "wrote a new file ontology/references/costa2015new.bib" in result.output
+    )
+    rec = load_bibliography(project_copy.references_dir, project_copy.root)[0].records["okafor2012barriers"]
+    assert rec.entry.type == "article" and rec.entry.fields["journal"] == "Journal of World Business"
+    assert rec.entry.fields["pages"] == "110--121"
+
+
+def test_export_command_writes_csl_json(project: Project, tmp_path: Path):
+    out = tmp_path / "all.json"
+    result = CliRunner().invoke(export_command, ["--csl-json", "--out", str(out), "--root", str(project.root)])
+    assert result.exit_code == 0, result.output
+    items = {i["id"]: i for i in json.loads(out.read_text(encoding="utf-8"))}
+    assert len(items) == len(read_records(project))
+    guimaraes = items["guimaraes2021collaboration"]
+    assert guimaraes["DOI"] == "10.3390/admsci11040153" and guimaraes["type"] == "article-journal"
+    assert guimaraes["author"][0] == {"family": "Guimarães", "given": "Luciana Gondim de Almeida"}
+
+
+def test_export_the_works_behind_a_query(project: Project, store):
+    keys = query_work_keys(project, "work-identifiers", {"status": "linked"}, store=store)
+    assert set(keys) >= {"costa2015new", "guimaraes2021collaboration"}
+    text = render(export_entries(project, keys), "bibtex")
+    assert "@article{guimaraes2021collaboration," in text and "doi = {10.3390/admsci11040153}" in text
+
+
+def test_export_of_a_query_follows_its_claims(project: Project, store):
+    """disagreements answers with claims: their documents and the works they cite are exported."""
+    keys = query_work_keys(project, "disagreements", {}, store=store)
+    rows = store.select(
+        "SELECT DISTINCT ?w WHERE { ?c a smekg:Claim ; smekg:direction ?d ; smekg:statedIn|cito:citesAsEvidence ?w }"
+    )
+    assert keys and set(keys) <= {str(r["w"]).rsplit("/", 1)[-1] for r in rows}
+
+
+def test_export_of_a_query_without_works_is_a_clear_error(project: Project, store):
+    with pytest.raises(SmekgError, match="the answer names no work"):
+        query_work_keys(project, "theories-explaining-collaboration", {}, store=store)
