@@ -283,7 +283,7 @@ def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[display(r[c]) for c in columns] for r in rows])
-        return out.getvalue()
+        return out.getvalue().rstrip("\n")
     cells = [[display(r[c]) for c in columns] for r in rows]
     if fmt == "latex":
         return latex_table(columns, cells)
