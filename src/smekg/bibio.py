@@ -31,7 +31,7 @@ from .bibliography import (
 )
 from .errors import Finding, SmekgError
 from .linking import LINKS_FILE, read_links, read_records
-from .query import Store, run_query
+from .query import Store, key_values, run_query
 from .sources import Project
 from .vocab import KG, WORK
 
@@ -403,17 +403,6 @@ def render(entries: list[tuple[str, Entry]], fmt: str) -> str:
 
 
 # ---------------------------------------------------------------- commands
-
-
-def key_values(items: tuple[str, ...]) -> dict[str, str]:
-    """KEY=VALUE options as a dict; anything else is a usage error."""
-    given = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        given[key] = value
-    return given
 
 
 def find_project(root: Path | None) -> Project:

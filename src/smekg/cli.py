@@ -17,7 +17,7 @@ from .endpoint import Endpoint
 from .errors import SmekgError
 from .linking import link_command
 from .quality import check_release
-from .query import Store, format_rows, list_queries, run_query
+from .query import Store, format_rows, key_values, list_queries, run_query
 from .sources import Project
 from .stats import graph_stats
 
@@ -96,14 +96,8 @@ def query(
             params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
             click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
         return
-    given = {}
-    for item in param:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        given[key] = value
     engine = Endpoint(endpoint) if endpoint else None
-    click.echo(format_rows(run_query(name, given, store=engine, project=project), fmt))
+    click.echo(format_rows(run_query(name, key_values(param), store=engine, project=project), fmt))
 
 
 @main.command()

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
@@ -90,6 +91,17 @@ def get_query(name: str, project: Project | None = None) -> CannedQuery:
         known = ", ".join(q.name for q in list_queries(project))
         raise SmekgError("query", [Finding(str(project.queries_dir), 0, name, f"no such query; known: {known}")])
     return parse_header(name, path)
+
+
+def key_values(items: tuple[str, ...]) -> dict[str, str]:
+    """Command-line KEY=VALUE parameters as a dict; anything else is a usage error."""
+    given = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        given[key] = value
+    return given
 
 
 def to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
