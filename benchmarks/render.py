@@ -1,0 +1,235 @@
+"""The Markdown report of a benchmark run (benchmarks/results/benchmark.md)."""
+
+from __future__ import annotations
+
+from report import (
+    Record,
+    cell,
+    fmt_seconds,
+    lookup,
+    markdown_table,
+    query_records,
+    targets,
+)
+
+PIPELINE = (
+    "full build",
+    "compile sources",
+    "checks (references, annotations, terms)",
+    "SHACL pySHACL",
+    "reasoning (input + HermiT)",
+    "materialise types",
+    "serialize ttl",
+    "serialize owl",
+    "serialize jsonld",
+    "serialize nt",
+    "load (pyoxigraph)",
+    "load (oxrdflib)",
+    "load (rdflib)",
+)
+VALIDATION = (
+    "SHACL pySHACL",
+    "SHACL pyrudof (from N-Triples file)",
+    "SHACL SPARQL on Oxigraph (from N-Triples file)",
+    "SHACL SPARQL on Oxigraph (from rdflib graph)",
+    "SHACL per-file cache: cold",
+    "SHACL per-file cache: warm",
+    "SHACL per-file cache: one file edited",
+)
+PROTOTYPES = (
+    ("compile sources", "compile sources (prototype: GC off)"),
+    ("checks (references, annotations, terms)", "checks (prototype: GC off)"),
+    ("compile sources", "compile sources (prototype: Oxigraph)"),
+    ("checks (references, annotations, terms)", "checks references, annotations (prototype: SPARQL)"),
+    ("serialize ttl", "serialize ttl (prototype: Oxigraph)"),
+    ("serialize owl", "serialize owl (prototype: Oxigraph)"),
+    ("serialize jsonld", "serialize jsonld (prototype: Oxigraph)"),
+    ("serialize nt", "serialize nt (prototype: Oxigraph)"),
+    ("SHACL pySHACL", "SHACL SPARQL on Oxigraph (from rdflib graph)"),
+    ("SHACL pySHACL", "SHACL pyrudof (from N-Triples file)"),
+    ("serialize nt", "load rdflib graph into Oxigraph"),
+)
+METHOD = """\
+Each task (stages sharing one input) runs in a fresh Python process (`benchmarks/stages.py`). Each figure is
+the median of the measured runs after one warm-up run; a stage whose warm-up takes over 10 s is measured by
+that single run (marked ¹). Peak memory is the stage's own peak RSS: the kernel's high-water mark (VmHWM) is
+reset before every run by writing 5 to /proc/self/clear_refs, so it covers that run only, and includes the
+input the process holds (e.g. the graph loaded in rdflib); HermiT's JVM is added from RUSAGE_CHILDREN. A run
+over the timeout (SIGALRM, or the parent's hard deadline for native code) is "DNF"; a process group over the
+memory limit is killed. A stage that did not finish at a smaller scale, or whose linear projection from it
+exceeds the timeout or the memory limit, is skipped (queries on oxrdflib and rdflib, pyrudof, the per-file
+cache; queries on pyoxigraph only at ×1000). Release serializations are of the compiled (base) graph, as
+write_release writes smekg-base.* (the full graph is 7 % larger). Exponents are least-squares slopes of
+log(time) on log(triples) over the scales that finished (input: the compiled graph; the full release for
+queries); "×10→×100" is the slope between those two scales alone.
+
+Synthetic graphs (`benchmarks/synthetic.py`): copy 0 is the real data; copy n renames every kg:, work: and
+person: IRI (`kg:x` → `kg:x-copyn`, `work:k/author/1` → `work:k-copyn/author/1`) so each copy of a document
+keeps its claims, citations, firms and evidence pointing at its own copies; smekg: terms (also those declared
+in knowledge files) are shared. Two forms: a project folder (knowledge and BibTeX files replicated, with
+`Copy n:` prefixed to titles and a `Copyn` given name added to people so that the build's duplicate-work check
+and person IRIs stay right) on which compile and checks run, up to ×100; and N-Triples replicated from the ×1
+release (base, full, HermiT's inferences), used by every graph-level stage at every scale so that all scales
+share one method and ×1000 needs no project build (compiling 4,000 files in rdflib would take about an hour)."""
+
+
+def fmt_cell(record: Record | None, memory: bool = True) -> str:
+    text = cell(record, memory)
+    return text + ("¹" if record and record.get("status") == "ok" and not record.get("warmup") else "")
+
+
+def stage_rows(results: dict, stages: tuple[str, ...]) -> list[list[str]]:
+    scales, fitted = results["scales"], results["fits"]
+    rows = []
+    for stage in stages:
+        fit = fitted.get(stage, {})
+        cells = [fmt_cell(lookup(results["records"], s, stage)) for s in scales]
+        rows.append([stage, *cells, exponent(fit, "exponent"), exponent(fit, "exponent_x10_x100")])
+    return rows
+
+
+def exponent(fit: dict, name: str) -> str:
+    value = fit.get(name)
+    return "–" if value is None else f"{value:.2f}"
+
+
+def query_rows(results: dict) -> list[list[str]]:
+    """Per canned query: pyoxigraph time per scale, rows at ×1, and exponents."""
+    scales, records = results["scales"], results["records"]
+    rows = []
+    for r in query_records(records, 1):
+        fit = results["fits"].get(r["stage"], {})
+        cells = [fmt_cell(lookup(records, s, r["stage"]), False) for s in scales]
+        rows_x1 = str(r.get("info", {}).get("rows", "–"))
+        name = r["stage"].removeprefix("query ").rsplit(" (", 1)[0]
+        rows.append([name, *cells, rows_x1, exponent(fit, "exponent"), exponent(fit, "exponent_x10_x100")])
+    return rows
+
+
+def engine_rows(results: dict, scale: int) -> list[list[str]]:
+    """Per canned query at one scale: pyoxigraph time, the other engines' ratios to it, and answer agreement."""
+    records, rows = results["records"], []
+    for r in query_records(records, scale):
+        name = r["stage"].removeprefix("query ").rsplit(" (", 1)[0]
+        others = {e: lookup(records, scale, f"query {name} ({e})") for e in ("oxrdflib", "rdflib")}
+        cells = [ratio(r, o) for o in others.values()]
+        rows.append([name, fmt_cell(r, False), *cells, agreement(r, others)])
+    return rows
+
+
+def prototype_rows(results: dict) -> list[list[str]]:
+    """Per (current stage, prototype): both times per scale and how many times faster the prototype is."""
+    rows = []
+    for current, proto in PROTOTYPES:
+        cells = []
+        for scale in results["scales"]:
+            now, new = lookup(results["records"], scale, current), lookup(results["records"], scale, proto)
+            text = f"{cell(now, False)} → {cell(new, False)}"
+            if now and new and now["status"] == new["status"] == "ok":
+                text += f" ({now['seconds'] / new['seconds']:.1f}×)"
+            cells.append(text)
+        rows.append([f"{current} → {proto}", *cells])
+    return rows
+
+
+def ratio(base: Record, other: Record | None) -> str:
+    if other is None or other["status"] != "ok" or base["status"] != "ok":
+        return cell(other, False)
+    return f"{other['seconds'] / base['seconds']:.1f}× ({fmt_seconds(other['seconds'])})"
+
+
+def agreement(base: Record, others: dict[str, Record | None]) -> str:
+    """identical, or which engine differs (and whether only by '' against unbound)."""
+    if base["status"] != "ok":
+        return "–"
+    notes = []
+    for engine, r in others.items():
+        if r is None or r["status"] != "ok":
+            continue
+        if r["info"]["digest"] != base["info"]["digest"]:
+            lenient = r["info"]["lenient_digest"] == base["info"]["lenient_digest"]
+            why = "empty GROUP_CONCAT: '' vs unbound" if lenient else "different rows"
+            notes.append(f"{engine}: MISMATCH ({why}; rows {r['info']['rows']} vs {base['info']['rows']})")
+    return "; ".join(notes) or "identical"
+
+
+def equivalence(results: dict) -> str:
+    """The validators' findings on the real and the planted graph."""
+    r = lookup(results["records"], 1, "validator equivalence")
+    if r is None or r["status"] != "ok":
+        return "not measured"
+    info = r["info"]
+    lines = ["Planted: " + "; ".join(info["planted"]) + ".", ""]
+    for variant in ("real", "planted"):
+        counts = ", ".join(f"{k} {v}" for k, v in info[variant]["counts"].items())
+        same = "identical findings" if info[variant]["identical"] else f"DIFFERENT: {info[variant]['differences']}"
+        lines.append(f"- {variant} graph: {counts} — {same}")
+    return "\n".join(lines)
+
+
+def machine_text(m: dict) -> str:
+    packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+    return (
+        f"{m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; {m['os']}; Python {m['python']}; "
+        f"{m['java']}; {packages}"
+    )
+
+
+def render(results: dict) -> str:
+    """The whole report."""
+    results = dict(results, scales=sorted(results["sizes"]))
+    scales = results["scales"]
+    heads = [f"×{s}" for s in scales]
+    sizes = [
+        [
+            f"×{s}",
+            str(v.get("base_triples")),
+            str(v.get("full_triples")),
+            str(v.get("source_files", "–")),
+            str(v.get("full_nt_mb")),
+        ]
+        for s, v in results["sizes"].items()
+    ]
+    parts = [
+        "# smekg benchmark",
+        f"`{results['command']}` — {results['elapsed_s']} s in all.\n\nMachine: {machine_text(results['machine'])}.",
+        "## Method\n\n" + METHOD,
+        "## Graph sizes\n\n"
+        + markdown_table(["scale", "base triples", "full triples", "source files", "full.nt MB"], sizes),
+        "## Targets\n\n"
+        + markdown_table(
+            ["target", "measured", "met"],
+            [
+                [t["target"], t["measured"], {True: "yes", False: "**no**", None: "–"}[t["met"]]]
+                for t in targets(results)
+            ],
+        ),
+        "## Pipeline stages (median time, peak RSS)\n\n"
+        + markdown_table(["stage", *heads, "exponent", "×10→×100"], stage_rows(results, PIPELINE)),
+        "## Canned queries on pyoxigraph (smekg's Store)\n\n"
+        + markdown_table(["query", *heads, "rows ×1", "exponent", "×10→×100"], query_rows(results)),
+    ]
+    for scale in (s for s in scales if s <= 100):
+        parts.append(
+            f"## Engines at ×{scale}: ratio of time to pyoxigraph, same query text and data\n\n"
+            + markdown_table(["query", "pyoxigraph", "oxrdflib", "rdflib", "answers"], engine_rows(results, scale))
+        )
+    parts += [
+        "## Validation (median time, peak RSS)\n\n"
+        + markdown_table(["validator", *heads, "exponent", "×10→×100"], stage_rows(results, VALIDATION)),
+        "### Same findings?\n\n" + equivalence(results),
+        "## Prototypes against the stages they would replace (time now → prototype, speed-up)\n\n"
+        + markdown_table(["stage → prototype", *heads], prototype_rows(results)),
+        "## Not run\n\n" + not_run(results["records"]),
+    ]
+    return "\n\n".join(parts)
+
+
+def not_run(records: list[Record]) -> str:
+    """Every stage that was skipped, killed, failed or did not finish, with the reason."""
+    lines = [
+        f"- ×{r['scale']} {r['stage']}: {r['status']}" + (f" — {r['message']}" if r.get("message") else "")
+        for r in records
+        if r.get("status") in ("skipped", "killed", "error", "timeout")
+    ]
+    return "\n".join(lines) or "nothing"

@@ -1,0 +1,218 @@
+"""The benchmark report: machine and versions, scaling exponents, targets, and the Markdown tables."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = ("smekg", "rdflib", "pyoxigraph", "oxrdflib", "pyshacl", "pyrudof", "owlready2", "pybtex")
+Record = dict
+
+
+def machine() -> dict:
+    """Cores, memory, CPU model, OS, Python, Java and package versions."""
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if "model name" in line), "")
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024**2, 1),
+        "cpu": model,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "java": java[0] if java else "",
+        "packages": {name: version_of(name) for name in PACKAGES},
+    }
+
+
+def version_of(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log(y) on log(x): the scaling exponent (None under two points)."""
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx, my = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+    var = sum((p[0] - mx) ** 2 for p in pts)
+    return round(sum((p[0] - mx) * (p[1] - my) for p in pts) / var, 2) if var else None
+
+
+def key(record: Record) -> str:
+    return record["stage"]
+
+
+def by_stage(records: list[Record]) -> dict[str, dict[int, Record]]:
+    """Measured records grouped by stage, then by scale."""
+    table: dict[str, dict[int, Record]] = {}
+    for r in records:
+        if r.get("event") != "setup":
+            table.setdefault(key(r), {})[r["scale"]] = r
+    return table
+
+
+def fits(records: list[Record], sizes: dict[int, dict]) -> dict[str, dict]:
+    """Per stage: the exponent over every scale measured, and the local exponent from ×10 to ×100."""
+    out = {}
+    for stage, per_scale in by_stage(records).items():
+        points = {
+            s: (sizes[s][size_basis(r)], r["seconds"])
+            for s, r in per_scale.items()
+            if r["status"] == "ok" and r["seconds"] > 0
+        }
+        local = [points[s] for s in (10, 100) if s in points]
+        out[stage] = {
+            "exponent": slope(list(points.values())),
+            "exponent_x10_x100": slope(local) if len(local) == 2 else None,
+        }
+    return out
+
+
+def size_basis(record: Record) -> str:
+    """Which graph a stage's cost is measured against: the full release for queries, else the compiled graph."""
+    return "full_triples" if record["task"] == "queries" else "base_triples"
+
+
+def cell(record: Record | None, with_memory: bool = True) -> str:
+    """A table cell: time (and peak RSS), or why there is none."""
+    if record is None:
+        return "–"
+    if record["status"] != "ok":
+        return {
+            "timeout": f"DNF in {record.get('timeout', '?')} s",
+            "killed": f"killed at {record.get('message', '')}",
+            "skipped": "skipped",
+            "error": "error",
+        }.get(record["status"], record["status"])
+    text = fmt_seconds(record["seconds"])
+    if with_memory:
+        text += f" ({fmt_mb(record['peak_mb'] + record.get('child_mb_stage', 0))})"
+    return text
+
+
+def fmt_seconds(s: float) -> str:
+    return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def fmt_mb(mb: float) -> str:
+    return f"{mb / 1024:.2f} GB" if mb >= 1024 else f"{mb:.0f} MB"
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows])
+
+
+def lookup(records: list[Record], scale: int, stage: str) -> Record | None:
+    """The record of a stage at a scale (setup events excluded)."""
+    for r in records:
+        if r["scale"] == scale and r["stage"] == stage and r.get("event") != "setup":
+            return r
+    return None
+
+
+def peak_of(record: Record) -> float:
+    """Peak RSS of a stage: its process plus any process it started (HermiT's JVM)."""
+    return record["peak_mb"] + record.get("child_mb_stage", 0.0)
+
+
+def query_records(records: list[Record], scale: int, engine: str = "pyoxigraph") -> list[Record]:
+    return [
+        r
+        for r in records
+        if r["scale"] == scale and r["task"] == "queries" and r["engine"] == engine and r["stage"].startswith("query ")
+    ]
+
+
+def query_target(records: list[Record], scale: int, limit_s: float) -> dict:
+    """Whether every canned query answers within limit_s on pyoxigraph at a scale, and the slowest ones."""
+    rows = query_records(records, scale)
+    if not rows:
+        return {"measured": "not measured", "met": None}
+    failed = [r for r in rows if r["status"] != "ok"]
+    over = sorted((r for r in rows if r["status"] == "ok" and r["seconds"] > limit_s), key=lambda r: -r["seconds"])
+    slowest = max((r for r in rows if r["status"] == "ok"), key=lambda r: r["seconds"], default=None)
+    text = f"{len(rows) - len(failed) - len(over)}/{len(rows)} within; slowest {short(slowest)}"
+    if over:
+        text += "; over: " + ", ".join(short(r) for r in over)
+    if failed:
+        text += "; not finished: " + ", ".join(r["stage"] for r in failed)
+    return {"measured": text, "met": not over and not failed}
+
+
+def short(record: Record | None) -> str:
+    if record is None:
+        return "–"
+    name = record["stage"].removeprefix("query ").rsplit(" (", 1)[0]
+    return f"{name} {fmt_seconds(record['seconds'])}"
+
+
+def stage_target(records: list[Record], scale: int, stages: list[str], limit_s: float) -> dict:
+    """Whether the sum of some stages at a scale stays within limit_s."""
+    found = [lookup(records, scale, s) for s in stages]
+    if any(r is None for r in found):
+        return {"measured": "not measured", "met": None}
+    if any(r["status"] != "ok" for r in found):
+        bad = [f"{r['stage']}: {cell(r, False)}" for r in found if r["status"] != "ok"]
+        return {"measured": "; ".join(bad), "met": False}
+    total = sum(r["seconds"] for r in found)
+    return {
+        "measured": " + ".join(fmt_seconds(r["seconds"]) for r in found) + f" = {fmt_seconds(total)}",
+        "met": total <= limit_s,
+    }
+
+
+def memory_target(records: list[Record], scale: int, limit_mb: float) -> dict:
+    """The largest peak RSS of any measured stage at a scale, against limit_mb."""
+    found = [r for r in records if r["scale"] == scale and r.get("status") == "ok" and "peak_mb" in r]
+    if not found:
+        return {"measured": "not measured", "met": None}
+    over = sorted((r for r in found if peak_of(r) > limit_mb), key=lambda r: -peak_of(r))
+    top = max(found, key=peak_of)
+    text = f"largest {fmt_mb(peak_of(top))} ({top['stage']})"
+    if over:
+        text += "; over: " + ", ".join(f"{r['stage']} {fmt_mb(peak_of(r))}" for r in over)
+    return {"measured": text, "met": not over}
+
+
+def growth_target(fitted: dict[str, dict], limit: float = 1.15) -> dict:
+    """Stages whose cost grows faster than linearly from ×10 to ×100 (exponent over limit)."""
+    local = {s: f["exponent_x10_x100"] for s, f in fitted.items() if f["exponent_x10_x100"] is not None}
+    if not local:
+        return {"measured": "not measured", "met": None}
+    over = {s: e for s, e in local.items() if e > limit}
+    text = f"{len(local) - len(over)}/{len(local)} stages ≤ {limit}"
+    if over:
+        text += "; super-linear: " + ", ".join(f"{s} {e}" for s, e in sorted(over.items(), key=lambda x: -x[1]))
+    return {"measured": text, "met": not over}
+
+
+def targets(results: dict) -> list[dict]:
+    """Every target of the issue with the measured figure and whether it is met."""
+    records, checks = results["records"], ["checks (references, annotations, terms)"]
+    rows = [
+        ("×1: full build ≤ 10 s", stage_target(records, 1, ["full build"], 10)),
+        ("×1: every canned query ≤ 20 ms (pyoxigraph)", query_target(records, 1, 0.020)),
+        ("×100: every canned query ≤ 1 s (pyoxigraph)", query_target(records, 100, 1.0)),
+        (
+            "×100: full validation ≤ 60 s (today: checks + pySHACL)",
+            stage_target(records, 100, [*checks, "SHACL pySHACL"], 60),
+        ),
+        (
+            "×100: full validation ≤ 60 s (with the SPARQL prototype)",
+            stage_target(records, 100, [*checks, "SHACL SPARQL on Oxigraph (from rdflib graph)"], 60),
+        ),
+        ("×100: peak memory ≤ 4 GB (every stage)", memory_target(records, 100, 4096)),
+        ("×1000: loads and answers every canned query", query_target(records, 1000, float("inf"))),
+        ("growth ×10→×100 no worse than linear", growth_target(results["fits"])),
+    ]
+    return [{"target": name, **value} for name, value in rows]
