@@ -81,9 +81,6 @@ class Compiled:
                 g += ctx
         return g
 
-    def graph_of(self, rel: str) -> Graph:
-        return self.dataset.graph(SOURCE[rel])
-
     def locate(self, node: str) -> tuple[str, int]:
         """The file and line where an entry is described (first file that has it as subject)."""
         if node.startswith(str(WORK)):
