@@ -1,20 +1,15 @@
 """Prototypes of faster pipeline stages, measured like the stages they would replace (task `prototypes`).
 
 - compile and the Python checks as today, with the cyclic garbage collector off (gc.disable);
-
 - compile into Oxigraph: each Turtle file parsed by Oxigraph into its named graph (the bibliography still
   built by pybtex and rdflib), and the Python checks of references and annotations as SPARQL on that store;
-- release serializations by Oxigraph from a store loaded once from the compiled graph (the load is its own
-  stage: the build already pays it for materialise_types, and would share it with SPARQL validation).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -26,12 +21,6 @@ from smekg.checks import check_annotations, check_references, check_terms
 from smekg.sources import SOURCE, Compiled, compile_sources
 from smekg.vocab import PREFIXES
 
-OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "owl": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "nt": ox.RdfFormat.N_TRIPLES,
-}
 Stage = tuple[Callable[[], Any], Callable[[Any], dict] | None]
 
 
@@ -89,50 +78,23 @@ def python_checks(compiled: Compiled, union: Graph) -> list:
     return check_references(compiled, union) + check_annotations(compiled) + check_terms(compiled, union)
 
 
-def oxigraph_store(graph: Graph) -> ox.Store:
-    """The compiled graph in an Oxigraph store, as materialise_types loads it."""
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
+def prototypes_task(args: argparse.Namespace) -> dict[str, Stage]:
+    """The prototype stages on the scale's project folder."""
+    project, state = Project(args.dir / "project"), {}
 
-
-def prototypes_task(args: argparse.Namespace, load_rdflib: Callable[[Path], Graph]) -> dict[str, Stage]:
-    """The prototype stages at one scale (compile only where the scale has a project folder)."""
-    stages: dict[str, Stage] = {}
-    state: dict[str, Any] = {}
-    if (args.dir / "project").is_dir():
-        project = Project(args.dir / "project")
-        state["compiled"] = None
-
-        def compiled() -> ox.Store:
-            state["compiled"] = compile_oxigraph(project)
-            return state["compiled"]
-
-        stages["compile sources (prototype: GC off)"] = (
-            lambda: gc_off(lambda: state.update(python=(c := compile_sources(project), c.union()))),
-            None,
-        )
-        stages["checks (prototype: GC off)"] = (lambda: gc_off(lambda: python_checks(*state["python"])), None)
-        stages["compile sources (prototype: Oxigraph)"] = (compiled, lambda s: {"quads": len(s)})
-        stages["checks references, annotations (prototype: SPARQL)"] = (
-            lambda: sparql_checks(state["compiled"]),
-            lambda r: {"findings": len(r)},
-        )
-    base, out = load_rdflib(args.dir / "base.nt"), Path(tempfile.mkdtemp(prefix="smekg-bench-ox-"))
-
-    def load() -> ox.Store:
-        state["store"] = oxigraph_store(base)
+    def compiled() -> ox.Store:
+        state["store"] = compile_oxigraph(project)
         return state["store"]
 
-    def dumper(ext: str, fmt: ox.RdfFormat) -> Callable[[], int]:
-        def dump() -> int:
-            path = out / f"smekg-base.{ext}"
-            state["store"].dump(path, format=fmt, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
-            return path.stat().st_size
-
-        return dump
-
-    stages["load rdflib graph into Oxigraph"] = (load, lambda s: {"triples": len(s)})
-    for ext, fmt in OX_FORMATS.items():
-        stages[f"serialize {ext} (prototype: Oxigraph)"] = (dumper(ext, fmt), lambda size: {"bytes": size})
-    return stages
+    return {
+        "compile sources (prototype: GC off)": (
+            lambda: gc_off(lambda: state.update(python=(c := compile_sources(project), c.union()))),
+            None,
+        ),
+        "checks (prototype: GC off)": (lambda: gc_off(lambda: python_checks(*state["python"])), None),
+        "compile sources (prototype: Oxigraph)": (compiled, lambda s: {"quads": len(s)}),
+        "checks references, annotations (prototype: SPARQL)": (
+            lambda: sparql_checks(state["store"]),
+            lambda r: {"findings": len(r)},
+        ),
+    }

@@ -9,6 +9,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+SPARQL_CHECKS = "checks references, annotations (prototype: SPARQL)"
 PACKAGES = ("smekg", "rdflib", "pyoxigraph", "oxrdflib", "pyshacl", "pyrudof", "owlready2", "pybtex")
 Record = dict
 
@@ -88,7 +89,7 @@ def cell(record: Record | None, with_memory: bool = True) -> str:
         return "–"
     if record["status"] != "ok":
         return {
-            "timeout": f"DNF in {record.get('timeout', '?')} s",
+            "timeout": f"DNF in {record['timeout']} s" if record.get("timeout") else "DNF",
             "killed": f"killed at {record.get('message', '')}",
             "skipped": "skipped",
             "error": "error",
@@ -165,10 +166,8 @@ def stage_target(records: list[Record], scale: int, stages: list[str], limit_s: 
         bad = [f"{r['stage']}: {cell(r, False)}" for r in found if r["status"] != "ok"]
         return {"measured": "; ".join(bad), "met": False}
     total = sum(r["seconds"] for r in found)
-    return {
-        "measured": " + ".join(fmt_seconds(r["seconds"]) for r in found) + f" = {fmt_seconds(total)}",
-        "met": total <= limit_s,
-    }
+    parts = " + ".join(fmt_seconds(r["seconds"]) for r in found) + " = " if len(found) > 1 else ""
+    return {"measured": parts + fmt_seconds(total), "met": total <= limit_s}
 
 
 def memory_target(records: list[Record], scale: int, limit_mb: float) -> dict:
@@ -208,8 +207,12 @@ def targets(results: dict) -> list[dict]:
             stage_target(records, 100, [*checks, "SHACL pySHACL"], 60),
         ),
         (
-            "×100: full validation ≤ 60 s (with the SPARQL prototype)",
+            "×100: full validation ≤ 60 s (today's checks + SHACL as SPARQL)",
             stage_target(records, 100, [*checks, "SHACL SPARQL on Oxigraph (from rdflib graph)"], 60),
+        ),
+        (
+            "×100: full validation ≤ 60 s (all on Oxigraph: SPARQL checks + shapes, store loaded)",
+            stage_target(records, 100, [SPARQL_CHECKS, "SHACL SPARQL on Oxigraph: checks only"], 60),
         ),
         ("×100: peak memory ≤ 4 GB (every stage)", memory_target(records, 100, 4096)),
         ("×1000: loads and answers every canned query", query_target(records, 1000, float("inf"))),

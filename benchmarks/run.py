@@ -49,6 +49,8 @@ class Settings:
     work: Path
     out: Path
     only: list[str] = field(default_factory=list)
+    match: list[str] = field(default_factory=list)
+    command: str = ""
     started: float = field(default_factory=time.time)
 
 
@@ -66,35 +68,20 @@ def group_rss_mb(pgid: int) -> float:
 
 
 def child_command(
-    task: str,
-    scale_dir: Path,
-    stages: list[str] | None,
-    skip: list[str],
-    engine: str,
-    runs: int,
-    timeout: int,
-    long_timeout: int,
+    settings: Settings, task: str, scale: int, stages: list[str] | None, skip: list[str], engine: str, timeout: int
 ) -> list[str]:
     """The command line of a stage process."""
-    return [
-        sys.executable,
-        str(HERE / "stages.py"),
-        task,
-        "--dir",
-        str(scale_dir),
-        "--engine",
-        engine,
-        "--runs",
-        str(runs),
-        "--timeout",
-        str(timeout),
-        "--stages",
-        json.dumps(stages),
-        "--skip",
-        json.dumps(skip),
-        "--long-timeout",
-        str(long_timeout),
-    ]
+    options = {
+        "--dir": str(settings.work / f"x{scale}"),
+        "--engine": engine,
+        "--runs": str(settings.runs),
+        "--timeout": str(timeout),
+        "--long-timeout": str(settings.long_timeout),
+        "--stages": json.dumps(stages),
+        "--skip": json.dumps(skip),
+        "--match": json.dumps(settings.match),
+    }
+    return [sys.executable, str(HERE / "stages.py"), task, *(x for pair in options.items() for x in pair)]
 
 
 class Child:
@@ -112,6 +99,7 @@ class Child:
         self.group_peak = 0.0
         self.child_mb_seen = 0.0
         self.stopped = False
+        self.timeout = 0
 
     def events(self):
         """Yield each event; end with a 'killed' or 'timeout' event if the process is stopped mid-stage."""
@@ -128,13 +116,15 @@ class Child:
             if rss > self.limit_mb or time.monotonic() > self.deadline:
                 self.kill()
                 self.stopped = True
-                status = "killed" if rss > self.limit_mb else "timeout"
-                yield {"event": status, "stage": self.current, "message": f"{rss / 1024:.1f} GB RSS"}
+                if rss > self.limit_mb:
+                    yield {"event": "killed", "stage": self.current, "message": f"{rss / 1024:.1f} GB RSS"}
+                else:
+                    yield {"event": "timeout", "stage": self.current, "timeout": self.timeout, "message": "stopped"}
                 return
 
     def on_event(self, event: dict):
         if event["event"] == "start":
-            self.current, self.group_peak = event["stage"], 0.0
+            self.current, self.group_peak, self.timeout = event["stage"], 0.0, event["timeout"]
             self.deadline = time.monotonic() + event["timeout"] + self.grace_s
             return [event]
         event["group_peak_mb"] = self.group_peak
@@ -157,16 +147,14 @@ STATUS = {"result": "ok", "timeout": "timeout", "killed": "killed", "error": "er
 def run_task(settings: Settings, scale: int, task: str, engine: str = "pyoxigraph", skip: dict | None = None) -> list:
     """Measure a task's stages at one scale (those in skip are recorded with the reason), starting a new process
     after any stage that had to be stopped."""
-    skip = skip or {}
+    skip = {s: why for s, why in (skip or {}).items() if not settings.match or s.startswith(tuple(settings.match))}
     tags = {"scale": scale, "task": task, "engine": engine}
     records = [dict(stage=s, **tags, status="skipped", message=why) for s, why in skip.items()]
     timeout = task_timeout(settings, task, scale)
     remaining: list[str] | None = None
     while remaining is None or remaining:
         log(settings, f"×{scale} {task} ({engine}): {'all' if remaining is None else len(remaining)} stage(s)")
-        command = child_command(
-            task, settings.work / f"x{scale}", remaining, list(skip), engine, settings.runs, timeout
-        )
+        command = child_command(settings, task, scale, remaining, list(skip), engine, timeout)
         child = Child(
             command, settings.work / "stages.log", settings.mem_limit_mb, grace_s=15 if task == "queries" else 60
         )
@@ -345,6 +333,7 @@ def parse_args(argv: list[str]) -> Settings:
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--report-only", action="store_true", help="only re-render the report of --out")
     parser.add_argument("--only", default="", help="re-measure only these tasks (task or task:engine, comma-separated)")
+    parser.add_argument("--match", default="", help="with --only: only the stages starting so (comma-separated)")
     args = parser.parse_args(argv)
     if args.report_only:
         rewrite_report(args.out)
@@ -360,22 +349,36 @@ def parse_args(argv: list[str]) -> Settings:
         args.work,
         args.out,
         [t for t in args.only.split(",") if t],
+        [m for m in args.match.split(",") if m],
+        " ".join(["python", "benchmarks/run.py", *argv]),
     )
 
 
 def rerun(settings: Settings, only: list[str]) -> None:
-    """Measure again only some tasks (`task` or `task:engine`) at the given scales, replacing their records in
-    the previous run's JSON; the data of those scales must still be in --work."""
+    """Measure again only some tasks (`task` or `task:engine`; with --match, only their stages starting so) at
+    the given scales, replacing those records in the previous run's JSON (data missing in --work is made)."""
     results = json.loads((settings.out / "benchmark.json").read_text())
     results["sizes"] = {int(k): v for k, v in results["sizes"].items()}
     for scale in settings.scales:
-        for task, engine, skip in plan(settings, scale, results["records"]):
+        if not (settings.work / f"x{scale}" / "full.nt").is_file():
+            results["sizes"][scale] = prepare_scale(settings, scale)
+        if scale > 100 and not settings.match:
+            stale = {(r["scale"], r["stage"]) for r in not_run(scale, results["records"])}
+            results["records"] = [r for r in results["records"] if (r["scale"], r["stage"]) not in stale]
+            results["records"] += not_run(scale, results["records"])
+        extra = [("build", "pyoxigraph", {})] if scale == 1 else []
+        for task, engine, skip in extra + plan(settings, scale, results["records"]):
             if task not in only and f"{task}:{engine}" not in only:
                 continue
-            mine = {"scale": scale, "task": task, "engine": engine}
-            kept = [r for r in results["records"] if any(r.get(k) != v for k, v in mine.items())]
-            results["records"] = kept + run_task(settings, scale, task, engine, skip)
+            new = run_task(settings, scale, task, engine, skip)
+            redone = {(r["scale"], r["task"], r["engine"], r["stage"]) for r in new}
+            kept = [r for r in results["records"] if (r["scale"], r["task"], r["engine"], r["stage"]) not in redone]
+            results["records"] = kept + new
             write_report(settings.out, results)
+    results.setdefault("reruns", []).append(
+        {"command": settings.command, "elapsed_s": round(time.time() - settings.started)}
+    )
+    write_report(settings.out, results)
     log(settings, f"done: {settings.out / 'benchmark.md'}")
 
 
@@ -385,8 +388,9 @@ def main(argv: list[str]) -> None:
         rerun(settings, settings.only)
         return
     settings.work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"command": " ".join(["python", "benchmarks/run.py", *argv]), "machine": machine(), "sizes": {}}
-    results["settings"] = {k: str(v) for k, v in vars(settings).items() if k not in ("started", "only")}
+    results: dict = {"command": settings.command, "machine": machine(), "sizes": {}}
+    keep = ("scales", "runs", "timeout", "long_timeout", "query_timeout", "mem_limit_mb", "work", "out")
+    results["settings"] = {k: str(getattr(settings, k)) for k in keep}
     results["records"] = prepare_x1(settings, Project.find(HERE.parent))
     for scale in settings.scales:
         results["sizes"][scale] = prepare_scale(settings, scale)
