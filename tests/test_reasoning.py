@@ -66,24 +66,75 @@ def test_inconsistent_graph_fails_the_build(project_copy, tmp_path):
         build(project_copy, tmp_path / "out")
 
 
-def test_fast_route_gives_the_same_individual_inferences_as_hermit_on_everything(project):
-    """HermiT on the TBox plus classifiable individuals, then SPARQL materialisation, infers the
-    same types for every individual as HermiT run on the whole graph."""
-    from smekg.reasoning import materialise_types, reasoning_input, run_hermit
+PLANTED = (
+    FIRMS
+    + """
+kg:test-mid a smekg:Firm ; rdfs:label "Mid test firm"@en ;
+    smekg:numberOfEmployees "40"^^<http://www.w3.org/2001/XMLSchema#int> .
+kg:test-vertical a smekg:Cluster ; rdfs:label "Vertical test cluster"@en ; smekg:structure smekg:vertical .
+kg:test-both a smekg:BusinessNetwork ; rdfs:label "Two-way test network"@en ;
+    smekg:structure smekg:vertical , smekg:horizontal .
+kg:test-alias a smekg:Firm ; rdfs:label "Test firm alias"@en ; owl:sameAs kg:test-small .
+"""
+)
+
+
+def individual_types(compiled, inferred: rdflib.Graph) -> set:
+    """(individual, class) for every non-class subject of ours, after the inferences, closed under the hierarchy."""
+    from smekg.reasoning import INFERRED, Rules, as_quads, realise, tbox_graph
+
+    compiled.store.extend(as_quads(inferred))
+    assert realise(compiled, Rules(tbox_graph(compiled), inferred, definitions=False)) == []
+    rows = compiled.query(
+        "SELECT ?x ?c WHERE { ?x a ?c FILTER(STRSTARTS(STR(?x), 'https://w3id.org/smekg/')) MINUS { ?x a owl:Class } }",
+        [*compiled.graphs, INFERRED],
+    )
+    return {(r["x"].value, r["c"].value) for r in rows}
+
+
+def test_rules_give_the_same_individual_types_as_hermit_on_everything(project_copy):
+    """HermiT on the TBox plus the SPARQL rules type every individual as HermiT on the whole graph does,
+    on the real graph and on planted firms, clusters and networks that exercise every definition."""
+    from smekg.reasoning import reason, run_hermit, tbox_graph
     from smekg.sources import compile_sources
 
-    graph = compile_sources(project).union()
-    classes = set(graph.subjects(rdflib.RDF.type, rdflib.OWL.Class))
+    (project_copy.knowledge_dir / "zz-planted.ttl").write_text(PLANTED, encoding="utf-8")
+    fast = compile_sources(project_copy)
+    assert reason(fast) == ("HermiT (TBox) + SPARQL rules", [])
+    reference = compile_sources(project_copy)
+    # On the whole graph, owlready2 drops some subsumptions HermiT finds on the TBox (MultidimensionalValueNetwork
+    # ⊑ HorizontalNetwork); the reference closes HermiT's individual types under both classifications.
+    classified = run_hermit(tbox_graph(reference)).inferred
+    by_hermit = individual_types(reference, run_hermit(reference.union()).inferred + classified)
+    by_rules = individual_types(fast, rdflib.Graph())
+    assert by_rules == by_hermit
+    assert len(by_rules) > 4000
+    planted = {
+        (str(K[x]), str(S[c]))
+        for x, c in [
+            ("test-small", "SME"),
+            ("test-large", "LargeFirm"),
+            ("test-mid", "SME"),
+            ("test-vertical", "VerticalCluster"),
+            ("test-cluster", "HorizontalCluster"),
+            ("test-both", "MultidimensionalValueNetwork"),
+            ("test-alias", "SME"),
+        ]
+    }
+    assert planted <= by_rules
 
-    def individual_types(reasoner_input):
-        full = graph + run_hermit(reasoner_input).inferred
-        full += materialise_types(full)
-        return {
-            (s, o)
-            for s, o in full.subject_objects(rdflib.RDF.type)
-            if str(s).startswith("https://w3id.org/smekg/") and s not in classes
-        }
 
-    fast = individual_types(reasoning_input(graph))
-    assert fast == individual_types(graph)
-    assert len(fast) > 4000
+def test_a_definition_the_rules_cannot_realise_falls_back_to_hermit(project_copy, tmp_path):
+    (project_copy.knowledge_dir / "zz-firms.ttl").write_text(
+        FIRMS
+        + """
+smekg:StaffedFirm a owl:Class ; rdfs:label "staffed firm"@en ; skos:definition "A firm with a headcount."@en ;
+    owl:equivalentClass [ owl:intersectionOf ( smekg:Firm
+        [ a owl:Restriction ; owl:onProperty smekg:numberOfEmployees ; owl:minCardinality 1 ] ) ] .
+""",
+        encoding="utf-8",
+    )
+    result = build(project_copy, tmp_path / "out")
+    assert result.reasoning.startswith("HermiT (TBox and classifiable individuals")
+    full = result.release_dir / "smekg-full.nt"
+    assert {S.StaffedFirm, S.SME} <= types(full, K["test-small"])

@@ -8,11 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-
 from .checks import validate_compiled
 from .errors import Finding, SmekgError
-from .reasoning import materialise_types, reasoning_input, run_hermit
+from .reasoning import INFERRED, reason
 from .release import write_release
 from .sources import Compiled, Project, compile_sources
 
@@ -32,6 +30,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    reasoning: str = ""
 
 
 @contextmanager
@@ -49,19 +48,18 @@ def step(name: str, progress: Progress, timings: dict[str, float]) -> Iterator[N
 
 def validate(
     project: Project | None = None, progress: Progress = quiet, timings: dict[str, float] | None = None
-) -> tuple[Compiled, Graph, list[Finding]]:
+) -> tuple[Compiled, list[Finding]]:
     """Compile and check the sources; raise SmekgError on any error-level finding."""
     project = project or Project.find()
     timings = {} if timings is None else timings
     with step("compile sources", progress, timings):
         compiled = compile_sources(project)
-        union = compiled.union()
     with step("validate (references, SHACL)", progress, timings):
-        findings = validate_compiled(compiled, union)
+        findings = validate_compiled(compiled)
     errors = [f for f in findings if f.level == "error"]
     if errors:
         raise SmekgError("validation", errors)
-    return compiled, union, [f for f in findings if f.level != "error"]
+    return compiled, [f for f in findings if f.level != "error"]
 
 
 def build(project: Project | None = None, out_dir: Path | None = None, progress: Progress = quiet) -> BuildResult:
@@ -69,16 +67,15 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
     project = project or Project.find()
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    _, base, warnings = validate(project, progress, timings)
-    with step("reason (HermiT)", progress, timings):
-        reasoned = run_hermit(reasoning_input(base))
-        if reasoned.findings():
-            raise SmekgError("reasoning", reasoned.findings())
-        full = base + reasoned.inferred
-        full += materialise_types(full)
-    counts = {"base triples": len(base), "full triples": len(full), "inferred triples": len(full) - len(base)}
+    compiled, warnings = validate(project, progress, timings)
+    with step("reason (HermiT + rules)", progress, timings):
+        route, findings = reason(compiled)
+        if findings:
+            raise SmekgError("reasoning", findings)
     with step("write release", progress, timings):
-        report = {"timings_s": timings, "counts": counts, "warnings": [str(f) for f in warnings]}
+        base, full = compiled.triples(), compiled.triples([*compiled.graphs, INFERRED])
+        counts = {"base triples": len(base), "full triples": len(full), "inferred triples": len(full) - len(base)}
+        report = {"timings_s": timings, "counts": counts, "reasoning": route, "warnings": [str(f) for f in warnings]}
         artifacts = write_release(out_dir or project.release_dir, {"base": base, "full": full}, report)
     timings["total"] = round(time.perf_counter() - started, 3)
-    return BuildResult(out_dir or project.release_dir, artifacts, timings, counts, report["warnings"])
+    return BuildResult(out_dir or project.release_dir, artifacts, timings, counts, report["warnings"], route)

@@ -1,44 +1,48 @@
-"""Validation of the compiled graph: references resolve, annotations agree, SHACL shapes hold."""
+"""Validation of the compiled sources: references resolve, annotations agree, terms are documented, shapes hold.
+
+Every check is SPARQL on the compiled Oxigraph store, so its cost grows with the graph, not faster.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from pyshacl import validate as shacl_validate
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import Graph
 
 from .errors import Finding
 from .sources import Compiled
 from .vocab import KG, ONTOLOGY_IRI, OWN_NAMESPACES, SMEKG, WORK, compact
 
-CURATED = (str(SMEKG), str(KG))
+OWN_IRI = " || ".join(f'STRSTARTS(STR(?term), "{ns}")' for ns in OWN_NAMESPACES)
+
+UNDECLARED = f"""
+SELECT DISTINCT ?g ?s ?term WHERE {{
+  GRAPH ?g {{
+    {{ ?s ?p ?o BIND(?s AS ?term) }} UNION {{ ?s ?term ?o }} UNION {{ ?s ?p ?term }}
+    FILTER(?p NOT IN (owl:versionIRI, owl:priorVersion))
+  }}
+  FILTER(isIRI(?term) && ({OWN_IRI}) && ?term != <{ONTOLOGY_IRI}>)
+  OPTIONAL {{ ?term a ?type }}
+  FILTER(!BOUND(?type))
+}}"""
 
 
-def own(term: object) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(OWN_NAMESPACES)
-
-
-def check_references(compiled: Compiled, union: Graph) -> list[Finding]:
+def check_references(compiled: Compiled) -> list[Finding]:
     """Every IRI of our namespaces that a source file uses is declared (typed) somewhere."""
-    declared = set(union.subjects(RDF.type, None)) | {URIRef(ONTOLOGY_IRI)}
-    findings = []
-    for gid, rel in compiled.files.items():
-        graph = compiled.dataset.graph(gid)
-        for s, p, o in graph:
-            if p in (OWL.versionIRI, OWL.priorVersion):
-                continue
-            for term in (s, p, o):
-                if own(term) and term not in declared:
-                    findings.append(undefined(compiled, rel, s, term))
-    return sorted(set(findings))
+    findings = {
+        undefined(compiled, compiled.files[row["g"].value], row["s"].value, row["term"].value)
+        for row in compiled.query(UNDECLARED)
+        if row["g"].value in compiled.files
+    }
+    return sorted(findings)
 
 
-def undefined(compiled: Compiled, rel: str, subject: URIRef, term: URIRef) -> Finding:
+def undefined(compiled: Compiled, rel: str, subject: str, term: str) -> Finding:
     """A finding for an undeclared term, naming the entry that uses it."""
-    line = compiled.locate(str(subject))[1] if compiled.locate(str(subject))[0] == rel else 0
-    if str(term).startswith(str(WORK)):
-        what = f"cites {compact(term)}, but no BibTeX entry has key {str(term)[len(WORK) :]!r}"
+    where = compiled.locate(subject)
+    line = where[1] if where[0] == rel else 0
+    if term.startswith(str(WORK)):
+        what = f"cites {compact(term)}, but no BibTeX entry has key {term[len(WORK) :]!r}"
     elif term == subject:
         what = f"{compact(term)} is described but never declared (it has no rdf:type)"
     else:
@@ -46,63 +50,78 @@ def undefined(compiled: Compiled, rel: str, subject: URIRef, term: URIRef) -> Fi
     return Finding(rel, line, compact(subject), what)
 
 
+ANNOTATIONS = f"""
+SELECT ?s ?prop ?lang ?text ?g WHERE {{
+  {{
+    SELECT ?s ?prop ?lang WHERE {{
+      VALUES ?prop {{ rdfs:label skos:definition }}
+      ?s ?prop ?o
+      FILTER(isIRI(?s) && isLiteral(?o) && (STRSTARTS(STR(?s), "{SMEKG}") || STRSTARTS(STR(?s), "{KG}")))
+      BIND(LANG(?o) AS ?lang)
+    }} GROUP BY ?s ?prop ?lang HAVING (COUNT(DISTINCT STR(?o)) > 1)
+  }}
+  GRAPH ?g {{ ?s ?prop ?o }}
+  FILTER(isLiteral(?o) && LANG(?o) = ?lang)
+  BIND(STR(?o) AS ?text)
+}}"""
+
+
 def check_annotations(compiled: Compiled) -> list[Finding]:
     """A curated entry gets one label and one definition per language, even across files."""
-    values: dict[tuple[URIRef, URIRef, str], dict[str, str]] = defaultdict(dict)
-    for gid, rel in compiled.files.items():
-        for prop in (RDFS.label, SKOS.definition):
-            for s, o in compiled.dataset.graph(gid).subject_objects(prop):
-                if isinstance(s, URIRef) and str(s).startswith(CURATED) and isinstance(o, Literal):
-                    values[(s, prop, o.language or "")].setdefault(str(o), rel)
+    order = {gid: i for i, gid in enumerate(compiled.files)}
+    texts: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
+    rows = sorted(compiled.query(ANNOTATIONS), key=lambda r: order.get(r["g"].value, len(order)))
+    for row in rows:
+        if row["g"].value in compiled.files:
+            key = (row["s"].value, row["prop"].value, row["lang"].value)
+            texts[key].setdefault(row["text"].value, compiled.files[row["g"].value])
     findings = []
-    for (s, prop, lang), texts in values.items():
-        if len(texts) > 1:
-            where = ", ".join(f"{t!r} in {f}" for t, f in sorted(texts.items()))
-            rel, line = compiled.locate(str(s))
-            findings.append(
-                Finding(rel, line, compact(s), f"has {len(texts)} different {compact(prop)}@{lang}: {where}")
-            )
-    return findings
-
-
-TERM_QUERY = """
-SELECT ?term (COUNT(DISTINCT ?label) AS ?labels) (COUNT(DISTINCT ?definition) AS ?definitions) WHERE {
-  VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
-                 smekg:Theory smekg:RelationType }
-  ?term a ?kind .
-  FILTER(isIRI(?term) && STRSTARTS(STR(?term), STR(smekg:)))
-  OPTIONAL { ?term rdfs:label ?label FILTER(LANG(?label) = "en") }
-  OPTIONAL { ?term skos:definition ?definition FILTER(LANG(?definition) = "en") }
-} GROUP BY ?term HAVING (COUNT(DISTINCT ?label) = 0 || COUNT(DISTINCT ?definition) = 0)
-"""
-
-
-def check_terms(compiled: Compiled, union: Graph) -> list[Finding]:
-    """Every smekg term has an rdfs:label@en and a skos:definition@en (more than one is check_annotations')."""
-    findings = []
-    for term, labels, definitions in union.query(
-        TERM_QUERY, initNs={"owl": OWL, "rdfs": RDFS, "skos": SKOS, "smekg": SMEKG}
-    ):
-        rel, line = compiled.locate(str(term))
+    for (subject, prop, lang), found in sorted(texts.items()):
+        where = ", ".join(f"{t!r} in {f}" for t, f in sorted(found.items()))
+        rel, line = compiled.locate(subject)
         findings.append(
-            Finding(
-                rel,
-                line,
-                compact(term),
-                f"a term needs an rdfs:label@en and a skos:definition@en; "
-                f"it has {labels} label(s) and {definitions} definition(s)",
-            )
+            Finding(rel, line, compact(subject), f"has {len(found)} different {compact(prop)}@{lang}: {where}")
         )
     return findings
 
 
-def check_shapes(compiled: Compiled, union: Graph) -> list[Finding]:
-    """Run the SHACL shapes in shapes/ and turn each result into a located finding."""
+TERMS = f"""
+SELECT ?term (COUNT(DISTINCT ?label) AS ?labels) (COUNT(DISTINCT ?definition) AS ?definitions) WHERE {{
+  VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
+                 smekg:Theory smekg:RelationType }}
+  ?term a ?kind .
+  FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{SMEKG}"))
+  OPTIONAL {{ ?term rdfs:label ?label FILTER(LANG(?label) = "en") }}
+  OPTIONAL {{ ?term skos:definition ?definition FILTER(LANG(?definition) = "en") }}
+}} GROUP BY ?term HAVING (COUNT(DISTINCT ?label) = 0 || COUNT(DISTINCT ?definition) = 0)
+"""
+
+
+def check_terms(compiled: Compiled) -> list[Finding]:
+    """Every smekg term has an rdfs:label@en and a skos:definition@en (more than one is check_annotations')."""
+    findings = []
+    for row in compiled.query(TERMS):
+        term, labels, definitions = row["term"].value, row["labels"].value, row["definitions"].value
+        rel, line = compiled.locate(term)
+        message = (
+            "a term needs an rdfs:label@en and a skos:definition@en; "
+            f"it has {labels} label(s) and {definitions} definition(s)"
+        )
+        findings.append(Finding(rel, line, compact(term), message))
+    return findings
+
+
+def check_shapes(compiled: Compiled) -> list[Finding]:
+    """Run the SHACL shapes in shapes/ and turn each violation into a located finding."""
+    from pyshacl import validate as shacl_validate
+    from rdflib import RDF, URIRef
+    from rdflib.namespace import SH
+
     shapes = Graph()
     for path in sorted(compiled.project.shapes_dir.glob("*.ttl")):
         shapes.parse(path, format="turtle")
     conforms, results, _ = shacl_validate(
-        union, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        compiled.union(), shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     if conforms:
         return []
@@ -119,12 +138,6 @@ def check_shapes(compiled: Compiled, union: Graph) -> list[Finding]:
     return sorted(findings)
 
 
-def validate_compiled(compiled: Compiled, union: Graph | None = None) -> list[Finding]:
+def validate_compiled(compiled: Compiled) -> list[Finding]:
     """All checks on the compiled sources; errors and warnings together."""
-    union = union if union is not None else compiled.union()
-    return (
-        check_references(compiled, union)
-        + check_annotations(compiled)
-        + check_terms(compiled, union)
-        + check_shapes(compiled, union)
-    )
+    return check_references(compiled) + check_annotations(compiled) + check_terms(compiled) + check_shapes(compiled)

@@ -73,10 +73,10 @@ def build(root: Path | None, out: Path | None) -> None:
 @project_option
 def validate(root: Path | None) -> None:
     """Compile the sources and run every check, without reasoning or writing anything."""
-    _, union, warnings = run_validate(find_project(root), progress)
+    compiled, warnings = run_validate(find_project(root), progress)
     for warning in warnings:
         err.print(f"[yellow]warning[/yellow] {warning}")
-    err.print(f"valid: {len(union)} triples, {len(warnings)} warning(s)")
+    err.print(f"valid: {len(compiled.triples())} triples, {len(warnings)} warning(s)")
 
 
 @main.command()

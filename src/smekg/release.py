@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from .vocab import PREFIXES
 
@@ -27,29 +26,26 @@ def artifact_names() -> list[str]:
     return [f"smekg-{variant}.{ext}" for variant in VARIANTS for ext in FORMATS]
 
 
-def sorted_triples(graph: Graph) -> list[ox.Triple]:
-    """The graph's triples as Oxigraph terms, sorted so that every artifact is byte-stable."""
-    triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return sorted(triples, key=str)
+def serialise(lines: list[bytes], path: Path, fmt: ox.RdfFormat) -> None:
+    """Write one artifact from sorted N-Triples lines with Oxigraph (about 50x faster than rdflib's serializers)."""
+    data = b"\n".join(lines) + b"\n"
+    if fmt == ox.RdfFormat.N_TRIPLES:
+        path.write_bytes(data)
+        return
+    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, output=str(path), format=fmt, prefixes=PREFIXES)
 
 
-def serialise(triples: list[ox.Triple], path: Path, fmt: ox.RdfFormat) -> None:
-    """Write one artifact with Oxigraph (about 50x faster than rdflib's serializers here)."""
-    prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
-    ox.serialize(triples, output=str(path), format=fmt, prefixes=prefixes)
-
-
-def write_release(out_dir: Path, graphs: dict[str, Graph], report: dict) -> list[Path]:
+def write_release(out_dir: Path, graphs: dict[str, list[bytes]], report: dict) -> list[Path]:
     """Write every artifact into a temporary sibling folder, then swap it into place."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     staging.chmod(0o755)
     try:
-        for variant, graph in graphs.items():
-            triples = sorted_triples(graph)
+        for variant, lines in graphs.items():
             for ext, fmt in FORMATS.items():
-                serialise(triples, staging / f"smekg-{variant}.{ext}", fmt)
+                serialise(lines, staging / f"smekg-{variant}.{ext}", fmt)
         (staging / "build-report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
         swap_into_place(staging, out_dir)
     except BaseException:

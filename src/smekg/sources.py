@@ -1,4 +1,4 @@
-"""Find and compile the curated sources into one dataset, a named graph per source file."""
+"""Find and compile the curated sources into one Oxigraph store, a named graph per source file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
+import pyoxigraph as ox
+from rdflib import Graph
 
 from .bibliography import Bibliography, bibliography_graph, load_bibliography
 from .errors import Finding, SmekgError
@@ -64,22 +64,35 @@ class Project:
 
 @dataclass
 class Compiled:
-    """The compiled sources: one named graph per file, and where each entry is written."""
+    """The compiled sources in an Oxigraph store: one named graph per file, and where each entry is written."""
 
     project: Project
-    dataset: Dataset
+    store: ox.Store
     bibliography: Bibliography
-    files: dict[URIRef, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def graphs(self) -> list[ox.NamedNode]:
+        """The named graphs of the source files, in file order."""
+        return [ox.NamedNode(gid) for gid in self.files]
+
+    def query(self, text: str, graphs: list[ox.NamedNode] | None = None) -> ox.QuerySolutions | ox.QueryTriples:
+        """Run SPARQL whose default graph is the union of the source graphs (or of the given graphs)."""
+        return self.store.query(text, prefixes=PREFIXES, default_graph=graphs or self.graphs)
+
+    def triples(self, graphs: list[ox.NamedNode] | None = None) -> list[bytes]:
+        """The distinct triples of the source graphs (or of the given graphs) as sorted N-Triples lines."""
+        lines: set[bytes] = set()
+        for graph in graphs or self.graphs:
+            lines.update(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines())
+        return sorted(lines)
 
     def union(self) -> Graph:
-        """All source triples in one graph."""
+        """All source triples in one rdflib graph (a copy, for callers that need rdflib)."""
         g = Graph()
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns)
-        for ctx in self.dataset.graphs():
-            if ctx.identifier in self.files:
-                g += ctx
-        return g
+        return g.parse(data=b"\n".join(self.triples()), format="nt")
 
     def locate(self, node: str) -> tuple[str, int]:
         """The file and line where an entry is described (first file that has it as subject)."""
@@ -87,9 +100,10 @@ class Compiled:
             rec = self.bibliography.records.get(node[len(WORK) :].split("/")[0])
             if rec is not None:
                 return rec.file, rec.line
-        term = URIRef(node)
+        if not node.startswith(("http:", "https:", "urn:", "file:")):
+            return "", 0
         for gid, rel in self.files.items():
-            if (term, None, None) in self.dataset.graph(gid):
+            if next(self.store.quads_for_pattern(ox.NamedNode(node), None, None, ox.NamedNode(gid)), None):
                 return rel, subject_line(self.project.root / rel, node)
         return "", 0
 
@@ -106,39 +120,31 @@ def subject_line(path: Path, node: str) -> int:
     return path.read_text(encoding="utf-8").count("\n", 0, match.start()) + 1 if match else 0
 
 
-def parse_turtle(path: Path, root: Path) -> tuple[Graph, list[Finding]]:
-    """Parse one Turtle file; a syntax error becomes a finding with file and line."""
-    g = Graph()
-    rel = str(path.relative_to(root))
+def load_turtle(store: ox.Store, path: Path, root: Path, graph: ox.NamedNode) -> list[Finding]:
+    """Parse one Turtle file into its named graph; a syntax error becomes a finding with file and line."""
     try:
-        g.parse(path, format="turtle")
-    except BadSyntax as err:
-        why = str(err._why) if hasattr(err, "_why") else str(err)
-        return g, [Finding(rel, err.lines + 1 if hasattr(err, "lines") else 0, "", f"Turtle syntax error: {why}")]
-    except Exception as err:  # rdflib raises plain exceptions for some malformed terms
-        line = re.search(r"line (\d+)", str(err))
-        return g, [Finding(rel, int(line.group(1)) if line else 0, "", f"Turtle error: {err}")]
-    return g, []
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), to_graph=graph)
+    except SyntaxError as err:
+        why = str(err.msg).split(": ", 1)[-1] if ": " in str(err.msg) else str(err.msg)
+        return [Finding(str(path.relative_to(root)), err.lineno or 0, "", f"Turtle syntax error: {why}")]
+    return []
 
 
 def compile_sources(project: Project) -> Compiled:
-    """Parse every Turtle and BibTeX source into a dataset; fail with all syntax errors at once."""
-    dataset = Dataset()
-    files: dict[URIRef, str] = {}
+    """Parse every Turtle and BibTeX source into the store; fail with all syntax errors at once."""
+    store = ox.Store()
+    files: dict[str, str] = {}
     findings: list[Finding] = []
     for path in project.turtle_sources():
-        graph, errors = parse_turtle(path, project.root)
-        findings += errors
         rel = str(path.relative_to(project.root))
-        gid = SOURCE[rel]
-        files[gid] = rel
-        dataset.graph(gid).__iadd__(graph)
+        files[str(SOURCE[rel])] = rel
+        findings += load_turtle(store, path, project.root, ox.NamedNode(SOURCE[rel]))
     bibliography, errors = load_bibliography(project.references_dir, project.root)
     findings += errors
     if findings:
         raise SmekgError("compiling sources", findings)
     bib_rel = str(project.references_dir.relative_to(project.root))
-    gid = SOURCE[bib_rel]
-    files[gid] = bib_rel
-    dataset.graph(gid).__iadd__(bibliography_graph(bibliography))
-    return Compiled(project, dataset, bibliography, files)
+    files[str(SOURCE[bib_rel])] = bib_rel
+    records = bibliography_graph(bibliography).serialize(format="nt", encoding="utf-8")
+    store.load(records, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SOURCE[bib_rel]))
+    return Compiled(project, store, bibliography, files)
