@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from .errors import Finding
+from .shacl import shape_violations
 from .sources import Compiled
 from .vocab import KG, ONTOLOGY_IRI, OWN_NAMESPACES, SMEKG, WORK, compact
 
@@ -112,29 +114,17 @@ def check_terms(compiled: Compiled) -> list[Finding]:
 
 
 def check_shapes(compiled: Compiled) -> list[Finding]:
-    """Run the SHACL shapes in shapes/ and turn each violation into a located finding."""
-    from pyshacl import validate as shacl_validate
-    from rdflib import RDF, URIRef
-    from rdflib.namespace import SH
-
+    """Run the SHACL shapes in shapes/ (as SPARQL on the store) and turn each violation into a located finding."""
     shapes = Graph()
     for path in sorted(compiled.project.shapes_dir.glob("*.ttl")):
         shapes.parse(path, format="turtle")
-    conforms, results, _ = shacl_validate(
-        compiled.union(), shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
-    if conforms:
-        return []
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage) or "violates a shape"
-        severity = results.value(result, SH.resultSeverity)
-        rel, line = compiled.locate(str(focus))
-        text = f"{message}" + (f" (property {compact(path)})" if isinstance(path, URIRef) else "")
-        level = "error" if severity in (None, SH.Violation) else "warning"
-        findings.append(Finding(rel, line, compact(focus), text, level))
+    for v in shape_violations(compiled.store, shapes):
+        rel, line = compiled.locate(v.focus)
+        text = v.message + (f" (property {compact(v.path)})" if v.path else "")
+        text += f"; value {v.value}" if v.value and v.value != f"<{v.focus}>" else ""
+        level = "error" if v.severity == str(SH.Violation) else "warning"
+        findings.append(Finding(rel, line, compact(v.focus), text, level))
     return sorted(findings)
 
 

@@ -1,0 +1,234 @@
+"""SHACL as SPARQL on Oxigraph (smekg.shacl) finds exactly what pySHACL finds, on the real graph and with
+planted violations of every constraint kind the shapes use, and refuses SHACL it does not support."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from pyshacl import validate
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, SH
+
+from smekg.bibliography import bibliography_graph, load_bibliography
+from smekg.errors import SmekgError
+from smekg.shacl import Violation, compile_shapes, component, shape_violations
+from smekg.sources import Project
+from smekg.vocab import CITO, FABIO, PRISM, SCHEMA, SMEKG
+
+EX = Namespace("https://example.org/test/")
+Key = tuple[str, str, str, str, str]
+
+
+@pytest.fixture(scope="module")
+def sources(project: Project) -> dict[str, Graph]:
+    """The real sources, one graph per Turtle file plus the bibliography, parsed here with rdflib."""
+    graphs = {}
+    for path in project.turtle_sources():
+        graphs[path.name] = Graph().parse(path, format="turtle")
+    bibliography, errors = load_bibliography(project.references_dir, project.root)
+    assert not errors
+    graphs["references"] = bibliography_graph(bibliography)
+    return graphs
+
+
+@pytest.fixture(scope="module")
+def shapes(project: Project) -> Graph:
+    graph = Graph()
+    for path in sorted(project.shapes_dir.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def union_of(graphs: dict[str, Graph]) -> Graph:
+    union = Graph()
+    for graph in graphs.values():
+        union += graph
+    return union
+
+
+def store_of(graphs: dict[str, Graph]) -> ox.Store:
+    """A store with each graph in a named graph of its own, as the build keeps one per source file."""
+    store = ox.Store()
+    for name, graph in graphs.items():
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(EX[name])))
+    return store
+
+
+def ours(violations: list[Violation]) -> set[Key]:
+    return {
+        (v.focus if not v.focus.startswith("_:") else "_:", v.path, v.component, v.value, v.severity)
+        for v in violations
+    }
+
+
+def pyshacl_results(data: Graph, shapes: Graph) -> set[Key]:
+    """pySHACL with smekg's former options (checks.check_shapes), its results as (focus, path, component,
+    value in N-Triples, severity); any blank node as '_:'."""
+    _, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    found = set()
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus, path, value = (results.value(result, p) for p in (SH.focusNode, SH.resultPath, SH.value))
+        found.add(
+            (
+                "_:" if isinstance(focus, BNode) else str(focus),
+                str(path or ""),
+                str(results.value(result, SH.sourceConstraintComponent)),
+                "_:" if isinstance(value, BNode) else value.n3() if value is not None else "",
+                str(results.value(result, SH.resultSeverity)),
+            )
+        )
+    return found
+
+
+def first(graph: Graph, cls: URIRef, prop: URIRef, count: int = 1) -> list[URIRef]:
+    """The first `count` IRIs typed cls that have prop, in sorted order."""
+    return sorted(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef) and (s, prop, None) in graph)[
+        :count
+    ]
+
+
+def plant(graphs: dict[str, Graph]) -> dict[str, Graph]:
+    """Copies of the source graphs with violations of every constraint kind planted, in a graph of their own
+    where they add triples."""
+    union = union_of(graphs)
+    planted = {name: graph + Graph() for name, graph in graphs.items()}
+    extra = planted["planted"] = Graph()
+
+    def drop(subject: URIRef, prop: URIRef) -> None:
+        for graph in planted.values():
+            graph.remove((subject, prop, None))
+
+    def replace(subject: URIRef, prop: URIRef, value: object) -> None:
+        drop(subject, prop)
+        extra.add((subject, prop, value))
+
+    claims = first(union, SMEKG.Claim, SMEKG.statedIn, 6)
+    document = first(union, SMEKG.SourceDocument, SMEKG.citationKey)[0]
+    for claim in claims[:2]:  # minCount, two focus nodes
+        drop(claim, SMEKG.statedIn)
+    extra.add((claims[2], SMEKG.statedIn, first(union, SMEKG.SourceDocument, SMEKG.citationKey, 2)[1]))  # maxCount
+    extra.add((claims[3], SMEKG.statedIn, union.value(claims[3], SMEKG.statedIn)))  # the same triple twice: fine
+    replace(claims[3], SMEKG.claimRelation, SMEKG.Firm)  # class
+    replace(claims[4], SMEKG.claimObject, Literal("not an IRI"))  # nodeKind
+    extra.add((claims[4], CITO.citesAsEvidence, Literal("Barney 1991")))  # nodeKind
+    replace(claims[5], SMEKG.locator, Literal("p. 3", lang="en"))  # datatype: a language-tagged string
+    counted = first(union, SMEKG.Claim, SMEKG.articleCount, 2)
+    replace(counted[0], SMEKG.articleCount, Literal(-3))  # minInclusive
+    replace(counted[1], SMEKG.articleCount, Literal("12abc", datatype=XSD.integer))  # ill-typed: datatype, range
+    firms = first(union, SMEKG.CaseFirm, RDFS.label, 2)
+    for firm in firms:  # maxCount, two focus nodes
+        extra.add((firm, RDFS.label, Literal("a second label")))
+    extra.add((firms[0], SMEKG.numberOfEmployees, Literal("-1", datatype=XSD.integer)))  # minInclusive
+    authorship, authorless = first(union, SMEKG.Authorship, SMEKG.authorPosition, 2)
+    drop(authorless, SMEKG.author)  # minCount, under a shape without sh:message
+    replace(authorship, SMEKG.authorPosition, Literal("first"))  # datatype
+    replace(authorship, SMEKG.author, Literal("Ada Lovelace"))  # class on a literal
+    replace(document, PRISM.doi, Literal("10.1007/UPPER-CASE"))  # pattern
+    evidence = first(union, SMEKG.InterviewEvidence, SMEKG.reportedBy)[0]
+    replace(evidence, SMEKG.reportedBy, document)  # property-level sh:or
+    article = first(union, FABIO.JournalArticle, DCTERMS.title)[0]
+    drop(article, DCTERMS.title)  # node-level sh:or
+    definition = first(union, SMEKG.DefinitionStatement, SMEKG.definedConcept)[0]
+    drop(definition, SMEKG.definedConcept)  # minCount on a second shape
+    planted["hierarchy"] = Graph().add((EX.SpecialClaim, RDFS.subClassOf, SMEKG.Claim))
+    extra.add((EX.claim, RDF.type, EX.SpecialClaim))  # a focus node by subclass, in another named graph
+    extra.add((EX.claim, SMEKG.direction, SCHEMA.Person))  # class, and every minCount of a claim
+    extra.add((BNode(), RDF.type, SMEKG.ResearchGap))  # a blank focus node
+    return planted
+
+
+@pytest.fixture(scope="module")
+def planted(sources: dict[str, Graph]) -> dict[str, Graph]:
+    return plant(sources)
+
+
+def test_real_graph_as_pyshacl(sources: dict[str, Graph], shapes: Graph) -> None:
+    found = shape_violations(store_of(sources), shapes)
+    assert ours(found) == pyshacl_results(union_of(sources), shapes)
+    assert found == []
+
+
+def test_planted_violations_as_pyshacl(planted: dict[str, Graph], shapes: Graph) -> None:
+    found = shape_violations(store_of(planted), shapes)
+    assert ours(found) == pyshacl_results(union_of(planted), shapes)
+    used = {component(p) for p in set(shapes.predicates()) & COMPONENT_PARAMETERS}
+    assert {v.component for v in found} == used  # every kind of constraint the shapes use is exercised
+
+
+def test_planted_details(planted: dict[str, Graph], shapes: Graph) -> None:
+    found = shape_violations(store_of(planted), shapes)
+    special = {(v.path, v.component) for v in found if v.focus == str(EX.claim)}
+    assert (str(SMEKG.claimRelation), str(SH.MinCountConstraintComponent)) in special  # ClaimShape by subclass
+    assert (str(SMEKG.statedIn), str(SH.MinCountConstraintComponent)) in special  # StatementShape by subclass
+    assert (str(SMEKG.direction), str(SH.ClassConstraintComponent)) in special
+    assert any(v.focus.startswith("_:") and v.path == str(SMEKG.about) for v in found)
+    max_counts = [
+        v for v in found if v.path == str(SMEKG.statedIn) and v.component.endswith("MaxCountConstraintComponent")
+    ]
+    assert len(max_counts) == 1  # a triple in two named graphs is one value
+    assert {v.severity for v in found} == {str(SH.Violation)}
+
+
+def test_messages(planted: dict[str, Graph], shapes: Graph) -> None:
+    messages = {(v.path, v.component): v.message for v in shape_violations(store_of(planted), shapes)}
+    own = messages[(str(SMEKG.claimObject), str(SH.NodeKindConstraintComponent))]
+    assert own == "needs a smekg:claimObject (an IRI)"  # the shape's sh:message
+    generated = messages[(str(SMEKG.authorPosition), str(SH.DatatypeConstraintComponent))]
+    assert generated == 'value "first" of smekg:authorPosition is not a well-formed xsd:integer literal'
+    generated = messages[(str(SMEKG.author), str(SH.ClassConstraintComponent))]
+    assert generated == 'value "Ada Lovelace" of smekg:author is not a schema:Person'
+    generated = messages[(str(SMEKG.author), str(SH.MinCountConstraintComponent))]
+    assert generated == "needs at least 1 smekg:author, has 0"
+
+
+def test_ill_formed_year(shapes: Graph) -> None:
+    """sh:datatype needs a well-formed lexical form; pySHACL (rdflib) does not check xsd:gYear, smekg does."""
+    data = Graph()
+    data.add((EX.work, RDF.type, FABIO.Expression))
+    data.add((EX.work, SMEKG.citationKey, Literal("work")))
+    data.add((EX.work, DCTERMS.title, Literal("A work")))
+    data.add((EX.work, FABIO.hasPublicationYear, Literal("20x9", datatype=XSD.gYear)))
+    found = shape_violations(store_of({"data": data}), shapes)
+    assert [(v.focus, v.component) for v in found] == [(str(EX.work), str(SH.DatatypeConstraintComponent))]
+    assert pyshacl_results(data, shapes) == set()
+
+
+def test_default_graph_only(shapes: Graph) -> None:
+    """With union=False only the default graph is validated, and here the data sit in a named graph."""
+    claim_only = {"data": Graph().add((EX.claim, RDF.type, SMEKG.Claim))}
+    assert shape_violations(store_of(claim_only), shapes)
+    assert shape_violations(store_of(claim_only), shapes, union=False) == []
+
+
+UNSUPPORTED = {
+    "sh:sparql": 'shapes:Bad sh:sparql [ sh:select "SELECT $this WHERE { }" ] .',
+    "sh:qualifiedValueShape": "shapes:Bad sh:property [ sh:path smekg:about ;"
+    " sh:qualifiedValueShape [ sh:class smekg:Firm ] ; sh:qualifiedMinCount 1 ] .",
+    "predicate paths": "shapes:Bad sh:property [ sh:path ( smekg:about rdfs:label ) ; sh:minCount 1 ] .",
+    "sh:targetNode": "shapes:Bad sh:targetNode smekg:x .",
+}
+
+
+@pytest.mark.parametrize("what", sorted(UNSUPPORTED))
+def test_unsupported_shapes_are_refused(what: str) -> None:
+    text = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix shapes: <https://w3id.org/smekg/shapes/> .\n"
+        "@prefix smekg: <https://w3id.org/smekg/ontology/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "shapes:Bad a sh:NodeShape ; sh:targetClass smekg:Claim .\n" + UNSUPPORTED[what]
+    )
+    with pytest.raises(SmekgError) as error:
+        compile_shapes(Graph().parse(data=text, format="turtle"))
+    assert "shapes:Bad" in str(error.value) and what in str(error.value)
+
+
+COMPONENT_PARAMETERS = {
+    SH.minCount,
+    SH.maxCount,
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.pattern,
+    SH.minInclusive,
+    SH["or"],
+}
