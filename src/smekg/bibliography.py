@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person, parse_file
 from pybtex.scanner import PybtexError, PybtexSyntaxError
-from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from .errors import Finding
 from .vocab import CITO, FABIO, PERSON, PRISM, SCHEMA, SMEKG, WORK
@@ -229,9 +229,15 @@ def citation_string(rec: BibRecord) -> str:
     return f"{authors} ({rec.year or 'n.d.'}). {title}." + (f" {container}." if container else "")
 
 
-def record_graph(rec: BibRecord, is_source: bool) -> Graph:
-    """The RDF of one bibliographic record."""
-    g = Graph()
+class Triples(list):
+    """Triples collected in order (cheaper than an rdflib graph; the store they go to removes duplicates)."""
+
+    def add(self, triple: tuple[URIRef, URIRef, URIRef | Literal]) -> None:
+        self.append(triple)
+
+
+def record_graph(rec: BibRecord, is_source: bool, g: Triples) -> None:
+    """Add the RDF of one bibliographic record to g."""
     w, fields = work_iri(rec.key), rec.entry.fields
     g.add((w, RDF.type, record_class(rec)))
     if is_source:
@@ -259,7 +265,6 @@ def record_graph(rec: BibRecord, is_source: bool) -> Graph:
         g.add((w, DCTERMS.license, URIRef(fields["license"].strip())))
     add_authors(g, w, rec.entry.persons.get("author", []), "author")
     add_authors(g, w, rec.entry.persons.get("editor", []), "editor")
-    return g
 
 
 def record_class(rec: BibRecord) -> URIRef:
@@ -269,7 +274,7 @@ def record_class(rec: BibRecord) -> URIRef:
     return ENTRY_CLASSES.get(rec.entry.type, FABIO.Expression)
 
 
-def add_pages(g: Graph, w: URIRef, pages: str) -> None:
+def add_pages(g: Triples, w: URIRef, pages: str) -> None:
     pages = plain(pages).replace("--", "–")
     if not pages:
         return
@@ -280,7 +285,7 @@ def add_pages(g: Graph, w: URIRef, pages: str) -> None:
         g.add((w, PRISM.endingPage, Literal(end.strip())))
 
 
-def add_authors(g: Graph, w: URIRef, people: list[Person], role: str) -> None:
+def add_authors(g: Triples, w: URIRef, people: list[Person], role: str) -> None:
     """Ordered authorship nodes (work/KEY/author/N) pointing at person records."""
     for position, person in enumerate(people, start=1):
         node = URIRef(f"{w}/{role}/{position}")
@@ -301,11 +306,11 @@ def add_authors(g: Graph, w: URIRef, people: list[Person], role: str) -> None:
             g.add((w, DCTERMS.creator, who))
 
 
-def bibliography_graph(bib: Bibliography) -> Graph:
+def bibliography_triples(bib: Bibliography) -> Triples:
     """All records plus, for each reference list, cito:cites from the citing work."""
-    g = Graph()
+    g = Triples()
     for rec in bib.records.values():
-        g += record_graph(rec, rec.key in bib.source_keys)
+        record_graph(rec, rec.key in bib.source_keys, g)
     for citing, keys in bib.reference_lists.items():
         for key in keys:
             g.add((work_iri(citing), CITO.cites, work_iri(bib.duplicates.get(key, key))))

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
-from .bibliography import Bibliography, bibliography_graph, load_bibliography
+from .bibliography import Bibliography, bibliography_triples, load_bibliography
 from .errors import Finding, SmekgError
 from .vocab import PREFIXES, SOURCE, WORK, compact
 
@@ -120,6 +120,15 @@ def subject_line(path: Path, node: str) -> int:
     return path.read_text(encoding="utf-8").count("\n", 0, match.start()) + 1 if match else 0
 
 
+def oxigraph_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+    """An rdflib IRI or literal as an Oxigraph term."""
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype) if term.datatype else None)
+    return ox.NamedNode(term)
+
+
 def load_turtle(store: ox.Store, path: Path, root: Path, graph: ox.NamedNode) -> list[Finding]:
     """Parse one Turtle file into its named graph; a syntax error becomes a finding with file and line."""
     try:
@@ -145,6 +154,6 @@ def compile_sources(project: Project) -> Compiled:
         raise SmekgError("compiling sources", findings)
     bib_rel = str(project.references_dir.relative_to(project.root))
     files[str(SOURCE[bib_rel])] = bib_rel
-    records = bibliography_graph(bibliography).serialize(format="nt", encoding="utf-8")
-    store.load(records, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SOURCE[bib_rel]))
+    graph = ox.NamedNode(SOURCE[bib_rel])
+    store.extend(ox.Quad(*map(oxigraph_term, triple), graph) for triple in bibliography_triples(bibliography))
     return Compiled(project, store, bibliography, files)
