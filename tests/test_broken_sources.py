@@ -116,3 +116,11 @@ def test_failed_build_leaves_previous_release_untouched(project_copy, tmp_path):
         build(project_copy, out)
     assert digest(out) == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".out")], "no staging folder is left behind"
+
+
+def test_undefined_property_and_untyped_entry_are_named(project_copy):
+    add_knowledge(project_copy, GOOD_CLAIM + '\nkg:loose smekg:noSuchProperty "x" .\n')
+    findings = {(f.file, f.line, f.entry, f.message) for f in failure(project_copy).findings}
+    where = ("ontology/knowledge/zz-test.ttl", 15, "kg:loose")
+    assert (*where, "kg:loose is described but never declared (it has no rdf:type)") in findings
+    assert (*where, "refers to undefined smekg:noSuchProperty") in findings

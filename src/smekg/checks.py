@@ -18,22 +18,31 @@ from .vocab import KG, ONTOLOGY_IRI, OWN_NAMESPACES, SMEKG, WORK, compact
 OWN_IRI = " || ".join(f'STRSTARTS(STR(?term), "{ns}")' for ns in OWN_NAMESPACES)
 
 UNDECLARED = f"""
-SELECT DISTINCT ?g ?s ?term WHERE {{
-  GRAPH ?g {{
-    {{ ?s ?p ?o BIND(?s AS ?term) }} UNION {{ ?s ?term ?o }} UNION {{ ?s ?p ?term }}
-    FILTER(?p NOT IN (owl:versionIRI, owl:priorVersion))
-  }}
+SELECT DISTINCT ?term WHERE {{
+  {{ ?term ?p ?o }} UNION {{ ?s ?term ?o }} UNION {{ ?s ?p ?term FILTER(?p NOT IN (owl:versionIRI, owl:priorVersion)) }}
   FILTER(isIRI(?term) && ({OWN_IRI}) && ?term != <{ONTOLOGY_IRI}>)
-  OPTIONAL {{ ?term a ?type }}
-  FILTER(!BOUND(?type))
+  MINUS {{ ?term a ?type }}
+}}"""
+
+USES = """
+SELECT DISTINCT ?g ?s ?term WHERE {{
+  VALUES ?term {{ {terms} }}
+  GRAPH ?g {{
+    {{ ?term ?p ?o BIND(?term AS ?s) }} UNION {{ ?s ?term ?o }}
+    UNION {{ ?s ?p ?term FILTER(?p NOT IN (owl:versionIRI, owl:priorVersion)) }}
+  }}
 }}"""
 
 
 def check_references(compiled: Compiled) -> list[Finding]:
     """Every IRI of our namespaces that a source file uses is declared (typed) somewhere."""
+    missing = [row["term"] for row in compiled.query(UNDECLARED)]
+    if not missing:
+        return []
+    uses = compiled.query(USES.format(terms=" ".join(map(str, missing))))
     findings = {
         undefined(compiled, compiled.files[row["g"].value], row["s"].value, row["term"].value)
-        for row in compiled.query(UNDECLARED)
+        for row in uses
         if row["g"].value in compiled.files
     }
     return sorted(findings)
