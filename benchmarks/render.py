@@ -12,63 +12,58 @@ from report import (
     targets,
 )
 
+BUILD_STEPS = (
+    "compile sources",
+    "validate (references, SHACL)",
+    "reason (HermiT + rules)",
+    "write release",
+)
 PIPELINE = (
     "full build",
     "compile sources",
+    "checks (references, annotations, terms) (compiled sources)",
+    "load base.nt into Oxigraph",
     "checks (references, annotations, terms)",
-    "SHACL pySHACL",
-    "reasoning (input + HermiT)",
-    "materialise types",
-    "release: sorted triples (rdflib → Oxigraph)",
+    "SHACL (smekg, SPARQL on Oxigraph)",
+    "reasoning (HermiT TBox + SPARQL rules)",
+    "release: triples (base + full)",
     "serialize ttl",
     "serialize owl",
     "serialize jsonld",
     "serialize nt",
     "load (pyoxigraph)",
-    "load (oxrdflib)",
-    "load (rdflib)",
 )
-VALIDATION = (
+COMPARISON = (
     "SHACL pySHACL",
     "SHACL pyrudof (from N-Triples file)",
-    "SHACL SPARQL on Oxigraph (from N-Triples file)",
-    "SHACL SPARQL on Oxigraph (from rdflib graph)",
-    "SHACL SPARQL on Oxigraph: checks only",
-    "SHACL per-file cache: cold",
-    "SHACL per-file cache: warm",
-    "SHACL per-file cache: one file edited",
-)
-PROTOTYPES = (
-    ("compile sources", "compile sources (prototype: GC off)"),
-    ("checks (references, annotations, terms)", "checks (prototype: GC off)"),
-    ("compile sources", "compile sources (prototype: Oxigraph)"),
-    ("checks (references, annotations, terms)", "checks references, annotations (prototype: SPARQL)"),
-    ("SHACL pySHACL", "SHACL SPARQL on Oxigraph (from rdflib graph)"),
-    ("SHACL pySHACL", "SHACL pyrudof (from N-Triples file)"),
+    "SHACL smekg (from N-Triples file)",
+    "load (oxrdflib)",
+    "load (rdflib)",
 )
 METHOD = """\
 Each task (stages sharing one input) runs in a fresh Python process (`benchmarks/stages.py`). Each figure is
 the median of the measured runs after one warm-up run; a stage whose warm-up takes over 10 s is measured by
 that single run (marked ¹). Peak memory is the stage's own peak RSS: the kernel's high-water mark (VmHWM) is
 reset before every run by writing 5 to /proc/self/clear_refs, so it covers that run only, and includes the
-input the process holds (e.g. the graph loaded in rdflib); HermiT's JVM is added from RUSAGE_CHILDREN. A run
+input the process holds (e.g. the graph loaded in Oxigraph); HermiT's JVM is added from RUSAGE_CHILDREN. A run
 over the timeout (SIGALRM, or the parent's hard deadline for native code) is "DNF"; a process group over the
 memory limit is killed. A stage that did not finish at a smaller scale, or whose linear projection from it
-exceeds the timeout or the memory limit, is skipped (queries on oxrdflib and rdflib, pyrudof, the per-file
-cache; queries on pyoxigraph only at ×1000). The release is measured on the compiled (base) graph as
-write_release writes smekg-base.* (the full graph is 7 % larger): sorting its triples into Oxigraph terms,
-then each serialization by Oxigraph. Exponents are least-squares slopes of
-log(time) on log(triples) over the scales that finished (input: the compiled graph; the full release for
-queries); "×10→×100" is the slope between those two scales alone.
+exceeds the timeout or the memory limit, is skipped. The full build (`smekg.build`) runs on project folders
+up to ×100; the graph task runs the stages after compiling at every scale on the replicated compiled graph
+(base.nt in one named graph of an Oxigraph store, as smekg.checks, smekg.reasoning and the release see the
+compiled sources): the checks, SHACL as smekg runs it, reasoning (its graph of inferences removed before each
+run), the base and full release as sorted N-Triples lines, then each serialization of the full release.
+Exponents are least-squares slopes of log(time) on log(triples) over the scales that finished (input: the
+compiled graph; the full release for queries); "×10→×100" is the slope between those two scales alone.
 
 Synthetic graphs (`benchmarks/synthetic.py`): copy 0 is the real data; copy n renames every kg:, work: and
 person: IRI (`kg:x` → `kg:x-copyn`, `work:k/author/1` → `work:k-copyn/author/1`) so each copy of a document
 keeps its claims, citations, firms and evidence pointing at its own copies; smekg: terms (also those declared
 in knowledge files) are shared. Two forms: a project folder (knowledge and BibTeX files replicated, with
 `Copy n:` prefixed to titles and a `Copyn` given name added to people so that the build's duplicate-work check
-and person IRIs stay right) on which compile and checks run, up to ×100; and N-Triples replicated from the ×1
-release (base, full, HermiT's inferences), used by every graph-level stage at every scale so that all scales
-share one method and ×1000 needs no project build (compiling 4,000 files in rdflib would take about an hour)."""
+and person IRIs stay right) on which the build and compile run, up to ×100; and N-Triples replicated from the
+×1 release (base and full), used by the graph, validator and query stages at every scale so that all scales
+share one method and ×1000 needs no project folder."""
 
 
 def fmt_cell(record: Record | None, memory: bool = True) -> str:
@@ -89,6 +84,27 @@ def stage_rows(results: dict, stages: tuple[str, ...]) -> list[list[str]]:
 def exponent(fit: dict, name: str) -> str:
     value = fit.get(name)
     return "–" if value is None else f"{value:.2f}"
+
+
+def build_rows(results: dict) -> list[list[str]]:
+    """Per scale: the full build and each of its steps as the build timed them, and the reasoning route."""
+    rows = []
+    for scale in results["scales"]:
+        r = lookup(results["records"], scale, "full build")
+        if r is None:
+            continue
+        timings = r.get("info", {}).get("timings", {}) if r["status"] == "ok" else {}
+        steps = [fmt_seconds(timings[s]) if s in timings else "–" for s in BUILD_STEPS]
+        rows.append([f"×{scale}", fmt_cell(r), *steps, r.get("info", {}).get("reasoning", "–")])
+    return rows
+
+
+def build_exponents(fit: dict) -> str:
+    """The full build's scaling exponents, as a sentence under its table."""
+    return (
+        f"\n\nExponent of the full build: {exponent(fit, 'exponent')} over the scales measured, "
+        f"{exponent(fit, 'exponent_x10_x100')} from ×10 to ×100."
+    )
 
 
 def query_rows(results: dict) -> list[list[str]]:
@@ -112,21 +128,6 @@ def engine_rows(results: dict, scale: int) -> list[list[str]]:
         others = {e: lookup(records, scale, f"query {name} ({e})") for e in ("oxrdflib", "rdflib")}
         cells = [ratio(r, o) for o in others.values()]
         rows.append([name, fmt_cell(r, False), *cells, agreement(r, others)])
-    return rows
-
-
-def prototype_rows(results: dict) -> list[list[str]]:
-    """Per (current stage, prototype): both times per scale and how many times faster the prototype is."""
-    rows = []
-    for current, proto in PROTOTYPES:
-        cells = []
-        for scale in results["scales"]:
-            now, new = lookup(results["records"], scale, current), lookup(results["records"], scale, proto)
-            text = f"{cell(now, False)} → {cell(new, False)}"
-            if now and new and now["status"] == new["status"] == "ok":
-                text += f" ({now['seconds'] / new['seconds']:.1f}×)"
-            cells.append(text)
-        rows.append([f"{current} → {proto}", *cells])
     return rows
 
 
@@ -157,7 +158,7 @@ def equivalence(results: dict) -> str:
     if r is None or r["status"] != "ok":
         return "not measured"
     info = r["info"]
-    lines = ["Planted: " + "; ".join(info["planted"]) + ".", ""]
+    lines = ["Planted: " + "; ".join(info["planted_violations"]) + ".", ""]
     for variant in ("real", "planted"):
         counts = ", ".join(f"{k} {v}" for k, v in info[variant]["counts"].items())
         same = "identical findings" if info[variant]["identical"] else f"DIFFERENT: {info[variant]['differences']}"
@@ -209,7 +210,10 @@ def render(results: dict) -> str:
                 for t in targets(results)
             ],
         ),
-        "## Pipeline stages (median time, peak RSS)\n\n"
+        "## Full build (median time, peak RSS; the build's own step timings)\n\n"
+        + markdown_table(["scale", "full build", *BUILD_STEPS, "reasoning route"], build_rows(results))
+        + build_exponents(results["fits"].get("full build", {})),
+        "## smekg's pipeline stages (median time, peak RSS)\n\n"
         + markdown_table(["stage", *heads, "exponent", "×10→×100"], stage_rows(results, PIPELINE)),
         "## Canned queries on pyoxigraph (smekg's Store)\n\n"
         + markdown_table(["query", *heads, "rows ×1", "exponent", "×10→×100"], query_rows(results)),
@@ -220,11 +224,9 @@ def render(results: dict) -> str:
             + markdown_table(["query", "pyoxigraph", "oxrdflib", "rdflib", "answers"], engine_rows(results, scale))
         )
     parts += [
-        "## Validation (median time, peak RSS)\n\n"
-        + markdown_table(["validator", *heads, "exponent", "×10→×100"], stage_rows(results, VALIDATION)),
+        "## Comparison only, not part of smekg: other validators and engines (median time, peak RSS)\n\n"
+        + markdown_table(["stage", *heads, "exponent", "×10→×100"], stage_rows(results, COMPARISON)),
         "### Same findings?\n\n" + equivalence(results),
-        "## Prototypes against the stages they would replace (time now → prototype, speed-up)\n\n"
-        + markdown_table(["stage → prototype", *heads], prototype_rows(results)),
         "## Not run\n\n" + not_run(results["records"]),
     ]
     return "\n\n".join(parts)

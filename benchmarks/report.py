@@ -9,7 +9,9 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-SPARQL_CHECKS = "checks references, annotations (prototype: SPARQL)"
+CHECKS = "checks (references, annotations, terms)"
+SHACL = "SHACL (smekg, SPARQL on Oxigraph)"
+VALIDATE_STEP = "validate (references, SHACL)"
 PACKAGES = ("smekg", "rdflib", "pyoxigraph", "oxrdflib", "pyshacl", "pyrudof", "owlready2", "pybtex")
 Record = dict
 
@@ -74,8 +76,16 @@ def fits(records: list[Record], sizes: dict[int, dict]) -> dict[str, dict]:
         out[stage] = {
             "exponent": slope(list(points.values())),
             "exponent_x10_x100": slope(local) if len(local) == 2 else None,
+            "own": all(is_own(r) for r in per_scale.values()),
         }
     return out
+
+
+def is_own(record: Record) -> bool:
+    """Whether a stage is part of smekg's own pipeline (not a comparison: pySHACL, pyrudof, other engines)."""
+    if record["task"] == "queries":
+        return record["engine"] == "pyoxigraph"
+    return record["task"] in ("build", "compile", "graph") and record["stage"] != "SHACL pySHACL"
 
 
 def size_basis(record: Record) -> str:
@@ -170,9 +180,12 @@ def stage_target(records: list[Record], scale: int, stages: list[str], limit_s: 
     return {"measured": parts + fmt_seconds(total), "met": total <= limit_s}
 
 
-def memory_target(records: list[Record], scale: int, limit_mb: float) -> dict:
-    """The largest peak RSS of any measured stage at a scale, against limit_mb."""
-    found = [r for r in records if r["scale"] == scale and r.get("status") == "ok" and "peak_mb" in r]
+def memory_target(records: list[Record], scale: int, limit_mb: float, own: bool = True) -> dict:
+    """The largest peak RSS of smekg's own measured stages at a scale (or of the comparison-only ones), against
+    limit_mb."""
+    found = [
+        r for r in records if r["scale"] == scale and r.get("status") == "ok" and "peak_mb" in r and is_own(r) == own
+    ]
     if not found:
         return {"measured": "not measured", "met": None}
     over = sorted((r for r in found if peak_of(r) > limit_mb), key=lambda r: -peak_of(r))
@@ -183,9 +196,13 @@ def memory_target(records: list[Record], scale: int, limit_mb: float) -> dict:
     return {"measured": text, "met": not over}
 
 
-def growth_target(fitted: dict[str, dict], limit: float = 1.15) -> dict:
-    """Stages whose cost grows faster than linearly from ×10 to ×100 (exponent over limit)."""
-    local = {s: f["exponent_x10_x100"] for s, f in fitted.items() if f["exponent_x10_x100"] is not None}
+def growth_target(fitted: dict[str, dict], own: bool = True, limit: float = 1.15) -> dict:
+    """smekg's own stages (or the comparison-only ones) whose cost grows faster than linearly from ×10 to ×100."""
+    local = {
+        s: f["exponent_x10_x100"]
+        for s, f in fitted.items()
+        if f["exponent_x10_x100"] is not None and f.get("own", True) == own
+    }
     if not local:
         return {"measured": "not measured", "met": None}
     over = {s: e for s, e in local.items() if e > limit}
@@ -195,27 +212,45 @@ def growth_target(fitted: dict[str, dict], limit: float = 1.15) -> dict:
     return {"measured": text, "met": not over}
 
 
+def build_step_target(records: list[Record], scale: int, step: str, limit_s: float) -> dict:
+    """Whether one step of the full build (its own timing) stays within limit_s."""
+    r = lookup(records, scale, "full build")
+    if r is None or r["status"] != "ok":
+        return {"measured": cell(r, False) if r else "not measured", "met": False if r else None}
+    seconds = r["info"]["timings"][step]
+    return {"measured": f"{fmt_seconds(seconds)} (of a {fmt_seconds(r['seconds'])} build)", "met": seconds <= limit_s}
+
+
+def measured_target(records: list[Record], scale: int, task: str) -> dict:
+    """Whether every stage of smekg's own pipeline in a task finished at a scale."""
+    found = [r for r in records if r["scale"] == scale and r["task"] == task and is_own(r) and "status" in r]
+    if not found:
+        return {"measured": "not measured", "met": None}
+    bad = [f"{r['stage']}: {cell(r, False)}" for r in found if r["status"] != "ok"]
+    text = f"{len(found) - len(bad)}/{len(found)} stages measured" + ("; " + "; ".join(bad) if bad else "")
+    return {"measured": text, "met": not bad}
+
+
 def targets(results: dict) -> list[dict]:
     """Every target of the issue with the measured figure and whether it is met."""
-    records, checks = results["records"], ["checks (references, annotations, terms)"]
+    records = results["records"]
     rows = [
         ("×1: full build ≤ 10 s", stage_target(records, 1, ["full build"], 10)),
         ("×1: every canned query ≤ 20 ms (pyoxigraph)", query_target(records, 1, 0.020)),
         ("×100: every canned query ≤ 1 s (pyoxigraph)", query_target(records, 100, 1.0)),
+        ("×100: full validation ≤ 60 s (checks + SHACL, graph task)", stage_target(records, 100, [CHECKS, SHACL], 60)),
         (
-            "×100: full validation ≤ 60 s (today: checks + pySHACL)",
-            stage_target(records, 100, [*checks, "SHACL pySHACL"], 60),
+            "×100: full validation ≤ 60 s (the build's validate step)",
+            build_step_target(records, 100, VALIDATE_STEP, 60),
         ),
-        (
-            "×100: full validation ≤ 60 s (today's checks + SHACL as SPARQL)",
-            stage_target(records, 100, [*checks, "SHACL SPARQL on Oxigraph (from rdflib graph)"], 60),
-        ),
-        (
-            "×100: full validation ≤ 60 s (all on Oxigraph: SPARQL checks + shapes, store loaded)",
-            stage_target(records, 100, [SPARQL_CHECKS, "SHACL SPARQL on Oxigraph: checks only"], 60),
-        ),
-        ("×100: peak memory ≤ 4 GB (every stage)", memory_target(records, 100, 4096)),
+        ("×100: peak memory ≤ 4 GB (every stage of smekg's pipeline)", memory_target(records, 100, 4096)),
         ("×1000: loads and answers every canned query", query_target(records, 1000, float("inf"))),
-        ("growth ×10→×100 no worse than linear", growth_target(results["fits"])),
+        ("×1000: every graph stage measured", measured_target(records, 1000, "graph")),
+        ("growth ×10→×100 no worse than linear (exponent ≤ 1.15, smekg's stages)", growth_target(results["fits"])),
     ]
+    comparison = [
+        ("×100: peak memory ≤ 4 GB", memory_target(records, 100, 4096, own=False)),
+        ("growth ×10→×100 (exponent ≤ 1.15)", growth_target(results["fits"], own=False)),
+    ]
+    rows += [(f"{name} — comparison-only stages, not part of smekg", dict(v, met=None)) for name, v in comparison]
     return [{"target": name, **value} for name, value in rows]

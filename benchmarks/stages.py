@@ -10,155 +10,153 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from engines import answer_digest, canned_queries, engine_factory, normal_rows
-from measure import emit, measure
-from prototypes import prototypes_task
-from rdflib import DCTERMS, Graph, Literal
-from shacl_cache import apply_changes, owners, validate_cached
-from shacl_sparql import compile_shapes, load_store, run_checks
+from measure import emit, measure, on_alarm
+from rdflib import Graph
 from validation import (
     compare,
     plant_violations,
     pyrudof_findings,
     pyshacl_findings,
     shapes_graph,
-    sparql_findings,
+    smekg_findings,
 )
 
 from smekg import Project, build
-from smekg.checks import check_annotations, check_references, check_terms
-from smekg.reasoning import materialise_types, reasoning_input, run_hermit
-from smekg.release import FORMATS, serialise, sorted_triples
-from smekg.sources import compile_sources
+from smekg.bibliography import Bibliography
+from smekg.checks import check_annotations, check_references, check_shapes, check_terms
+from smekg.reasoning import INFERRED, reason
+from smekg.release import FORMATS, serialise
+from smekg.sources import Compiled, compile_sources
+from smekg.vocab import SOURCE
 
-Stage = tuple[Callable[[], Any], Callable[[Any], dict] | None]
-LONG_STAGES = ("compile sources", "load (")  # input loading: they get --long-timeout, not --timeout
+LONG_STAGES = ("full build", "compile sources", "load ")  # they get --long-timeout, not --timeout
+LOAD_BASE = "load base.nt into Oxigraph"
+CHECKS = "checks (references, annotations, terms)"
+SHACL = "SHACL (smekg, SPARQL on Oxigraph)"
+REASONING = "reasoning (HermiT TBox + SPARQL rules)"
+RELEASE = "release: triples (base + full)"
+
+
+@dataclass
+class Stage:
+    """What a stage runs, what it reports of the result, the stages whose state it needs, and whether it is
+    measured (else it only runs, unmeasured, when a chosen stage needs it)."""
+
+    run: Callable[[], Any]
+    info: Callable[[Any], dict] | None = None
+    needs: tuple[str, ...] = ()
+    measured: bool = True
+
+
+def findings(result: list) -> dict:
+    return {"findings": len(result)}
+
+
+def all_checks(compiled: Compiled) -> list:
+    """smekg's checks of references, annotations and terms (SPARQL on the store)."""
+    return check_references(compiled) + check_annotations(compiled) + check_terms(compiled)
+
+
+def build_task(args: argparse.Namespace) -> dict[str, Stage]:
+    """The whole pipeline as `smekg build` runs it, writing the project's release/; its own step timings."""
+    report = lambda r: {"timings": r.timings, "reasoning": r.reasoning, **r.counts}  # noqa: E731
+    return {"full build": Stage(lambda: build(Project(args.dir / "project")), report)}
+
+
+def compile_task(args: argparse.Namespace) -> dict[str, Stage]:
+    """Compile the project folder into Oxigraph, then run the checks on the compiled sources."""
+    project, state = Project(args.dir / "project"), {}
+
+    def compiled() -> Compiled:
+        state["compiled"] = compile_sources(project)
+        return state["compiled"]
+
+    return {
+        "compile sources": Stage(compiled, lambda c: {"quads": len(c.store), "files": len(c.files)}),
+        f"{CHECKS} (compiled sources)": Stage(lambda: all_checks(state["compiled"]), findings, ("compile sources",)),
+    }
+
+
+def load_base(args: argparse.Namespace) -> Compiled:
+    """base.nt in one named graph of an Oxigraph store, as a Compiled of the ×1 project (for its shapes)."""
+    store, graph = ox.Store(), SOURCE["base.nt"]
+    store.bulk_load(path=str(args.dir / "base.nt"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    project = Project(args.dir.parent / "x1" / "project")
+    return Compiled(project=project, store=store, bibliography=Bibliography(), files={str(graph): "base.nt"})
+
+
+def graph_task(args: argparse.Namespace) -> dict[str, Stage]:
+    """smekg's pipeline after compiling, on the replicated base graph: checks, SHACL, reasoning, the release
+    (base and full triples, then each serialization of the full release), and pySHACL for comparison."""
+    state: dict[str, Any] = {}
+    out = Path(tempfile.mkdtemp(prefix="smekg-bench-ser-"))
+
+    def load() -> Compiled:
+        state["compiled"] = load_base(args)
+        return state["compiled"]
+
+    def reasoning() -> dict:
+        state["compiled"].store.remove_graph(INFERRED)
+        route, found = reason(state["compiled"])
+        return {"route": route, "findings": len(found)}
+
+    def release() -> dict:
+        compiled = state["compiled"]
+        base, state["full"] = compiled.triples(), compiled.triples([*compiled.graphs, INFERRED])
+        return {"base_triples": len(base), "full_triples": len(state["full"])}
+
+    def writer(ext: str, fmt: ox.RdfFormat) -> Callable[[], dict]:
+        def write() -> dict:
+            serialise(state["full"], out / f"smekg-full.{ext}", fmt)
+            return {"bytes": (out / f"smekg-full.{ext}").stat().st_size}
+
+        return write
+
+    def rdflib() -> None:
+        state["rdflib"] = load_rdflib(args.dir / "base.nt")
+
+    def pyshacl() -> set:
+        return pyshacl_findings(state["rdflib"], shapes_graph(args.dir.parent / "x1" / "project" / "shapes"))
+
+    return {
+        LOAD_BASE: Stage(load, lambda c: {"triples": len(c.store)}),
+        CHECKS: Stage(lambda: all_checks(state["compiled"]), findings, (LOAD_BASE,)),
+        SHACL: Stage(lambda: check_shapes(state["compiled"]), findings, (LOAD_BASE,)),
+        REASONING: Stage(reasoning, lambda r: r, (LOAD_BASE,)),
+        RELEASE: Stage(release, lambda r: r, (REASONING,)),
+        **{f"serialize {ext}": Stage(writer(ext, fmt), lambda r: r, (RELEASE,)) for ext, fmt in FORMATS.items()},
+        "load base.nt into rdflib": Stage(rdflib, measured=False),
+        "SHACL pySHACL": Stage(pyshacl, findings, ("load base.nt into rdflib",)),
+    }
 
 
 def load_rdflib(path: Path) -> Graph:
-    """An N-Triples file in an rdflib graph, the setup time reported."""
+    """An N-Triples file in an rdflib graph, the time reported as a setup event."""
     started = time.perf_counter()
     graph = Graph().parse(path, format="nt")
     emit("setup", f"load {path.name} into rdflib", seconds=time.perf_counter() - started, triples=len(graph))
     return graph
 
 
-def compile_task(args: argparse.Namespace) -> dict[str, Stage]:
-    """Compile the project folder, run the Python checks, and the per-file SHACL cache prototype."""
-    project, shapes, state = Project(args.dir / "project"), shapes_graph(args.dir / "project" / "shapes"), {}
-
-    def compiled() -> tuple:
-        state["compiled"] = compile_sources(project)
-        state["union"] = state["compiled"].union()
-        return state["compiled"], state["union"]
-
-    def checks() -> list:
-        c, u = state["compiled"], state["union"]
-        return check_references(c, u) + check_annotations(c) + check_terms(c, u)
-
-    def cold() -> tuple:
-        state["cache"] = {}
-        return validate_cached(state["compiled"], state["union"], shapes, pyshacl_findings, state["cache"])
-
-    def edited() -> tuple:
-        edit_one_file(state)
-        return validate_cached(state["compiled"], state["union"], shapes, pyshacl_findings, state["cache"])
-
-    cached = lambda r: {"findings": len(r[0]), **r[1]}  # noqa: E731
-    return {
-        "compile sources": (compiled, lambda r: {"triples": len(r[1]), "files": len(r[0].files)}),
-        "checks (references, annotations, terms)": (checks, lambda r: {"findings": len(r)}),
-        "SHACL per-file cache: cold": (cold, cached),
-        "SHACL per-file cache: warm": (
-            lambda: validate_cached(state["compiled"], state["union"], shapes, pyshacl_findings, state["cache"]),
-            cached,
-        ),
-        "SHACL per-file cache: one file edited": (edited, cached),
-    }
-
-
-def edit_one_file(state: dict) -> None:
-    """Change one description in the last knowledge file (in its graph and in the union)."""
-    compiled, union = state["compiled"], state["union"]
-    gid = [g for g, rel in compiled.files.items() if rel.startswith("ontology/knowledge/")][-1]
-    subject = sorted(owners(compiled)[gid])[0]
-    state["edits"] = state.get("edits", 0) + 1
-    text = Literal(f"edited {state['edits']}", lang="en")
-    for graph in (compiled.dataset.graph(gid), union):
-        graph.set((subject, DCTERMS.description, text))
-
-
-def build_task(args: argparse.Namespace) -> dict[str, Stage]:
-    """The whole pipeline as `smekg build` runs it, writing the project's release/."""
-    return {"full build": (lambda: build(Project(args.dir / "project")), lambda r: r.timings)}
-
-
-def graph_task(args: argparse.Namespace) -> dict[str, Stage]:
-    """Stages on the compiled graph in rdflib: materialisation, SPARQL prototype, the release (sorting the
-    triples into Oxigraph terms, then each serialization, of the base graph as write_release writes
-    smekg-base.*), reasoning and pySHACL."""
-    base = load_rdflib(args.dir / "base.nt")
-    inferred = Graph().parse(args.dir / "inferred.nt", format="nt")
-    shapes = shapes_graph(args.dir.parent / "x1" / "project" / "shapes")
-
-    def sparql_from_rdflib() -> set:
-        store = ox.Store()
-        store.load(base.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        return run_checks(store, compile_shapes(shapes))
-
-    out, state = Path(tempfile.mkdtemp(prefix="smekg-bench-ser-")), {}
-
-    def writer(ext: str, fmt: ox.RdfFormat) -> Callable[[], int]:
-        def write() -> int:
-            serialise(state["triples"], out / f"smekg-base.{ext}", fmt)
-            return (out / f"smekg-base.{ext}").stat().st_size
-
-        return write
-
-    def triples() -> list:
-        state["triples"] = sorted_triples(base)
-        return state["triples"]
-
-    return {
-        "materialise types": (lambda: materialise_types(base + inferred), lambda r: {"triples": len(r)}),
-        "SHACL SPARQL on Oxigraph (from rdflib graph)": (sparql_from_rdflib, lambda r: {"findings": len(r)}),
-        "release: sorted triples (rdflib → Oxigraph)": (triples, lambda t: {"triples": len(t)}),
-        **{f"serialize {ext}": (writer(ext, fmt), lambda size: {"bytes": size}) for ext, fmt in FORMATS.items()},
-        "reasoning (input + HermiT)": (
-            lambda: run_hermit(reasoning_input(base)),
-            lambda r: {"consistent": r.consistent, "inferred": len(r.inferred)},
-        ),
-        "SHACL pySHACL": (lambda: pyshacl_findings(base, shapes), lambda r: {"findings": len(r)}),
-    }
-
-
 def validators_task(args: argparse.Namespace) -> dict[str, Stage]:
-    """SHACL engines reading the compiled graph from an N-Triples file."""
+    """SHACL engines reading the compiled graph from an N-Triples file: smekg's and pyrudof."""
     shapes_dir = args.dir.parent / "x1" / "project" / "shapes"
     data = args.dir / "base.nt"
-    state: dict[str, Any] = {}
-
-    def from_file() -> set:
-        state["store"], state["checks"] = load_store(str(data)), compile_shapes(shapes_graph(shapes_dir))
-        return run_checks(state["store"], state["checks"])
-
     return {
-        "SHACL SPARQL on Oxigraph (from N-Triples file)": (from_file, lambda r: {"findings": len(r)}),
-        "SHACL SPARQL on Oxigraph: checks only": (
-            lambda: run_checks(state["store"], state["checks"]),
-            lambda r: {"findings": len(r)},
-        ),
-        "SHACL pyrudof (from N-Triples file)": (
-            lambda: pyrudof_findings(data, shapes_dir / "smekg-shapes.ttl"),
-            lambda r: {"findings": len(r)},
+        "SHACL smekg (from N-Triples file)": Stage(lambda: smekg_findings(data, shapes_graph(shapes_dir)), findings),
+        "SHACL pyrudof (from N-Triples file)": Stage(
+            lambda: pyrudof_findings(data, shapes_dir / "smekg-shapes.ttl"), findings
         ),
     }
 
@@ -179,11 +177,10 @@ def queries_task(args: argparse.Namespace) -> dict[str, Stage]:
         }
 
     load_stage = f"load ({args.engine})"
-    if args.stages is not None and load_stage not in args.stages:
-        load()  # a process started again after a stopped query still needs the data
-    stages: dict[str, Stage] = {load_stage: (load, None)}
+    stages = {load_stage: Stage(load)}
     for name, text in canned_queries(Project(args.dir.parent / "x1" / "project")):
-        stages[f"query {name} ({args.engine})"] = (lambda text=text: state["engine"].select(text), answers)
+        run = lambda text=text: state["engine"].select(text)  # noqa: E731
+        stages[f"query {name} ({args.engine})"] = Stage(run, answers, (load_stage,))
     return stages
 
 
@@ -193,37 +190,53 @@ def equivalence_task(args: argparse.Namespace) -> dict[str, Stage]:
     shapes_ttl = project.shapes_dir / "smekg-shapes.ttl"
 
     def run() -> dict:
-        compiled = compile_sources(project)
-        union = compiled.union()
-        shapes = shapes_graph(project.shapes_dir)
+        union, shapes = compile_sources(project).union(), shapes_graph(project.shapes_dir)
         planted, what = plant_violations(union)
-        report: dict[str, Any] = {"planted": what}
+        report: dict[str, Any] = {"planted_violations": what}
         for variant, graph in (("real", union), ("planted", planted)):
-            if variant == "planted":
-                apply_changes(compiled, union, planted)
             nt = args.dir / f"equivalence-{variant}.nt"
             graph.serialize(nt, format="nt", encoding="utf-8")
             found = {
                 "pySHACL": pyshacl_findings(graph, shapes),
                 "pyrudof": pyrudof_findings(nt, shapes_ttl),
-                "SPARQL on Oxigraph": sparql_findings(nt, shapes),
-                "per-file cache (pySHACL)": validate_cached(compiled, graph, shapes, pyshacl_findings, {})[0],
+                "smekg (SPARQL on Oxigraph)": smekg_findings(nt, shapes),
             }
             report[variant] = compare(found)
         return report
 
-    return {"validator equivalence": (run, lambda r: r)}
+    return {"validator equivalence": Stage(run, lambda r: r)}
 
 
 TASKS = {
-    "prototypes": prototypes_task,
-    "compile": compile_task,
     "build": build_task,
+    "compile": compile_task,
     "graph": graph_task,
     "validators": validators_task,
     "queries": queries_task,
     "equivalence": equivalence_task,
 }
+
+
+def needed(stages: dict[str, Stage], name: str) -> list[str]:
+    """Every stage whose state the named stage needs, directly or not, in stage order."""
+    found, todo = set(), list(stages[name].needs)
+    while todo:
+        stage = todo.pop()
+        if stage not in found:
+            found.add(stage)
+            todo += stages[stage].needs
+    return [s for s in stages if s in found]
+
+
+def prepare(stages: dict[str, Stage], chosen: list[str], timeout: int) -> None:
+    """Run once, unmeasured and within timeout seconds, the stages the chosen ones need but that are not chosen
+    (a process started again after a stopped stage, or --match)."""
+    missing = [s for s in stages if s not in chosen and any(s in needed(stages, c) for c in chosen)]
+    signal.signal(signal.SIGALRM, on_alarm)
+    for name in missing:
+        signal.alarm(timeout)
+        stages[name].run()
+        signal.alarm(0)
 
 
 def main(argv: list[str]) -> None:
@@ -233,20 +246,22 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--engine", default="pyoxigraph")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeout", type=int, default=180)
-    parser.add_argument("--long-timeout", type=int, default=600, help="for compiling sources and loading engines")
+    parser.add_argument("--long-timeout", type=int, default=600, help="for builds, compiling and loading")
     parser.add_argument("--stages", type=json.loads, default=None, help="JSON list; default: every stage")
     parser.add_argument("--skip", type=json.loads, default=[], help="JSON list of stages not to run")
     parser.add_argument("--match", type=json.loads, default=[], help="JSON list: run only stages starting so")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     stages = TASKS[args.task](args)
-    chosen = [s for s in (args.stages if args.stages is not None else stages) if s not in args.skip]
+    listed = args.stages if args.stages is not None else [s for s, stage in stages.items() if stage.measured]
+    chosen = [s for s in listed if s not in args.skip]
     chosen = [s for s in chosen if not args.match or s.startswith(tuple(args.match))]
-    emit("setup", args.task, seconds=time.perf_counter() - started, stages=chosen)
+    prepare(stages, chosen, args.long_timeout)
+    needs = {s: needed(stages, s) for s in stages}
+    emit("setup", args.task, seconds=time.perf_counter() - started, stages=chosen, needs=needs)
     for name in chosen:
-        fn, info = stages[name]
         timeout = args.long_timeout if name.startswith(LONG_STAGES) else args.timeout
-        measure(name, fn, args.runs if args.task != "equivalence" else 0, timeout, info)
+        measure(name, stages[name].run, args.runs if args.task != "equivalence" else 0, timeout, stages[name].info)
 
 
 if __name__ == "__main__":

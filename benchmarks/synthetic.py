@@ -6,9 +6,9 @@ first path segment with `-copy<n>` (`kg:gao2019-company-a` → `kg:gao2019-compa
 claims pointing at its own copies of works, firms and evidence. The ontology (smekg: terms, including the
 terms declared in knowledge files) is shared, not copied.
 
-Two forms: a project folder (ontology/smekg.ttl shared, knowledge and BibTeX files replicated) on which the
-real pipeline runs, and an N-Triples graph replicated from a built release (for ×1000, and for every
-graph-level stage so that all scales use one method).
+Two forms: a project folder (ontology/smekg.ttl and the curated links shared, knowledge and BibTeX files
+replicated) on which the real pipeline runs, and an N-Triples graph replicated from a built release (for
+×1000, and for every graph-level stage so that all scales use one method).
 """
 
 from __future__ import annotations
@@ -128,6 +128,8 @@ def make_project(real: Project, copies: int, dest: Path) -> Project:
     project.knowledge_dir.mkdir(parents=True)
     project.references_dir.mkdir(parents=True)
     shutil.copy2(real.ontology, project.ontology)
+    if real.links_dir.is_dir():
+        shutil.copytree(real.links_dir, project.links_dir)
     for path in sorted(real.knowledge_dir.glob("*.ttl")):
         shutil.copy2(path, project.knowledge_dir / path.name)
         template = knowledge_template(path)

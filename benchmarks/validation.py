@@ -1,4 +1,4 @@
-"""SHACL validators side by side (pySHACL, pyrudof, the SPARQL prototype) and planted violations.
+"""SHACL validators side by side (pySHACL, pyrudof, smekg's SPARQL on Oxigraph) and planted violations.
 
 Every validator's findings are normalised to (focus, path, component, value) strings so their sets can be
 compared: IRIs and literals by their lexical form, any blank node as '_:', a missing value or path as ''.
@@ -9,17 +9,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
-from shacl_sparql import Violation, compile_shapes, load_store, run_checks
 
+from smekg.shacl import shape_violations
 from smekg.vocab import CITO, PRISM, SMEKG
+
+Violation = tuple[str, str, str, str]
 
 DCTERMS_TITLE = URIRef("http://purl.org/dc/terms/title")
 
 
 def term_key(term: object) -> str:
-    """A comparable string for an rdflib term or a pyrudof value string."""
+    """A comparable string for an rdflib term or a value string in N-Triples (pyrudof, smekg)."""
     if term is None:
         return ""
     if isinstance(term, BNode) or str(term).startswith("_:"):
@@ -73,9 +76,14 @@ def pyrudof_findings(data_nt: Path, shapes_ttl: Path) -> set[Violation]:
     }
 
 
-def sparql_findings(data_nt: Path, shapes: Graph) -> set[Violation]:
-    """The SPARQL prototype on Oxigraph, loading the N-Triples file."""
-    return run_checks(load_store(str(data_nt)), compile_shapes(shapes))
+def smekg_findings(data_nt: Path, shapes: Graph) -> set[Violation]:
+    """smekg's SHACL (SPARQL on Oxigraph) on an N-Triples file loaded into the default graph, normalised."""
+    store = ox.Store()
+    store.bulk_load(path=str(data_nt), format=ox.RdfFormat.N_TRIPLES)
+    return {
+        (term_key(v.focus), v.path, component(v.component), term_key(v.value))
+        for v in shape_violations(store, shapes, union=False)
+    }
 
 
 def first(graph: Graph, cls: URIRef, prop: URIRef | None = None, count: int = 1) -> list[URIRef]:
