@@ -9,7 +9,7 @@ from pyshacl import validate
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
 
-from smekg.bibliography import bibliography_graph, load_bibliography
+from smekg.bibliography import bibliography_triples, load_bibliography
 from smekg.errors import SmekgError
 from smekg.shacl import Violation, compile_shapes, component, shape_violations
 from smekg.sources import Project
@@ -27,7 +27,9 @@ def sources(project: Project) -> dict[str, Graph]:
         graphs[path.name] = Graph().parse(path, format="turtle")
     bibliography, errors = load_bibliography(project.references_dir, project.root)
     assert not errors
-    graphs["references"] = bibliography_graph(bibliography)
+    graphs["references"] = Graph()
+    for triple in bibliography_triples(bibliography):
+        graphs["references"].add(triple)
     return graphs
 
 

@@ -258,20 +258,19 @@ def add_types(compiled: Compiled, types: set[tuple[str, str]]) -> None:
 
 def realise(compiled: Compiled, rules: Rules) -> list[Finding]:
     """Apply the hierarchy, domains, ranges and definitions until nothing new follows; then check disjointness."""
-    graphs = [*compiled.graphs, INFERRED]
     materialise = materialise_query(rules)
     while True:
-        new = {(r["x"].value, r["super"].value) for r in compiled.query(materialise, graphs)}
+        new = {(r["x"].value, r["super"].value) for r in compiled.query(materialise)}
         add_types(compiled, new)
         defined = {
             (r["x"].value, str(cls))
             for cls, pattern in rules.definitions
-            for r in compiled.query(definition_query(cls, pattern), graphs)
+            for r in compiled.query(definition_query(cls, pattern))
         }
         add_types(compiled, defined)
         if not new and not defined:
             break
-    clashes = compiled.query(disjointness_query(rules.tbox), graphs)
+    clashes = compiled.query(disjointness_query(rules.tbox))
     return [
         Finding(*compiled.locate(r["x"].value), compact(r["x"].value), inconsistent(r["a"].value, r["b"].value))
         for r in clashes

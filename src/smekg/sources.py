@@ -76,9 +76,12 @@ class Compiled:
         """The named graphs of the source files, in file order."""
         return [ox.NamedNode(gid) for gid in self.files]
 
-    def query(self, text: str, graphs: list[ox.NamedNode] | None = None) -> ox.QuerySolutions | ox.QueryTriples:
-        """Run SPARQL whose default graph is the union of the source graphs (or of the given graphs)."""
-        return self.store.query(text, prefixes=PREFIXES, default_graph=graphs or self.graphs)
+    def query(self, text: str) -> ox.QuerySolutions | ox.QueryTriples:
+        """Run SPARQL on the union of every graph in the store: the sources and, once reasoned, the inferences.
+
+        (Naming the graphs instead makes Oxigraph look up each pattern once per graph: 15x slower at x100.)
+        """
+        return self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
 
     def triples(self, graphs: list[ox.NamedNode] | None = None) -> list[bytes]:
         """The distinct triples of the source graphs (or of the given graphs) as sorted N-Triples lines."""
