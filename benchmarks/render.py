@@ -27,10 +27,7 @@ PIPELINE = (
     "SHACL (smekg, SPARQL on Oxigraph)",
     "reasoning (HermiT TBox + SPARQL rules)",
     "release: triples (base + full)",
-    "serialize ttl",
-    "serialize owl",
-    "serialize jsonld",
-    "serialize nt",
+    "write the full release (every format)",
     "load (pyoxigraph)",
 )
 COMPARISON = (
@@ -52,7 +49,7 @@ exceeds the timeout or the memory limit, is skipped. The full build (`smekg.buil
 up to ×100; the graph task runs the stages after compiling at every scale on the replicated compiled graph
 (base.nt in one named graph of an Oxigraph store, as smekg.checks, smekg.reasoning and the release see the
 compiled sources): the checks, SHACL as smekg runs it, reasoning (its graph of inferences removed before each
-run), the base and full release as sorted N-Triples lines, then each serialization of the full release.
+run), the base and full release as sorted N-Triples lines, then the full release written in every format.
 Exponents are least-squares slopes of log(time) on log(triples) over the scales that finished (input: the
 compiled graph; the full release for queries); "×10→×100" is the slope between those two scales alone.
 

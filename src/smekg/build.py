@@ -74,6 +74,7 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
             raise SmekgError("reasoning", findings)
     with step("write release", progress, timings):
         base, full = compiled.triples(), compiled.triples([*compiled.graphs, INFERRED])
+        del compiled  # frees the store before the release loads its own
         counts = {"base triples": len(base), "full triples": len(full), "inferred triples": len(full) - len(base)}
         report = {"timings_s": timings, "counts": counts, "reasoning": route, "warnings": [str(f) for f in warnings]}
         artifacts = write_release(out_dir or project.release_dir, {"base": base, "full": full}, report)

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,14 +27,23 @@ def artifact_names() -> list[str]:
     return [f"smekg-{variant}.{ext}" for variant in VARIANTS for ext in FORMATS]
 
 
-def serialise(lines: list[bytes], path: Path, fmt: ox.RdfFormat) -> None:
-    """Write one artifact from sorted N-Triples lines with Oxigraph (about 50x faster than rdflib's serializers)."""
+def write_variant(lines: list[bytes], folder: Path, variant: str) -> None:
+    """Write one variant in every format: N-Triples as the sorted lines, the others dumped by Oxigraph.
+
+    Oxigraph loads and dumps in native code, two formats at a time (about 50x faster than rdflib's
+    serializers, and 1.5x faster than feeding it the triples from Python).
+    """
     data = b"\n".join(lines) + b"\n"
-    if fmt == ox.RdfFormat.N_TRIPLES:
-        path.write_bytes(data)
-        return
-    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(triples, output=str(path), format=fmt, prefixes=PREFIXES)
+    (folder / f"smekg-{variant}.nt").write_bytes(data)
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def dump(ext: str) -> None:
+        path = folder / f"smekg-{variant}.{ext}"
+        store.dump(output=str(path), format=FORMATS[ext], from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(dump, [ext for ext in FORMATS if ext != "nt"]))
 
 
 def write_release(out_dir: Path, graphs: dict[str, list[bytes]], report: dict) -> list[Path]:
@@ -44,8 +54,7 @@ def write_release(out_dir: Path, graphs: dict[str, list[bytes]], report: dict) -
     staging.chmod(0o755)
     try:
         for variant, lines in graphs.items():
-            for ext, fmt in FORMATS.items():
-                serialise(lines, staging / f"smekg-{variant}.{ext}", fmt)
+            write_variant(lines, staging, variant)
         (staging / "build-report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
         swap_into_place(staging, out_dir)
     except BaseException:
