@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import shutil
@@ -25,6 +26,15 @@ VARIANTS = ("base", "full")
 def artifact_names() -> list[str]:
     """File names of every release artifact, e.g. smekg-full.owl."""
     return [f"smekg-{variant}.{ext}" for variant in VARIANTS for ext in FORMATS]
+
+
+def merge_lines(first: list[bytes], second: list[bytes]) -> list[bytes]:
+    """Two sorted lists of N-Triples lines as one sorted list without duplicates (sharing the line objects)."""
+    merged: list[bytes] = []
+    for line in heapq.merge(first, second):
+        if not merged or merged[-1] != line:
+            merged.append(line)
+    return merged
 
 
 def write_variant(lines: list[bytes], folder: Path, variant: str) -> None:
