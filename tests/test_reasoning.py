@@ -137,3 +137,22 @@ smekg:StaffedFirm a owl:Class ; rdfs:label "staffed firm"@en ; skos:definition "
     assert result.reasoning.startswith("HermiT (TBox and classifiable individuals")
     full = result.release_dir / "smekg-full.nt"
     assert {S.StaffedFirm, S.SME} <= types(full, K["test-small"])
+
+
+@pytest.mark.parametrize(
+    "axiom",
+    [
+        "smekg:studiedIn owl:inverseOf smekg:studies .",
+        "[ owl:intersectionOf ( smekg:Firm smekg:Cluster ) ] rdfs:subClassOf smekg:Network .",
+        "smekg:SME rdfs:subClassOf [ owl:onProperty smekg:structure ; owl:hasValue smekg:vertical ] .",
+    ],
+)
+def test_axioms_beyond_the_rules_are_refused(project, axiom):
+    """Axioms that can type individuals but that the rules do not apply send the build to HermiT."""
+    from smekg.reasoning import Rules, Unsupported, tbox_graph
+    from smekg.sources import compile_sources
+
+    tbox = tbox_graph(compile_sources(project))
+    tbox.parse(data=HEAD + axiom, format="turtle")
+    with pytest.raises(Unsupported):
+        Rules(tbox, rdflib.Graph())

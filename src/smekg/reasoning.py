@@ -16,7 +16,7 @@ from itertools import combinations, count
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from .errors import Finding
@@ -121,6 +121,21 @@ class Rules:
         self.supers = closure(self.edges(RDFS.subClassOf), self.classes)
         pairs = self.tbox.subject_objects(OWL.equivalentClass) if definitions else []
         self.definitions = [(c, self.pattern(e, "?x")) for c, e in pairs if isinstance(c, URIRef)]
+        if definitions:
+            self.refuse_other_typing_axioms()
+
+    def refuse_other_typing_axioms(self) -> None:
+        """Raise Unsupported for axioms beyond the rules that can still give individuals types."""
+        for sub, sup in self.tbox.subject_objects(RDFS.subClassOf):
+            if isinstance(sub, BNode):
+                raise Unsupported("a general class axiom (rdfs:subClassOf on a class expression)")
+            if (sup, OWL.hasValue, None) in self.tbox:
+                raise Unsupported(f"an owl:hasValue superclass of {compact(str(sub))}")
+        for axiom in (OWL.inverseOf, OWL.equivalentProperty, OWL.propertyChainAxiom):
+            if (None, axiom, None) in self.tbox:
+                raise Unsupported(compact(str(axiom)))
+        if (None, RDF.type, OWL.SymmetricProperty) in self.tbox:
+            raise Unsupported("owl:SymmetricProperty")
 
     def edges(self, prop: URIRef) -> dict[URIRef, set[URIRef]]:
         """Named-class edges of prop, with owl:equivalentClass between named classes both ways."""
