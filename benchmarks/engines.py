@@ -18,13 +18,13 @@ from smekg.vocab import PREFIXES
 
 ENGINES = ("pyoxigraph", "oxrdflib", "rdflib")
 Row = tuple[str, ...]
-Canned = tuple[str, str]
+Canned = tuple[str, str, dict]
 
 
 def canned_queries(project: Project) -> list[Canned]:
-    """Every canned query of the project: its name and its text with the default parameters bound (as smekg's
-    Store binds them: inline VALUES), so that every engine runs the very same text."""
-    return [(q.name, bind_values(q.text, bindings(q, {}))) for q in list_queries(project)]
+    """Every canned query of the project: its name, its text and its default parameter values (smekg's Store
+    binds them as inline VALUES plus Oxigraph substitutions; the rdflib engines get the VALUES)."""
+    return [(q.name, q.text, bindings(q, {})) for q in list_queries(project)]
 
 
 def from_rdflib(term: object) -> object:
@@ -65,8 +65,8 @@ class OxigraphEngine:
     def __init__(self, path: Path):
         self.store = Store(path)
 
-    def select(self, text: str) -> list[dict]:
-        return self.store.select(text)
+    def select(self, text: str, values: dict) -> list[dict]:
+        return self.store.select(text, values)
 
 
 class RdflibEngine:
@@ -76,8 +76,8 @@ class RdflibEngine:
         self.graph = Graph(store="Oxigraph") if oxigraph else Graph()
         self.graph.parse(path, format="ox-nt" if oxigraph else "nt")
 
-    def select(self, text: str) -> list[dict]:
-        result = self.graph.query(text, initNs=PREFIXES)
+    def select(self, text: str, values: dict) -> list[dict]:
+        result = self.graph.query(bind_values(text, values), initNs=PREFIXES)
         names = [str(v) for v in result.vars]
         return [{n: from_rdflib(row[i]) for i, n in enumerate(names)} for row in result]
 

@@ -175,8 +175,8 @@ def queries_task(args: argparse.Namespace) -> dict[str, Stage]:
 
     load_stage = f"load ({args.engine})"
     stages = {load_stage: Stage(load)}
-    for name, text in canned_queries(Project(args.dir.parent / "x1" / "project")):
-        run = lambda text=text: state["engine"].select(text)  # noqa: E731
+    for name, text, values in canned_queries(Project(args.dir.parent / "x1" / "project")):
+        run = lambda text=text, values=values: state["engine"].select(text, values)  # noqa: E731
         stages[f"query {name} ({args.engine})"] = Stage(run, answers, (load_stage,))
     return stages
 
