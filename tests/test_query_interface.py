@@ -80,3 +80,12 @@ def test_stats_count_the_graph(store):
     stats = graph_stats(store)
     assert stats["source documents"] == 4 and stats["case firms"] == 9
     assert stats["publications"] >= 200 and stats["claims"] > 700 and stats["triples"] > 20000
+
+
+def test_projected_variables_are_read_from_the_select_clause():
+    """Only projected parameters are also passed to Oxigraph as substitutions."""
+    from smekg.query import projected
+
+    assert projected("SELECT ?a (COUNT(?b) AS ?n) ?c\nWHERE { ?a ?b ?c }") == {"a", "n", "c"}
+    assert projected("# SELECT ?x WHERE {\nSELECT DISTINCT ?y WHERE { { SELECT ?z WHERE {} } }") == {"y"}
+    assert projected("SELECT * WHERE { ?s ?p ?o }") is None

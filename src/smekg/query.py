@@ -175,6 +175,24 @@ def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
     return f"{text[: match.end()]}\n  VALUES ({names}) {{ ({row}) }}{text[match.end() :]}"
 
 
+SELECT_CLAUSE = re.compile(r"\bSELECT\b(.*?)\bWHERE\s*\{", re.I | re.S)
+INNERMOST = re.compile(r"\([^()]*\)")
+
+
+def projected(text: str) -> set[str] | None:
+    """The variables the top-level SELECT projects: plain ?x and (… AS ?x); None for SELECT *."""
+    clause = SELECT_CLAUSE.search(COMMENT_LINE.sub("", text))
+    if clause is None:
+        return set()
+    head = clause.group(1)
+    aliases = set(re.findall(r"\bAS\s+\?(\w+)\s*\)", head, re.I))
+    while INNERMOST.search(head):
+        head = INNERMOST.sub(" ", head)
+    if "*" in head:
+        return None
+    return aliases | set(re.findall(r"\?(\w+)", head))
+
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CONVERTERS = {
     **dict.fromkeys(("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"), int),
@@ -230,9 +248,9 @@ class Store:
         """
         values = values or {}
         bound = bind_values(text, values)
+        names = projected(text)
+        substitutions = {ox.Variable(k): term for k, term in values.items() if names is None or k in names}
         try:
-            projected = {v.value for v in self.store.query(bound, prefixes=PREFIXES).variables}
-            substitutions = {ox.Variable(k): term for k, term in values.items() if k in projected}
             solutions = self.store.query(bound, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as err:
             raise SmekgError("query", [Finding("", 0, "", f"SPARQL syntax error: {err}")]) from err
