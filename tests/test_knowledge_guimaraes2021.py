@@ -90,20 +90,20 @@ def test_q2_governance_modes_match_table_4(project, store):
 
 def test_disagreements_in_the_review(project, store):
     rows = run_query("disagreements", store=store, project=project)
-    mine = [r for r in rows if r["sourceA"] == r["sourceB"] == "Guimarães et al. 2021"]
-    pairs = {(r["subjectLabel"], r["objectALabel"], r["directionA"], r["directionB"]) for r in mine}
-    assert ("geographic proximity", "export performance", "no effect", "positive") in pairs
-    colocation = next(r for r in mine if r["subjectLabel"] == "geographic proximity")
-    assert "Brache & Felzensztein 2019" in colocation["holdersA"]
-    assert parts(colocation["holdersB"]) == {"Becchetti & Rossi 2000", "Boeher 2013"}
-    network = [r for r in mine if r["subjectLabel"] == "network" and r["objectALabel"] == "international performance"]
-    assert {"Manolova et al. 2010", "Jeong et al. 2019"} <= parts(network[0]["holdersA"]) | parts(
-        network[0]["holdersB"]
-    )
-    support = [
-        r for r in mine if r["subjectLabel"] == "support programme" and r["objectBLabel"] == "financial performance"
-    ]
-    assert any("Zulu-Chisanga et al. 2020" in (r["holdersB"] or "") for r in support)
+    side = {(r["subjectLabel"], r["objectLabel"], r["directionLabel"]): r for r in rows}
+    assert parts(side[("geographic proximity", "export performance", "no effect")]["holders"]) == {
+        "Brache & Felzensztein 2019"
+    }
+    assert parts(side[("geographic proximity", "export performance", "positive")]["holders"]) == {
+        "Becchetti & Rossi 2000",
+        "Boeher 2013",
+    }
+    network = [r for r in rows if r["subjectLabel"] == "network" and r["objectLabel"] == "international performance"]
+    assert {r["directionLabel"] for r in network} == {"positive", "no effect"}
+    assert {"Manolova et al. 2010", "Jeong et al. 2019"} <= {h for r in network for h in parts(r["holders"])}
+    # a claim on a narrower object counts on the broader question's side, and says which object it is about
+    support = side[("support programme", "performance outcome", "no effect")]
+    assert "Zulu-Chisanga et al. 2020" in parts(support["holders"]) and support["narrower"] == "financial performance"
 
 
 def test_government_support_programmes_and_services(project, store):

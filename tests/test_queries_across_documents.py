@@ -127,3 +127,31 @@ def test_queries_about_a_class_find_members_of_its_subclasses(project, store, re
     members = {rdflib.URIRef(r["x"]) for r in store.select("SELECT ?x WHERE { ?x a smekg:CollaborationForm }")}
     assert clusters and clusters <= members
     assert set(base.subjects(rdflib.RDF.type, form)) < members
+
+
+def test_disagreements_equal_a_vote_count_made_in_python(project, store):
+    """Each contested question's sides, recomputed here from the claims and the class hierarchy."""
+    claims = store.select(
+        "SELECT ?claim ?s ?relationLabel ?o ?directionLabel ?source WHERE { ?claim smekg:direction ?d ;"
+        " smekg:claimSubject ?s ; smekg:claimRelation ?r ; smekg:claimObject ?o ; smekg:statedIn/smekg:shortCitation"
+        " ?source . ?r rdfs:label ?relationLabel . ?d rdfs:label ?directionLabel }"
+    )
+    broader: dict[str, set[str]] = {}
+    for row in store.select("SELECT ?a ?b WHERE { ?a rdfs:subClassOf+ ?b }"):
+        broader.setdefault(row["a"], set()).add(row["b"])
+    sides: dict[tuple, set[str]] = {}
+    for c in claims:
+        for question in {c["o"], *broader.get(c["o"], ())}:
+            sides.setdefault((c["s"], c["relationLabel"], question, c["directionLabel"]), set()).add(c["claim"])
+    on_itself = {(c["s"], c["relationLabel"], c["o"]) for c in claims}
+    directions: dict[tuple, set[str]] = {}
+    for s, r, o, d in sides:
+        directions.setdefault((s, r, o), set()).add(d)
+    expected = {k: v for k, v in sides.items() if k[:3] in on_itself and len(directions[k[:3]]) > 1}
+    rows = run_query("disagreements", store=store, project=project)
+    found = {(r["subject"], r["relationLabel"], r["object"], r["directionLabel"]): parts(r["claimIds"]) for r in rows}
+    assert found == expected and len(found) >= 20
+    sources = {c["claim"]: c["source"] for c in claims}
+    for r in rows:
+        assert r["claims"] == len(found[(r["subject"], r["relationLabel"], r["object"], r["directionLabel"])])
+        assert parts(r["sources"]) == {sources[c] for c in parts(r["claimIds"])}
