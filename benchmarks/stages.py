@@ -36,7 +36,7 @@ from smekg import Project, build
 from smekg.bibliography import Bibliography
 from smekg.checks import check_annotations, check_references, check_shapes, check_terms
 from smekg.reasoning import INFERRED, reason
-from smekg.release import FORMATS, write_variant
+from smekg.release import FORMATS, merge_unique, sort_unique, write_formats
 from smekg.sources import Compiled, compile_sources
 from smekg.vocab import SOURCE
 
@@ -113,12 +113,20 @@ def graph_task(args: argparse.Namespace) -> dict[str, Stage]:
         return {"route": route, "findings": len(found)}
 
     def release() -> dict:
-        compiled = state["compiled"]
-        base, state["full"] = compiled.triples(), compiled.triples([*compiled.graphs, INFERRED])
-        return {"base_triples": len(base), "full_triples": len(state["full"])}
+        """The base and full N-Triples files, as smekg.release.write_release makes them (external sort)."""
+        compiled, base, full, inferred = (
+            state["compiled"],
+            out / "smekg-base.nt",
+            out / "smekg-full.nt",
+            out / "inferred",
+        )
+        counts = {"base_triples": sort_unique(compiled.nt_lines(), base)}
+        sort_unique(compiled.nt_lines([INFERRED]), inferred)
+        counts["full_triples"] = merge_unique(base, inferred, full)
+        return counts
 
     def write() -> dict:
-        write_variant(state["full"], out, "full")
+        write_formats(out / "smekg-full.nt", "full")
         return {ext: (out / f"smekg-full.{ext}").stat().st_size for ext in FORMATS}
 
     def rdflib() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .checks import validate_compiled
 from .errors import Finding, SmekgError
 from .reasoning import INFERRED, reason
-from .release import merge_lines, write_release
+from .release import write_release
 from .sources import Compiled, Project, compile_sources
 
 Progress = Callable[[str, str], None]
@@ -73,11 +73,8 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
         if findings:
             raise SmekgError("reasoning", findings)
     with step("write release", progress, timings):
-        base = compiled.triples()
-        full = merge_lines(base, compiled.triples([INFERRED]))
-        del compiled  # frees the store before the release loads its own
-        counts = {"base triples": len(base), "full triples": len(full), "inferred triples": len(full) - len(base)}
-        report = {"timings_s": timings, "counts": counts, "reasoning": route, "warnings": [str(f) for f in warnings]}
-        artifacts = write_release(out_dir or project.release_dir, {"base": base, "full": full}, report)
+        report = {"timings_s": timings, "reasoning": route, "warnings": [str(f) for f in warnings]}
+        base, inferred = compiled.nt_lines(), compiled.nt_lines([INFERRED])
+        artifacts, counts = write_release(out_dir or project.release_dir, base, inferred, report)
     timings["total"] = round(time.perf_counter() - started, 3)
     return BuildResult(out_dir or project.release_dir, artifacts, timings, counts, report["warnings"], route)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +85,16 @@ class Compiled:
         at x100.)
         """
         return self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+
+    def nt_lines(self, graphs: list[ox.NamedNode] | None = None) -> Iterator[bytes]:
+        """The N-Triples lines of the source graphs (or of the given graphs), unsorted and possibly repeated.
+
+        Oxigraph dumps them to a temporary file, which is then read line by line: memory stays small."""
+        with tempfile.TemporaryFile() as dump:
+            for graph in graphs or self.graphs:
+                self.store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            dump.seek(0)
+            yield from dump
 
     def triples(self, graphs: list[ox.NamedNode] | None = None) -> list[bytes]:
         """The distinct triples of the source graphs (or of the given graphs) as sorted N-Triples lines."""
