@@ -88,8 +88,9 @@ class Child:
 
     def __init__(self, command: list[str], log: Path, limit_mb: float, grace_s: float):
         self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=log.open("a"), text=True, start_new_session=True, cwd=HERE
+            command, stdout=subprocess.PIPE, stderr=log.open("a"), bufsize=0, start_new_session=True, cwd=HERE
         )
+        self.pending = b""  # output read but not yet a whole line
         self.limit_mb, self.grace_s = limit_mb, grace_s
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.proc.stdout, selectors.EVENT_READ)
@@ -101,14 +102,18 @@ class Child:
         self.timeout = 0
 
     def events(self):
-        """Yield each event; end with a 'killed' or 'timeout' event if the process is stopped mid-stage."""
+        """Yield each event; end with a 'killed' or 'timeout' event if the process is stopped mid-stage.
+
+        The pipe is read unbuffered, as bytes are available: a buffered reader could hold a stage's 'start' line
+        that select() no longer reports, and a stage killed then was blamed on the task's setup."""
         while True:
             if self.selector.select(timeout=0.5):
-                line = self.proc.stdout.readline()
-                if not line:
+                data = os.read(self.proc.stdout.fileno(), 1 << 16)
+                if not data:
                     return
-                event = json.loads(line)
-                yield from self.on_event(event)
+                *lines, self.pending = (self.pending + data).split(b"\n")
+                for line in lines:
+                    yield from self.on_event(json.loads(line))
                 continue
             rss = group_rss_mb(self.proc.pid)
             self.group_peak = max(self.group_peak, rss)
