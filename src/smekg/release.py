@@ -30,7 +30,7 @@ def artifact_names() -> list[str]:
     return [f"smekg-{variant}.{ext}" for variant in VARIANTS for ext in FORMATS]
 
 
-RUN_LINES = 1_000_000  # lines sorted in memory at a time (about 150 MB); longer inputs spill sorted runs to disk
+RUN_LINES = 1_000_000  # lines sorted in memory at a time (about 200 MB); longer inputs spill sorted runs to disk
 
 
 def unique(lines: Iterable[bytes]) -> Iterator[bytes]:
@@ -96,25 +96,31 @@ def write_formats(nt: Path, variant: str) -> None:
             )
 
 
-def write_release(
-    out_dir: Path, base: Iterable[bytes], inferred: Iterable[bytes], report: dict
-) -> tuple[list[Path], dict[str, int]]:
-    """Write every artifact into a temporary sibling folder, then swap it into place; the artifacts and counts.
+def write_triples(folder: Path, base: Iterable[bytes], inferred: Iterable[bytes]) -> dict[str, int]:
+    """Write smekg-base.nt and smekg-full.nt into folder; the triple counts.
 
     base and inferred are N-Triples lines in any order, possibly repeated: the base release is the sorted distinct
     base lines, the full release adds the inferred ones.
     """
+    base_nt, full_nt, inferred_nt = (folder / name for name in ("smekg-base.nt", "smekg-full.nt", ".inferred"))
+    counts = {"base triples": sort_unique(base, base_nt)}
+    sort_unique(inferred, inferred_nt)
+    counts["full triples"] = merge_unique(base_nt, inferred_nt, full_nt)
+    counts["inferred triples"] = counts["full triples"] - counts["base triples"]
+    inferred_nt.unlink()
+    return counts
+
+
+def write_release(
+    out_dir: Path, base: Iterable[bytes], inferred: Iterable[bytes], report: dict
+) -> tuple[list[Path], dict[str, int]]:
+    """Write every artifact into a temporary sibling folder, then swap it into place; the artifacts and counts."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     staging.chmod(0o755)
     try:
-        base_nt, full_nt, inferred_nt = (staging / name for name in ("smekg-base.nt", "smekg-full.nt", ".inferred"))
-        counts = {"base triples": sort_unique(base, base_nt)}
-        sort_unique(inferred, inferred_nt)
-        counts["full triples"] = merge_unique(base_nt, inferred_nt, full_nt)
-        counts["inferred triples"] = counts["full triples"] - counts["base triples"]
-        inferred_nt.unlink()
+        counts = write_triples(staging, base, inferred)
         for variant in VARIANTS:
             write_formats(staging / f"smekg-{variant}.nt", variant)
         report = {**report, "counts": counts}
