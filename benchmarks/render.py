@@ -42,7 +42,9 @@ Each task (stages sharing one input) runs in a fresh Python process (`benchmarks
 the median of the measured runs after one warm-up run; a stage whose warm-up takes over 10 s is measured by
 that single run (marked ¹). Peak memory is the stage's own peak RSS: the kernel's high-water mark (VmHWM) is
 reset before every run by writing 5 to /proc/self/clear_refs, so it covers that run only, and includes the
-input the process holds (e.g. the graph loaded in Oxigraph); HermiT's JVM is added from RUSAGE_CHILDREN. A run
+input the process holds (e.g. the graph loaded in Oxigraph), or, if larger, the RSS of its whole process group
+(HermiT's JVM included) sampled every 0.5 s by the parent. (RUSAGE_CHILDREN is not used: a child forked from
+a 3 GB process reports those 3 GB as its own peak, which counted the graph twice.) A run
 over the timeout (SIGALRM, or the parent's hard deadline for native code) is "DNF"; a process group over the
 memory limit is killed. A stage that did not finish at a smaller scale, or whose linear projection from it
 exceeds the timeout or the memory limit, is skipped. The full build (`smekg.build`) runs on project folders

@@ -106,7 +106,7 @@ def cell(record: Record | None, with_memory: bool = True) -> str:
         }.get(record["status"], record["status"])
     text = fmt_seconds(record["seconds"])
     if with_memory:
-        text += f" ({fmt_mb(record['peak_mb'] + record.get('child_mb_stage', 0))})"
+        text += f" ({fmt_mb(peak_of(record))})"
     return text
 
 
@@ -132,8 +132,9 @@ def lookup(records: list[Record], scale: int, stage: str) -> Record | None:
 
 
 def peak_of(record: Record) -> float:
-    """Peak RSS of a stage: its process plus any process it started (HermiT's JVM)."""
-    return record["peak_mb"] + record.get("child_mb_stage", 0.0)
+    """Peak RSS of a stage: its process's high-water mark, or its process group's sampled RSS (HermiT's JVM
+    included) if larger. A child's own ru_maxrss would count a forked child's copy of the parent's pages."""
+    return max(record["peak_mb"], record.get("group_peak_mb", 0.0))
 
 
 def query_records(records: list[Record], scale: int, engine: str = "pyoxigraph") -> list[Record]:

@@ -97,7 +97,6 @@ class Child:
         self.current: str | None = None
         self.deadline = float("inf")
         self.group_peak = 0.0
-        self.child_mb_seen = 0.0
         self.stopped = False
         self.timeout = 0
 
@@ -132,9 +131,6 @@ class Child:
             self.deadline = time.monotonic() + event["timeout"] + self.grace_s
             return [event]
         event["group_peak_mb"] = self.group_peak
-        if event["event"] == "result":
-            event["child_mb_stage"] = event["child_mb"] if event["child_mb"] > self.child_mb_seen else 0.0
-            self.child_mb_seen = max(self.child_mb_seen, event["child_mb"])
         self.current, self.deadline = None, float("inf")
         return [event]
 
