@@ -236,15 +236,17 @@ def needed(stages: dict[str, Stage], name: str) -> list[str]:
     return [s for s in stages if s in found]
 
 
-def prepare(stages: dict[str, Stage], chosen: list[str], timeout: int) -> None:
-    """Run once, unmeasured and within timeout seconds, the stages the chosen ones need but that are not chosen
-    (a process started again after a stopped stage, or --match)."""
-    missing = [s for s in stages if s not in chosen and any(s in needed(stages, c) for c in chosen)]
+def prepare(stages: dict[str, Stage], name: str, chosen: list[str], done: set[str], timeout: int) -> None:
+    """Run once, unmeasured and within timeout seconds, what the named stage needs that is not measured itself (a
+    process started again after a stopped stage, --match, or a comparison's input), just before the stage: the
+    rdflib graph pySHACL needs is then not held in memory while smekg's own stages are measured."""
     signal.signal(signal.SIGALRM, on_alarm)
-    for name in missing:
-        signal.alarm(timeout)
-        stages[name].run()
-        signal.alarm(0)
+    for need in needed(stages, name):
+        if need not in chosen and need not in done:
+            signal.alarm(timeout)
+            stages[need].run()
+            signal.alarm(0)
+            done.add(need)
 
 
 def main(argv: list[str]) -> None:
@@ -264,10 +266,11 @@ def main(argv: list[str]) -> None:
     listed = args.stages if args.stages is not None else [s for s, stage in stages.items() if stage.measured]
     chosen = [s for s in listed if s not in args.skip]
     chosen = [s for s in chosen if not args.match or s.startswith(tuple(args.match))]
-    prepare(stages, chosen, args.long_timeout)
     needs = {s: needed(stages, s) for s in stages}
     emit("setup", args.task, seconds=time.perf_counter() - started, stages=chosen, needs=needs)
+    prepared: set[str] = set()
     for name in chosen:
+        prepare(stages, name, chosen, prepared, args.long_timeout)
         timeout = args.long_timeout if name.startswith(LONG_STAGES) else args.timeout
         measure(name, stages[name].run, args.runs if args.task != "equivalence" else 0, timeout, stages[name].info)
 
