@@ -61,16 +61,11 @@ def sort_unique(lines: Iterable[bytes], dest: Path, run_lines: int = RUN_LINES) 
     lines = iter(lines)
     with tempfile.TemporaryDirectory(prefix=".runs-", dir=dest.parent) as tmp:
         runs: list[Path] = []
-        chunk = list(islice(lines, run_lines))
-        while len(chunk) == run_lines:
+        while chunk := list(islice(lines, run_lines)):
+            if not runs and len(chunk) < run_lines:
+                return write_lines(unique(sorted(chunk)), dest)
             runs.append(Path(tmp) / f"run-{len(runs)}")
             write_lines(unique(sorted(chunk)), runs[-1])
-            chunk = list(islice(lines, run_lines))
-        if not runs:
-            return write_lines(unique(sorted(chunk)), dest)
-        runs.append(Path(tmp) / f"run-{len(runs)}")
-        write_lines(unique(sorted(chunk)), runs[-1])
-        del chunk
         with ExitStack() as stack:
             files = [stack.enter_context(run.open("rb")) for run in runs]
             return write_lines(unique(heapq.merge(*files)), dest)
