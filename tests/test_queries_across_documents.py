@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rdflib
 
-from smekg import run_query
+from smekg import Store, run_query
 
 
 def parts(text: str | None, sep: str = "; ") -> set[str]:
@@ -127,6 +127,21 @@ def test_curation_quality(project, store):
     assert len(costa) == 39 and {r["found"] for r in unresolved} == {"unresolved citation"}
     everything = run_query("curation-quality", store=store, project=project)
     assert "term without definition" not in {r["found"] for r in everything}
+
+
+def test_curation_quality_lists_a_term_once_per_issue(project, release, tmp_path):
+    """A planted concept with neither definition nor source gives two rows, with no document."""
+    planted = tmp_path / "planted.nt"
+    concept = "<https://w3id.org/smekg/ontology/PlantedConcept>"
+    planted.write_text(
+        (release.release_dir / "smekg-full.nt").read_text()
+        + f"{concept} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Class> .\n"
+        + f'{concept} <http://www.w3.org/2000/01/rdf-schema#label> "planted concept"@en .\n'
+    )
+    everything = run_query("curation-quality", store=Store(planted), project=project)
+    rows = [r for r in everything if r["label"] == "planted concept"]
+    assert sorted(r["found"] for r in rows) == ["term without definition", "term without source"]
+    assert all(r["document"] is None for r in rows)
 
 
 def test_queries_about_a_class_find_members_of_its_subclasses(project, store, release):
