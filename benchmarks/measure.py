@@ -63,7 +63,9 @@ def on_alarm(signum: int, frame: object) -> None:
 
 
 def one_run(fn: Callable[[], Any], timeout: int) -> tuple[dict[str, float], Any]:
-    """Run fn once within timeout seconds; its wall time, peak RSS, starting RSS and largest child's peak RSS."""
+    """Run fn once within timeout seconds; its wall time, peak RSS, starting RSS and largest child's peak RSS.
+    The 'run' event restarts the parent's deadline, which is per run like the alarm."""
+    emit("run", "", timeout=timeout)
     start_mb = reset_peak()
     signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(timeout)

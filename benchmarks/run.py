@@ -84,7 +84,7 @@ def child_command(
 
 
 class Child:
-    """One stage process: its JSON events, the memory of its process group, and a hard deadline per stage."""
+    """One stage process: its JSON events, the memory of its process group, and a hard deadline per run of a stage."""
 
     def __init__(self, command: list[str], log: Path, limit_mb: float, grace_s: float):
         self.proc = subprocess.Popen(
@@ -126,6 +126,9 @@ class Child:
                 return
 
     def on_event(self, event: dict):
+        if event["event"] == "run":  # the stage's next run: a new deadline, the same stage peak
+            self.deadline = time.monotonic() + event["timeout"] + self.grace_s
+            return []
         if event["event"] == "start":
             self.current, self.group_peak, self.timeout = event["stage"], 0.0, event["timeout"]
             self.deadline = time.monotonic() + event["timeout"] + self.grace_s
