@@ -36,7 +36,7 @@ from smekg import Project, build
 from smekg.bibliography import Bibliography
 from smekg.checks import check_annotations, check_references, check_shapes, check_terms
 from smekg.reasoning import INFERRED, reason
-from smekg.release import FORMATS, merge_unique, sort_unique, write_formats
+from smekg.release import FORMATS, write_formats, write_triples
 from smekg.sources import Compiled, compile_sources
 from smekg.vocab import SOURCE
 
@@ -114,16 +114,7 @@ def graph_task(args: argparse.Namespace) -> dict[str, Stage]:
 
     def release() -> dict:
         """The base and full N-Triples files, as smekg.release.write_release makes them (external sort)."""
-        compiled, base, full, inferred = (
-            state["compiled"],
-            out / "smekg-base.nt",
-            out / "smekg-full.nt",
-            out / "inferred",
-        )
-        counts = {"base_triples": sort_unique(compiled.nt_lines(), base)}
-        sort_unique(compiled.nt_lines([INFERRED]), inferred)
-        counts["full_triples"] = merge_unique(base, inferred, full)
-        return counts
+        return write_triples(out, state["compiled"].nt_lines(), state["compiled"].nt_lines([INFERRED]))
 
     def write() -> dict:
         write_formats(out / "smekg-full.nt", "full")

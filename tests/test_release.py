@@ -1,11 +1,12 @@
-"""The release's external sort: bounded memory, the same lines as an in-memory sort."""
+"""The release's external sort (bounded memory, the same lines as an in-memory sort) and its stable bytes."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
-from smekg.release import merge_unique, sort_unique
+from smekg import build
+from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique
 
 
 def lines(n: int, seed: int) -> list[bytes]:
@@ -31,5 +32,30 @@ def test_merge_unique_is_the_sorted_union(tmp_path: Path):
     a, b = lines(300, 3), lines(300, 4) + lines(100, 3)
     sort_unique(a, tmp_path / "a")
     sort_unique(b, tmp_path / "b")
-    assert merge_unique(tmp_path / "a", tmp_path / "b", tmp_path / "ab") == len(set(a) | set(b))
-    assert (tmp_path / "ab").read_bytes().splitlines(keepends=True) == sorted(set(a) | set(b))
+    c = sorted(set(lines(40, 5)))
+    assert merge_unique([tmp_path / "a", tmp_path / "b", c], tmp_path / "abc") == len(set(a) | set(b) | set(c))
+    assert (tmp_path / "abc").read_bytes().splitlines(keepends=True) == sorted(set(a) | set(b) | set(c))
+
+
+def test_blank_node_labels_do_not_depend_on_the_input_labels():
+    """The same triples under other blank node labels give the same lines; base and inferred share labels."""
+    base = [b"<urn:c> <urn:sub> _:x .\n", b"_:x <urn:on> <urn:p> .\n", b"_:x <urn:some> _:y .\n", b"_:y <urn:v> \"1\" .\n"]
+    inferred = [b"_:y <urn:type> <urn:R> .\n"]
+    relabel = {b"_:x": b"_:b9f0", b"_:y": b"_:a11"}
+
+    def renamed(lines: list[bytes]) -> list[bytes]:
+        for old, new in relabel.items():
+            lines = [line.replace(old, new) for line in lines]
+        return lines
+
+    first = canonical_blank_nodes(base, inferred)
+    assert canonical_blank_nodes(renamed(base), renamed(inferred)) == first
+    labels = {token for line in first[0] + first[1] for token in line.split() if token.startswith(b"_:")}
+    assert len(labels) == 2 and first[1][0].split()[0] in labels
+
+
+def test_two_builds_write_identical_bytes(project, release, tmp_path: Path):
+    """The release is reproducible: every artifact of a second build equals the first byte for byte."""
+    again = build(project, tmp_path / "release")
+    for name in artifact_names():
+        assert (again.release_dir / name).read_bytes() == (release.release_dir / name).read_bytes(), name

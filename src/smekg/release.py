@@ -71,10 +71,39 @@ def sort_unique(lines: Iterable[bytes], dest: Path, run_lines: int = RUN_LINES) 
             return write_lines(unique(heapq.merge(*files)), dest)
 
 
-def merge_unique(first: Path, second: Path, dest: Path) -> int:
-    """Two files of sorted distinct lines as one (the union), in byte order; how many lines."""
-    with first.open("rb") as a, second.open("rb") as b:
-        return write_lines(unique(heapq.merge(a, b)), dest)
+def merge_unique(sources: list[Path | list[bytes]], dest: Path) -> int:
+    """Sorted files or lists of lines as one file of distinct lines (the union), in byte order; how many lines."""
+    with ExitStack() as stack:
+        inputs = [stack.enter_context(s.open("rb")) if isinstance(s, Path) else s for s in sources]
+        return write_lines(unique(heapq.merge(*inputs)), dest)
+
+
+def split_blank(lines: Iterable[bytes], blank: list[bytes]) -> Iterator[bytes]:
+    """Yield the lines that have no blank node; append those that may have one to blank."""
+    for line in lines:
+        if line.startswith(b"_:") or b" _:" in line:
+            blank.append(line)
+        else:
+            yield line
+
+
+def canonical_blank_nodes(base: list[bytes], inferred: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """The base and inferred lines with blank nodes relabelled by W3C RDF Dataset Canonicalization (RDFC-1.0).
+
+    The labels Oxigraph draws differ from build to build; canonical ones make the release byte-stable. Both sets
+    are canonicalized together (inferred lines in a named graph), so the two releases share one labelling.
+    """
+    inferred_graph = ox.NamedNode("urn:smekg:release:inferred")
+    dataset = ox.Dataset(ox.parse(b"".join(base), format=ox.RdfFormat.N_TRIPLES))
+    for q in ox.parse(b"".join(inferred), format=ox.RdfFormat.N_TRIPLES):
+        dataset.add(ox.Quad(q.subject, q.predicate, q.object, inferred_graph))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+
+    def lines(graph: ox.NamedNode | ox.DefaultGraph) -> list[bytes]:
+        triples = [q.triple for q in dataset.quads_for_graph_name(graph)]
+        return sorted(set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
+
+    return lines(ox.DefaultGraph()), lines(inferred_graph)
 
 
 def write_formats(nt: Path, variant: str) -> None:
@@ -97,12 +126,18 @@ def write_triples(folder: Path, base: Iterable[bytes], inferred: Iterable[bytes]
     base and inferred are N-Triples lines in any order, possibly repeated: the base release is the sorted distinct
     base lines, the full release adds the inferred ones.
     """
-    base_nt, full_nt, inferred_nt = (folder / name for name in ("smekg-base.nt", "smekg-full.nt", ".inferred"))
-    counts = {"base triples": sort_unique(base, base_nt)}
-    sort_unique(inferred, inferred_nt)
-    counts["full triples"] = merge_unique(base_nt, inferred_nt, full_nt)
+    base_nt, full_nt = folder / "smekg-base.nt", folder / "smekg-full.nt"
+    named_base, named_inferred = folder / ".base-named", folder / ".inferred-named"
+    base_blank: list[bytes] = []
+    inferred_blank: list[bytes] = []
+    sort_unique(split_blank(base, base_blank), named_base)
+    sort_unique(split_blank(inferred, inferred_blank), named_inferred)
+    canonical_base, canonical_inferred = canonical_blank_nodes(base_blank, inferred_blank)
+    counts = {"base triples": merge_unique([named_base, canonical_base], base_nt)}
+    counts["full triples"] = merge_unique([base_nt, named_inferred, canonical_inferred], full_nt)
     counts["inferred triples"] = counts["full triples"] - counts["base triples"]
-    inferred_nt.unlink()
+    named_base.unlink()
+    named_inferred.unlink()
     return counts
 
 
