@@ -7,6 +7,7 @@ only; processes the stage starts (HermiT's JVM) are reported apart from RUSAGE_C
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -14,7 +15,7 @@ import resource
 import signal
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,24 @@ def kill_children() -> None:
             os.kill(int(stat.parent.name), signal.SIGKILL)
 
 
+class StageTimeout(BaseException):
+    """A run over its time; not an Exception, so library code that catches those cannot swallow it."""
+
+
 def on_alarm(signum: int, frame: object) -> None:
-    raise TimeoutError
+    raise StageTimeout
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Raise StageTimeout in the code run within after seconds, and again every second should a bare
+    `except:` in that code swallow it (rdflib has some)."""
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def one_run(fn: Callable[[], Any], timeout: int) -> tuple[dict[str, float], Any]:
@@ -67,13 +84,9 @@ def one_run(fn: Callable[[], Any], timeout: int) -> tuple[dict[str, float], Any]
     The 'run' event restarts the parent's deadline, which is per run like the alarm."""
     emit("run", "", timeout=timeout)
     start_mb = reset_peak()
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(timeout)
     started = time.perf_counter()
-    try:
+    with deadline(timeout):
         value = fn()
-    finally:
-        signal.alarm(0)
     seconds = time.perf_counter() - started
     sample = {"seconds": seconds, "peak_mb": status_mb("VmHWM"), "start_mb": start_mb, "child_mb": children_peak_mb()}
     return sample, value
@@ -91,7 +104,7 @@ def measure(
         for _ in range(runs if not samples else 0):
             sample, value = one_run(fn, timeout)
             samples.append(sample)
-    except TimeoutError:
+    except StageTimeout:
         kill_children()
         emit("timeout", stage, timeout=timeout)
         return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from engines import answer_digest, canned_queries, engine_factory, normal_rows
-from measure import emit, measure, on_alarm
+from measure import deadline, emit, measure
 from rdflib import Graph
 from validation import (
     compare,
@@ -231,12 +230,10 @@ def prepare(stages: dict[str, Stage], name: str, chosen: list[str], done: set[st
     """Run once, unmeasured and within timeout seconds, what the named stage needs that is not measured itself (a
     process started again after a stopped stage, --match, or a comparison's input), just before the stage: the
     rdflib graph pySHACL needs is then not held in memory while smekg's own stages are measured."""
-    signal.signal(signal.SIGALRM, on_alarm)
     for need in needed(stages, name):
         if need not in chosen and need not in done:
-            signal.alarm(timeout)
-            stages[need].run()
-            signal.alarm(0)
+            with deadline(timeout):
+                stages[need].run()
             done.add(need)
 
 
