@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from smekg import build
-from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique
+from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique, split_blank
 
 
 def lines(n: int, seed: int) -> list[bytes]:
@@ -39,7 +39,16 @@ def test_merge_unique_is_the_sorted_union(tmp_path: Path):
 
 def test_blank_node_labels_do_not_depend_on_the_input_labels():
     """The same triples under other blank node labels give the same lines; base and inferred share labels."""
-    base = [b"<urn:c> <urn:sub> _:x .\n", b"_:x <urn:on> <urn:p> .\n", b"_:x <urn:some> _:y .\n", b"_:y <urn:v> \"1\" .\n"]
+    base = [
+        b"<urn:c> <urn:sub> _:x .\n",
+        b"_:x <urn:on> <urn:p> .\n",
+        b"_:x <urn:some> _:y .\n",
+        b'_:y <urn:v> "1" .\n',
+    ]
+    text = b'<urn:c> <urn:note> "not a node: _:x" .\n'
+    blank: list[bytes] = []
+    assert list(split_blank([*base, text, b"<urn:c> <urn:p> <urn:d> .\n"], blank)) == [b"<urn:c> <urn:p> <urn:d> .\n"]
+    assert blank == [*base, text]
     inferred = [b"_:y <urn:type> <urn:R> .\n"]
     relabel = {b"_:x": b"_:b9f0", b"_:y": b"_:a11"}
 
@@ -52,6 +61,7 @@ def test_blank_node_labels_do_not_depend_on_the_input_labels():
     assert canonical_blank_nodes(renamed(base), renamed(inferred)) == first
     labels = {token for line in first[0] + first[1] for token in line.split() if token.startswith(b"_:")}
     assert len(labels) == 2 and first[1][0].split()[0] in labels
+    assert text in canonical_blank_nodes([*base, text], inferred)[0]  # kept as written
 
 
 def test_two_builds_write_identical_bytes(project, release, tmp_path: Path):

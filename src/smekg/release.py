@@ -124,7 +124,7 @@ def write_triples(folder: Path, base: Iterable[bytes], inferred: Iterable[bytes]
     """Write smekg-base.nt and smekg-full.nt into folder; the triple counts.
 
     base and inferred are N-Triples lines in any order, possibly repeated: the base release is the sorted distinct
-    base lines, the full release adds the inferred ones.
+    base lines, the full release adds the inferred ones; blank nodes get canonical labels.
     """
     base_nt, full_nt = folder / "smekg-base.nt", folder / "smekg-full.nt"
     named_base, named_inferred = folder / ".base-named", folder / ".inferred-named"
