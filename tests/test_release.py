@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from smekg import build
-from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique, split_blank
+from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique
 
 
 def lines(n: int, seed: int) -> list[bytes]:
@@ -37,6 +37,15 @@ def test_merge_unique_is_the_sorted_union(tmp_path: Path):
     assert (tmp_path / "abc").read_bytes().splitlines(keepends=True) == sorted(set(a) | set(b) | set(c))
 
 
+def test_sort_unique_sets_aside_the_lines_with_blank_nodes(tmp_path: Path):
+    data = lines(300, 6)
+    with_blank = [b"_:x <urn:p> <urn:o> .\n", b"<urn:s> <urn:p> _:x .\n", b'<urn:s> <urn:note> "a _:x in text" .\n']
+    blank: list[bytes] = []
+    count = sort_unique([*data[:10], *with_blank, *data[10:]], tmp_path / "named", blank, run_lines=70)
+    assert count == len(set(data)) and blank == with_blank
+    assert (tmp_path / "named").read_bytes().splitlines(keepends=True) == sorted(set(data))
+
+
 def test_blank_node_labels_do_not_depend_on_the_input_labels():
     """The same triples under other blank node labels give the same lines; base and inferred share labels."""
     base = [
@@ -46,9 +55,6 @@ def test_blank_node_labels_do_not_depend_on_the_input_labels():
         b'_:y <urn:v> "1" .\n',
     ]
     text = b'<urn:c> <urn:note> "not a node: _:x" .\n'
-    blank: list[bytes] = []
-    assert list(split_blank([*base, text, b"<urn:c> <urn:p> <urn:d> .\n"], blank)) == [b"<urn:c> <urn:p> <urn:d> .\n"]
-    assert blank == [*base, text]
     inferred = [b"_:y <urn:type> <urn:R> .\n"]
     relabel = {b"_:x": b"_:b9f0", b"_:y": b"_:a11"}
 

@@ -52,8 +52,11 @@ def write_lines(lines: Iterable[bytes], path: Path) -> int:
     return count
 
 
-def sort_unique(lines: Iterable[bytes], dest: Path, run_lines: int = RUN_LINES) -> int:
-    """Write the distinct lines to dest in byte order and return how many.
+def sort_unique(
+    lines: Iterable[bytes], dest: Path, blank: list[bytes] | None = None, run_lines: int = RUN_LINES
+) -> int:
+    """Write the distinct lines to dest in byte order and return how many; with blank given, the lines that may
+    hold a blank node are appended to it instead (see canonical_blank_nodes).
 
     An external merge sort: runs of run_lines are sorted in memory and spilled to temporary files beside dest,
     then merged, so memory stays bounded whatever the size of the graph.
@@ -62,7 +65,10 @@ def sort_unique(lines: Iterable[bytes], dest: Path, run_lines: int = RUN_LINES) 
     with tempfile.TemporaryDirectory(prefix=".runs-", dir=dest.parent) as tmp:
         runs: list[Path] = []
         while chunk := list(islice(lines, run_lines)):
-            if not runs and len(chunk) < run_lines:
+            last = len(chunk) < run_lines
+            if blank is not None:
+                chunk = set_aside_blank(chunk, blank)
+            if not runs and last:
                 return write_lines(unique(sorted(chunk)), dest)
             runs.append(Path(tmp) / f"run-{len(runs)}")
             write_lines(unique(sorted(chunk)), runs[-1])
@@ -78,13 +84,24 @@ def merge_unique(sources: list[Path | list[bytes]], dest: Path) -> int:
         return write_lines(unique(heapq.merge(*inputs)), dest)
 
 
-def split_blank(lines: Iterable[bytes], blank: list[bytes]) -> Iterator[bytes]:
-    """Yield the lines that have no blank node; append those that may have one to blank."""
-    for line in lines:
-        if line.startswith(b"_:") or b" _:" in line:
-            blank.append(line)
-        else:
-            yield line
+def has_blank(line: bytes) -> bool:
+    """Whether an N-Triples line may hold a blank node (a literal with " _:" in it is a harmless false alarm)."""
+    return line.startswith(b"_:") or b" _:" in line
+
+
+def set_aside_blank(lines: list[bytes], blank: list[bytes]) -> list[bytes]:
+    """The lines without those that may hold a blank node, which are appended to blank.
+
+    Blank nodes are rare, so lines are first tested 4,096 at a time, joined, and only such a slice that has one
+    is tested line by line."""
+    kept: list[bytes] = []
+    for start in range(0, len(lines), 4096):
+        part = lines[start : start + 4096]
+        if b"_:" in b"".join(part):
+            blank += [line for line in part if has_blank(line)]
+            part = [line for line in part if not has_blank(line)]
+        kept += part
+    return kept
 
 
 def canonical_blank_nodes(base: list[bytes], inferred: list[bytes]) -> tuple[list[bytes], list[bytes]]:
@@ -130,8 +147,8 @@ def write_triples(folder: Path, base: Iterable[bytes], inferred: Iterable[bytes]
     named_base, named_inferred = folder / ".base-named", folder / ".inferred-named"
     base_blank: list[bytes] = []
     inferred_blank: list[bytes] = []
-    sort_unique(split_blank(base, base_blank), named_base)
-    sort_unique(split_blank(inferred, inferred_blank), named_inferred)
+    sort_unique(base, named_base, base_blank)
+    sort_unique(inferred, named_inferred, inferred_blank)
     canonical_base, canonical_inferred = canonical_blank_nodes(base_blank, inferred_blank)
     counts = {"base triples": merge_unique([named_base, canonical_base], base_nt)}
     counts["full triples"] = merge_unique([base_nt, named_inferred, canonical_inferred], full_nt)
