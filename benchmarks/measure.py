@@ -118,6 +118,7 @@ def measure(
         **medians,
         runs=[round(s["seconds"], 4) for s in samples],
         warmup=samples[0] is not first,
+        first_seconds=first["seconds"],  # the process's first (cold) run: the warm-up, or the only run
         info=info(value) if info else {},
     )
     return value
