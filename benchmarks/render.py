@@ -39,7 +39,7 @@ COMPARISON = (
 )
 METHOD = """\
 Each task (stages sharing one input) runs in a fresh Python process (`benchmarks/stages.py`). Each figure is
-the median of the measured runs after one warm-up run; a stage whose warm-up takes over 10 s is measured by
+the median of the measured runs after one warm-up run; a stage whose warm-up takes over 60 s is measured by
 that single run (marked ¹). Peak memory is the stage's own peak RSS: the kernel's high-water mark (VmHWM) is
 reset before every run by writing 5 to /proc/self/clear_refs, so it covers that run only, and includes the
 input the process holds (e.g. the graph loaded in Oxigraph), or, if larger, the RSS of its whole process group
