@@ -93,15 +93,24 @@ def one_run(fn: Callable[[], Any], timeout: int) -> tuple[dict[str, float], Any]
 
 
 def measure(
-    stage: str, fn: Callable[[], Any], runs: int, timeout: int, info: Callable[[Any], dict] | None = None
+    stage: str,
+    fn: Callable[[], Any],
+    runs: int,
+    timeout: int,
+    info: Callable[[Any], dict] | None = None,
+    reset: Callable[[], Any] | None = None,
 ) -> Any:
     """Warm up once, then time `runs` runs and emit the medians; a warm-up slower than SLOW_S (or runs=0) is the
-    only run. A run over timeout seconds is reported as not finished (SIGALRM: Python code only)."""
+    only run. A run over timeout seconds is reported as not finished (SIGALRM: Python code only). Before each
+    later run the previous result is dropped (and reset called for what the stage keeps itself)."""
     emit("start", stage, timeout=timeout)
     try:
         first, value = one_run(fn, timeout)
         samples = [first] if first["seconds"] > SLOW_S or runs == 0 else []
         for _ in range(runs if not samples else 0):
+            value = None
+            if reset:
+                reset()
             sample, value = one_run(fn, timeout)
             samples.append(sample)
     except StageTimeout:
