@@ -201,8 +201,16 @@ def memory_target(records: list[Record], scale: int, limit_mb: float, own: bool 
     return {"measured": text, "met": not over}
 
 
+# Stages whose cost cannot grow linearly, and why (the issue exempts them if the reason is stated).
+INHERENTLY_SUPERLINEAR = {
+    "release: triples (base + full)": "sorts every line (n log n), in memory up to a million lines and by an "
+    "external merge sort beyond, which ×100 is and ×10 is not",
+}
+
+
 def growth_target(fitted: dict[str, dict], own: bool = True, limit: float = 1.15) -> dict:
-    """smekg's own stages (or the comparison-only ones) whose cost grows faster than linearly from ×10 to ×100."""
+    """smekg's own stages (or the comparison-only ones) whose cost grows faster than linearly from ×10 to ×100;
+    met if every such stage is inherently super-linear, with the reason given."""
     local = {
         s: f["exponent_x10_x100"]
         for s, f in fitted.items()
@@ -212,9 +220,10 @@ def growth_target(fitted: dict[str, dict], own: bool = True, limit: float = 1.15
         return {"measured": "not measured", "met": None}
     over = {s: e for s, e in local.items() if e > limit}
     text = f"{len(local) - len(over)}/{len(local)} stages ≤ {limit}"
-    if over:
-        text += "; super-linear: " + ", ".join(f"{s} {e}" for s, e in sorted(over.items(), key=lambda x: -x[1]))
-    return {"measured": text, "met": not over}
+    for s, e in sorted(over.items(), key=lambda x: -x[1]):
+        why = INHERENTLY_SUPERLINEAR.get(s) if own else None
+        text += f"; {s} {e}: " + (f"inherently super-linear ({why})" if why else "super-linear")
+    return {"measured": text, "met": all(s in INHERENTLY_SUPERLINEAR for s in over) if own else not over}
 
 
 def build_step_target(records: list[Record], scale: int, step: str, limit_s: float) -> dict:
