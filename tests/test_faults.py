@@ -6,6 +6,15 @@ One section per area; each test names its case. The data-loss cases live beside 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from standins.broken_endpoint import BrokenEndpoint
+
 # --- build and release ---------------------------------------------------------------------------------------
 
 
@@ -21,7 +30,76 @@ from __future__ import annotations
 # --- queries and endpoints ------------------------------------------------------------------------------------
 
 
-# (cases: non-UTF-8 .rq, CONSTRUCT/ASK, SERVICE, syntax error line, HTML 200, JSON without head, hung server)
+QUERY_HEADER = "# title: t\n# question: q?\n# sources: s\n"
+
+
+def smekg_cli(*args: object, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m smekg ARGS` as a user would; `timeout` is only a generous did-not-hang bound."""
+    command = [sys.executable, "-m", "smekg", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=os.environ.copy())
+
+
+def one_finding(result: subprocess.CompletedProcess, where: str, what: str) -> str:
+    """Exit 1, no traceback, and a finding line naming `where` and saying `what`; that line."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if where in line and what in line]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def query_project(project_copy, release):
+    """A copy of the project with the session's release beside it, to which a test adds its own .rq files."""
+    (project_copy.root / "release").mkdir()
+    (project_copy.root / "release" / "smekg-full.nt").symlink_to(release.release_dir / "smekg-full.nt")
+    return project_copy
+
+
+@pytest.fixture
+def broken_endpoint():
+    server = BrokenEndpoint()
+    yield server
+    server.stop()
+
+
+def add_query(project, name: str, body: str | bytes) -> Path:
+    path = project.queries_dir / f"{name}.rq"
+    if isinstance(body, str):
+        path.write_text(QUERY_HEADER + body, encoding="utf-8")
+    else:
+        path.write_bytes(QUERY_HEADER.encode() + body)
+    return path
+
+
+@pytest.mark.parametrize("command", [["hostile"], ["--list"]], ids=["run", "list"])
+def test_query_file_not_utf8(query_project, command):
+    path = add_query(query_project, "hostile", b'SELECT ?s WHERE { ?s ?p "caf\xe9" }\n')
+    result = smekg_cli("query", *command, "--root", query_project.root)
+    one_finding(result, f"{path}:4: hostile:", "not UTF-8 text (byte 0xe9")
+
+
+@pytest.mark.parametrize("form", ["CONSTRUCT WHERE { ?s a smekg:SME }", "ASK { ?s a smekg:SME }", "DESCRIBE smekg:SME"])
+def test_query_that_is_not_a_select(query_project, form):
+    path = add_query(query_project, "shape", f"# SELECT in a comment is no SELECT\n{form}\n")
+    result = smekg_cli("query", "shape", "--root", query_project.root)
+    one_finding(result, f"{path}:5: shape:", f"a {form.split()[0]} query; canned queries answer with a table")
+
+
+def test_query_service_clause_makes_no_request(query_project, broken_endpoint):
+    text = f"SELECT ?s WHERE {{\n  ?s a smekg:SME .\n  SERVICE <{broken_endpoint.base}/no-head> {{ ?s ?p ?o }}\n}}\n"
+    path = add_query(query_project, "remote", text)
+    result = smekg_cli("query", "remote", "--root", query_project.root)
+    one_finding(result, f"{path}:6: remote:", "a SERVICE clause; the embedded store answers from the local graph")
+    assert broken_endpoint.log == []
+
+
+def test_query_syntax_error_names_the_files_own_line(query_project):
+    """The query takes a parameter, so a VALUES block is injected: the reported line is still the file's."""
+    text = "# param: who (string) = x — someone\nSELECT ?s\nWHERE {\n  ?s rdfs:label ?who .\n  ?s ?p ?o ?extra .\n}\n"
+    path = add_query(query_project, "typo", text)
+    result = smekg_cli("query", "typo", "--root", query_project.root)
+    one_finding(result, f"{path}:8: typo:", "SPARQL syntax error")
 
 
 # --- linking ---------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .errors import Finding, SmekgError
-from .query import COMMENT_LINE, Rows, Value, bind_values, literal_value
+from .query import COMMENT_LINE, Rows, Value, bind_values, literal_value, refuse_non_select
 from .vocab import PREFIXES
 
 USER_AGENT = "smekg/0.1 (SME internationalization knowledge graph; https://w3id.org/smekg/)"
@@ -36,11 +36,18 @@ class Endpoint:
             raise SmekgError("query", [Finding("", 0, url, "the endpoint must be an http(s) URL")])
         self.url = url
 
-    def select(self, text: str, values: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
+    def select(
+        self,
+        text: str,
+        values: dict[str, ox.NamedNode | ox.Literal] | None = None,
+        origin: str = "",
+        entry: str = "",
+    ) -> Rows:
         """Send the query with our prefixes declared and parameters bound as inline data.
 
         Header comments are dropped: SPARQLWrapper guesses the query form from the text and would
         take a comment's 'describe' for a DESCRIBE query."""
+        refuse_non_select(text, origin, entry)
         header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
         client = SPARQLWrapper(self.url, agent=USER_AGENT)
         client.setMethod(POST)
