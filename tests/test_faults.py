@@ -7,6 +7,7 @@ One section per area; each test names its case. The data-loss cases live beside 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,13 @@ def test_query_that_is_not_a_select(query_project, form):
     one_finding(result, f"{path}:5: shape:", f"a {form.split()[0]} query; canned queries answer with a table")
 
 
+def test_query_not_a_select_is_not_sent_to_an_endpoint(query_project, broken_endpoint):
+    add_query(query_project, "shape", "ASK { ?s a smekg:SME }\n")
+    result = smekg_cli("query", "shape", "--root", query_project.root, "--endpoint", f"{broken_endpoint.base}/html")
+    one_finding(result, "shape.rq:4: shape:", "a ASK query")
+    assert broken_endpoint.log == []
+
+
 def test_query_service_clause_makes_no_request(query_project, broken_endpoint):
     text = f"SELECT ?s WHERE {{\n  ?s a smekg:SME .\n  SERVICE <{broken_endpoint.base}/no-head> {{ ?s ?p ?o }}\n}}\n"
     path = add_query(query_project, "remote", text)
@@ -100,6 +108,40 @@ def test_query_syntax_error_names_the_files_own_line(query_project):
     path = add_query(query_project, "typo", text)
     result = smekg_cli("query", "typo", "--root", query_project.root)
     one_finding(result, f"{path}:8: typo:", "SPARQL syntax error")
+
+
+BROKEN_ANSWERS = [
+    ("html", [], "answered text/html; charset=utf-8, not SPARQL JSON results; the answer begins '<!doctype html>"),
+    ("no-head", [], "the JSON has no head.vars list"),
+    ("bad-bindings", [], "row 1: a cell must be an object with a type"),
+    ("error", [], "answered HTTP 500 Internal Server Error: 'internal error: the store is closed'"),
+    ("redirect", [], "answered HTTP 302, a redirect to http://127.0.0.1:"),
+    ("hang", ["--timeout", "1"], "no answer within the deadline of 1 s"),
+    ("dribble", ["--timeout", "1"], "the answer did not arrive before the deadline"),
+    ("big", ["--max-answer", "100000"], "the answer is larger than the limit of 100,000 bytes"),
+]
+
+
+@pytest.mark.parametrize(("path", "options", "what"), BROKEN_ANSWERS, ids=[case[0] for case in BROKEN_ANSWERS])
+def test_query_endpoint_broken_answer(project, broken_endpoint, path, options, what):
+    url = f"{broken_endpoint.base}/{path}"
+    result = smekg_cli("query", "smes", "--root", project.root, "--endpoint", url, *options, timeout=60)
+    one_finding(result, f"{url}: smes:", what)
+
+
+def test_query_endpoint_that_refuses_connections(project):
+    with socket.socket() as sock:  # a port that was free a moment ago and that nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    result = smekg_cli("query", "smes", "--root", project.root, "--endpoint", url)
+    one_finding(result, f"{url}: smes:", "cannot reach the endpoint: [Errno 111] Connection refused")
+
+
+def test_query_endpoint_connect_timeout_is_configurable(project, broken_endpoint):
+    """A server that accepts and never answers: --connect-timeout bounds each wait, below the total deadline."""
+    url = f"{broken_endpoint.base}/hang"
+    result = smekg_cli("query", "smes", "--root", project.root, "--endpoint", url, "--connect-timeout", "1", timeout=60)
+    one_finding(result, f"{url}: smes:", "the endpoint sent nothing for 1 s")
 
 
 # --- linking ---------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from .bibio import export_command, import_group
 from .build import build as run_build
 from .build import validate as run_validate
 from .canonical import check_canonical, format_sources
-from .endpoint import Endpoint
+from .endpoint import Endpoint, Limits
 from .errors import SmekgError
 from .linking import link_command
 from .quality import check_release
@@ -86,8 +86,40 @@ def validate(root: Path | None) -> None:
 @click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown", "latex"]), default="table")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Limits.total,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --endpoint: give up when the whole answer has not arrived within this time.",
+)
+@click.option(
+    "--connect-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Limits.connect,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --endpoint: give up when connecting, or any single read, takes longer than this.",
+)
+@click.option(
+    "--max-answer",
+    type=click.IntRange(min=1),
+    default=Limits.max_bytes,
+    show_default=True,
+    metavar="BYTES",
+    help="With --endpoint: refuse an answer larger than this.",
+)
 def query(
-    root: Path | None, name: str | None, show_list: bool, param: tuple[str, ...], fmt: str, endpoint: str | None
+    root: Path | None,
+    name: str | None,
+    show_list: bool,
+    param: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    timeout: float,
+    connect_timeout: float,
+    max_answer: int,
 ) -> None:
     """Run the canned query NAME from queries/ on the built release (or on --endpoint)."""
     project = find_project(root)
@@ -96,7 +128,7 @@ def query(
             params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
             click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
         return
-    engine = Endpoint(endpoint) if endpoint else None
+    engine = Endpoint(endpoint, Limits(connect_timeout, timeout, max_answer)) if endpoint else None
     click.echo(format_rows(run_query(name, key_values(param), store=engine, project=project), fmt))
 
 

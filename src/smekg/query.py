@@ -217,7 +217,6 @@ def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
 
 
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-COMMENT_LINE = re.compile(r"(?m)^[ \t]*#.*$")
 
 
 def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
