@@ -153,4 +153,40 @@ def test_query_endpoint_connect_timeout_is_configurable(project, broken_endpoint
 # --- console output ----------------------------------------------------------------------------------------------
 
 
-# (cases: console markup in source text)
+def test_console_markup_in_source_text_is_printed_verbatim(project_copy):
+    """A finding quotes source text that looks like rich markup and emoji codes: shown as written, no crash."""
+    (project_copy.root / "ontology" / "knowledge" / "zz-markup.ttl").write_text(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX smekg: <https://w3id.org/smekg/ontology/>\n\n"
+        'smekg:SME rdfs:label "a [/red] b"@en , "c [bogus] d :smile:"@en .\n',
+        encoding="utf-8",
+    )
+    result = smekg_cli("validate", "--root", project_copy.root)
+    line = one_finding(result, "smekg:SME", "different rdfs:label@en")
+    assert "'a [/red] b'" in line and "'c [bogus] d :smile:'" in line
+
+
+@pytest.mark.parametrize(
+    ("fault", "shown"),
+    [
+        (OSError(5, "Input/output error", "/srv/queries"), "/srv/queries: error: input/output error"),
+        (
+            UnicodeDecodeError("utf-8", b"ab\xff", 2, 3, "invalid start byte"),
+            "error: a file is not UTF-8 text (byte 0xff at offset 2)",
+        ),
+    ],
+    ids=["OSError", "UnicodeDecodeError"],
+)
+def test_console_unforeseen_fault_is_one_line(monkeypatch, capsys, fault, shown):
+    """A file fault no command foresaw still ends as one finding and exit 1, not a traceback."""
+    from smekg import cli
+
+    def broken(project):
+        raise fault
+
+    monkeypatch.setattr(cli, "list_queries", broken)
+    monkeypatch.setattr(sys, "argv", ["smekg", "query", "--list"])
+    with pytest.raises(SystemExit) as exit_status:
+        cli.run()
+    assert exit_status.value.code == 1
+    assert shown in capsys.readouterr().err
