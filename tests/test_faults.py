@@ -110,6 +110,20 @@ def test_query_syntax_error_names_the_files_own_line(query_project):
     one_finding(result, f"{path}:8: typo:", "SPARQL syntax error")
 
 
+def test_query_with_parameters_but_no_where(query_project):
+    path = add_query(query_project, "terse", "# param: who (string) = x — someone\nSELECT ?s { ?s rdfs:label ?who }\n")
+    result = smekg_cli("query", "terse", "--root", query_project.root)
+    one_finding(result, f"{path}: terse:", "a query with parameters needs the keyword WHERE")
+
+
+def test_query_on_a_damaged_release(query_project):
+    release = query_project.root / "release" / "smekg-full.nt"
+    release.unlink()
+    release.write_text('<https://w3id.org/smekg/kg/a> <https://w3id.org/smekg/kg/b> "unterminated .\n')
+    result = smekg_cli("query", "smes", "--root", query_project.root)
+    one_finding(result, f"{release}: error: the release is damaged", "run `smekg build` again")
+
+
 BROKEN_ANSWERS = [
     ("html", [], "answered text/html; charset=utf-8, not SPARQL JSON results; the answer begins '<!doctype html>"),
     ("no-head", [], "the JSON has no head.vars list"),

@@ -116,7 +116,7 @@ class Endpoint:
         The prefixes go on the query's first line, so the endpoint's error messages give the file's own lines."""
         refuse_non_select(text, origin, entry)
         prologue = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
-        body = self.fetch(prologue + bind_values(text, values or {}), entry)
+        body = self.fetch(prologue + bind_values(text, values or {}, origin, entry), entry)
         try:
             return results_table(json.loads(body))
         except ValueError as err:  # also a JSONDecodeError or UnicodeDecodeError

@@ -219,7 +219,7 @@ def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
-def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
+def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal], origin: str = "", entry: str = "") -> str:
     """Bind parameters with a SPARQL VALUES block opening the top-level WHERE group.
 
     The terms are RDF terms built and escaped by Oxigraph (never raw user text), and binding them
@@ -231,7 +231,8 @@ def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
         return text
     match = TOP_WHERE.search(code_only(text))
     if match is None:
-        raise SmekgError("query", [Finding("", 0, "", "a parameterised query needs a top-level WHERE {")])
+        message = "a query with parameters needs the keyword WHERE before its top-level group: WHERE {"
+        raise SmekgError("query", [Finding(origin, 0, entry, message)])
     names = " ".join(f"?{name}" for name in values)
     row = " ".join(str(term) for term in values.values())
     return f"{text[: match.end()]} VALUES ({names}) {{ ({row}) }}{text[match.end() :]}"
@@ -350,7 +351,7 @@ class Store:
         refuse_non_select(text, origin, entry)
         refuse_service(text, origin, entry)
         values = values or {}
-        bound = bind_values(text, values)
+        bound = bind_values(text, values, origin, entry)
         names = projected(text)
         substitutions = {ox.Variable(k): term for k, term in values.items() if names is None or k in names}
         try:
