@@ -155,7 +155,7 @@ def test_query_endpoint_connect_timeout_is_configurable(project, broken_endpoint
     """A server that accepts and never answers: --connect-timeout bounds each wait, below the total deadline."""
     url = f"{broken_endpoint.base}/hang"
     result = smekg_cli("query", "smes", "--root", project.root, "--endpoint", url, "--connect-timeout", "1", timeout=60)
-    one_finding(result, f"{url}: smes:", "the endpoint sent nothing for 1 s")
+    one_finding(result, f"{url}: smes:", "the endpoint sent nothing for 1 s (--connect-timeout)")
 
 
 # --- linking ---------------------------------------------------------------------------------------------------

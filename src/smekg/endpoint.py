@@ -123,7 +123,18 @@ class Endpoint:
             raise self.problem(f"not SPARQL JSON results: {err}; the answer begins {excerpt(body)}", entry) from None
 
     def fetch(self, query: str, entry: str) -> bytes:
-        """The body of the endpoint's answer to a SPARQL 1.1 Protocol POST, within the limits."""
+        """The body of the endpoint's JSON answer to the query, within the limits; any fault is a finding."""
+        deadline = time.monotonic() + self.limits.total
+        try:
+            kind, body = self.post(query, deadline)
+        except (OSError, http.client.HTTPException, NetworkLimit) as err:
+            raise self.problem(self.failure(err, deadline), entry) from None
+        if kind and "json" not in kind:
+            raise self.problem(f"answered {kind}, not SPARQL JSON results; the answer begins {excerpt(body)}", entry)
+        return body
+
+    def post(self, query: str, deadline: float) -> tuple[str, bytes]:
+        """A SPARQL 1.1 Protocol POST: the answer's Content-Type and body, read by the deadline and within the cap."""
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode({"query": query}).encode(),
@@ -131,33 +142,25 @@ class Endpoint:
             method="POST",
         )
         limits = self.limits
-        deadline = time.monotonic() + limits.total
-        try:
-            opened = with_deadline(
-                lambda: self.opener.open(request, timeout=min(limits.connect, limits.total)), limits.total
-            )
-            with opened as response:
-                kind = response.headers.get("Content-Type", "")
-                body = read_capped(response, deadline, limits.max_bytes)
-        except urllib.error.HTTPError as err:
-            raise self.problem(self.refusal(err, deadline), entry) from None
-        except NetworkLimit as err:
-            raise self.problem(
-                f"{err} (--timeout {limits.total:g} s, --max-answer {limits.max_bytes:,} bytes)", entry
-            ) from None
-        except urllib.error.URLError as err:
-            raise self.problem(f"cannot reach the endpoint: {err.reason}", entry) from None
-        except TimeoutError:
-            silent = min(limits.connect, limits.total)
-            raise self.problem(
-                f"the endpoint sent nothing for {silent:g} s (limit: --connect-timeout)", entry
-            ) from None
-        except (OSError, http.client.HTTPException) as err:
-            message = os_problem(err) if isinstance(err, OSError) else f"{type(err).__name__} {err}"
-            raise self.problem(f"the connection failed: {message}", entry) from None
-        if kind and "json" not in kind:
-            raise self.problem(f"answered {kind}, not SPARQL JSON results; the answer begins {excerpt(body)}", entry)
-        return body
+        opened = with_deadline(
+            lambda: self.opener.open(request, timeout=min(limits.connect, limits.total)), limits.total
+        )
+        with opened as response:
+            return response.headers.get("Content-Type", ""), read_capped(response, deadline, limits.max_bytes)
+
+    def failure(self, err: OSError | http.client.HTTPException | NetworkLimit, deadline: float) -> str:
+        """A network fault in words, naming the limit that was reached."""
+        limits = self.limits
+        if isinstance(err, urllib.error.HTTPError):
+            return self.refusal(err, deadline)
+        if isinstance(err, NetworkLimit):
+            return f"{err} (--timeout {limits.total:g} s, --max-answer {limits.max_bytes:,} bytes)"
+        if isinstance(err, urllib.error.URLError):
+            return f"cannot reach the endpoint: {err.reason}"
+        if isinstance(err, TimeoutError):
+            return f"the endpoint sent nothing for {min(limits.connect, limits.total):g} s (--connect-timeout)"
+        problem = os_problem(err) if isinstance(err, OSError) else f"{type(err).__name__} {err}"
+        return f"the connection failed: {problem}"
 
     def refusal(self, err: urllib.error.HTTPError, deadline: float) -> str:
         """An HTTP error status in words, with the start of the server's explanation."""

@@ -193,27 +193,30 @@ QUERY_FORM = keyword("SELECT|CONSTRUCT|ASK|DESCRIBE")
 SERVICE = keyword("SERVICE")
 
 
+def first_keyword(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None:
+    """The first keyword the pattern finds in the query's code, upper-cased, with its line; None if none."""
+    code = code_only(text)
+    found = pattern.search(code)
+    return (found.group().upper(), code.count("\n", 0, found.start()) + 1) if found else None
+
+
 def refuse_non_select(text: str, origin: str = "", entry: str = "") -> None:
     """Canned queries answer with a table: a CONSTRUCT, ASK or DESCRIBE query is refused before it runs."""
-    code = code_only(text)
-    form = QUERY_FORM.search(code)
-    if form and form.group().upper() != "SELECT":
-        line = code.count("\n", 0, form.start()) + 1
+    form = first_keyword(QUERY_FORM, text)
+    if form and form[0] != "SELECT":
         message = (
-            f"a {form.group().upper()} query; canned queries answer with a table (text, CSV, JSON, Markdown,"
-            " LaTeX), so write it as a SELECT"
+            f"a {form[0]} query; canned queries answer with a table (text, CSV, JSON, Markdown, LaTeX),"
+            " so write it as a SELECT"
         )
-        raise SmekgError("query", [Finding(origin, line, entry, message)])
+        raise SmekgError("query", [Finding(origin, form[1], entry, message)])
 
 
 def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
     """The embedded engine answers from the local graph only: a SERVICE clause is refused before it runs."""
-    code = code_only(text)
-    service = SERVICE.search(code)
+    service = first_keyword(SERVICE, text)
     if service:
-        line = code.count("\n", 0, service.start()) + 1
         message = "a SERVICE clause; the embedded store answers from the local graph and makes no network request"
-        raise SmekgError("query", [Finding(origin, line, entry, message)])
+        raise SmekgError("query", [Finding(origin, service[1], entry, message)])
 
 
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
