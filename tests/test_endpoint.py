@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 
+import pyoxigraph as ox
 import pytest
 
 from smekg import list_queries, run_query
@@ -128,3 +129,12 @@ def test_endpoint_must_be_http():
 
     with pytest.raises(SmekgError, match="http"):
         Endpoint("file:///etc/passwd")
+
+
+def test_endpoint_syntax_error_names_the_files_own_line(server):
+    """Our prefixes go on the query's first line, so the server's message gives the .rq file's line."""
+    from smekg import SmekgError
+
+    text = "# a comment\nSELECT ?s\nWHERE {\n  ?s ?p ?o ?extra .\n}\n"
+    with pytest.raises(SmekgError, match=r"/query: error: answered HTTP 400 Bad Request: 'error at 4:"):
+        Endpoint(f"{server}/query").select(text, {"p": ox.NamedNode("https://example.org/p")})

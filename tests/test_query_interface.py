@@ -89,3 +89,32 @@ def test_projected_variables_are_read_from_the_select_clause():
     assert projected("SELECT ?a (COUNT(?b) AS ?n) ?c\nWHERE { ?a ?b ?c }") == {"a", "n", "c"}
     assert projected("# SELECT ?x WHERE {\nSELECT DISTINCT ?y WHERE { { SELECT ?z WHERE {} } }") == {"y"}
     assert projected("SELECT * WHERE { ?s ?p ?o }") is None
+
+
+def test_clauses_are_read_from_code_not_from_strings_comments_or_names():
+    """SERVICE and the query form are keywords only outside strings, IRIs, comments, variables and prefixed names."""
+    from smekg.query import refuse_non_select, refuse_service
+
+    harmless = (
+        "PREFIX ask: <http://example.org/construct#>\n# ASK SERVICE\n"
+        "SELECT ?service WHERE { ?s smekg:service ?o ; rdfs:comment \"SERVICE <x> { }\", '''ASK\n{ }''' "
+        "FILTER(?o != <http://example.org/ask#SERVICE>) }"
+    )
+    refuse_non_select(harmless)
+    refuse_service(harmless)
+    with pytest.raises(SmekgError, match=r"q.rq:3: q: error: a SERVICE clause"):
+        refuse_service(
+            'SELECT * WHERE {\n  ?s ?p "#" .\n  service <http://example.org/sparql> { ?s ?p ?o } }', "q.rq", "q"
+        )
+    with pytest.raises(SmekgError, match=r":2: error: a CONSTRUCT query"):
+        refuse_non_select("PREFIX select: <http://example.org/>\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def test_bound_values_keep_every_line_number(store):
+    """The injected VALUES block adds no line, so findings and engines' messages give the file's own lines."""
+    from smekg.query import bind_values
+
+    text = "SELECT ?v ?n\nWHERE {\n  BIND(STRLEN(?v) AS ?n)\n}\n"
+    values = {"v": ox.Literal("two\nlines")}
+    assert bind_values(text, values).count("\n") == text.count("\n")
+    assert store.select(text, values) == [{"v": "two\nlines", "n": 9}]

@@ -8,30 +8,44 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from .bibio import export_command, import_group
 from .build import build as run_build
 from .build import validate as run_validate
 from .canonical import check_canonical, format_sources
-from .endpoint import Endpoint
+from .endpoint import Endpoint, Limits
 from .errors import SmekgError
 from .linking import link_command
 from .quality import check_release
 from .query import Store, format_rows, key_values, list_queries, run_query
+from .safeio import fail, os_problem
 from .sources import Project
 from .stats import graph_stats
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Data (findings, warnings, paths) is printed verbatim: this console reads no markup and no emoji codes, so a
+# source text like "a [/red] b" or ":smile:" cannot crash or vanish from a report. Colour only through say().
+err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+
+
+def say(label: str, style: str, text: str = "") -> None:
+    """Print a coloured label, then text exactly as it is."""
+    err.print(Text.assemble((label, style), " " + text if text else ""))
+
+
+def warn(message: str) -> None:
+    """Print a warning, its text exactly as it is."""
+    say("warning", "yellow", message)
 
 
 def progress(step: str, status: str) -> None:
     """Show each pipeline step on stderr as it starts and ends."""
     if status == "start":
-        err.print(f"[bold]…[/bold] {step}")
+        say("…", "bold", step)
     elif status == "failed":
-        err.print(f"[red]✗[/red] {step}")
+        say("✗", "red", step)
     else:
-        err.print(f"[green]✓[/green] {step} ({status.removeprefix('done in ')})")
+        say("✓", "green", f"{step} ({status.removeprefix('done in ')})")
 
 
 def project_option(func):
@@ -75,7 +89,7 @@ def validate(root: Path | None) -> None:
     """Compile the sources and run every check, without reasoning or writing anything."""
     compiled, warnings = run_validate(find_project(root), progress)
     for warning in warnings:
-        err.print(f"[yellow]warning[/yellow] {warning}")
+        warn(warning)
     err.print(f"valid: {len(compiled.triples())} triples, {len(warnings)} warning(s)")
 
 
@@ -86,8 +100,40 @@ def validate(root: Path | None) -> None:
 @click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown", "latex"]), default="table")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Limits.total,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --endpoint: give up when the whole answer has not arrived within this time.",
+)
+@click.option(
+    "--connect-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=Limits.connect,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --endpoint: give up when connecting, or any single read, takes longer than this.",
+)
+@click.option(
+    "--max-answer",
+    type=click.IntRange(min=1),
+    default=Limits.max_bytes,
+    show_default=True,
+    metavar="BYTES",
+    help="With --endpoint: refuse an answer larger than this.",
+)
 def query(
-    root: Path | None, name: str | None, show_list: bool, param: tuple[str, ...], fmt: str, endpoint: str | None
+    root: Path | None,
+    name: str | None,
+    show_list: bool,
+    param: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    timeout: float,
+    connect_timeout: float,
+    max_answer: int,
 ) -> None:
     """Run the canned query NAME from queries/ on the built release (or on --endpoint)."""
     project = find_project(root)
@@ -96,7 +142,7 @@ def query(
             params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
             click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
         return
-    engine = Endpoint(endpoint) if endpoint else None
+    engine = Endpoint(endpoint, Limits(connect_timeout, timeout, max_answer)) if endpoint else None
     click.echo(format_rows(run_query(name, key_values(param), store=engine, project=project), fmt))
 
 
@@ -114,7 +160,7 @@ def check(root: Path | None, release: Path | None, no_owlapi: bool) -> None:
     findings = check_release(find_project(root), release, owlapi=not no_owlapi)
     colours = {"error": "red", "warn": "yellow", "info": "blue"}
     for f in sorted(findings, key=lambda f: (("error", "warn", "info").index(f.level), f.file, f.entry)):
-        err.print(f"[{colours[f.level]}]{f.level.upper():5}[/{colours[f.level]}] {f.file}: {f.entry}: {f.message}")
+        say(f"{f.level.upper():5}", colours[f.level], f"{f.file}: {f.entry}: {f.message}")
     tally = Counter(f.level for f in findings)
     err.print(f"{tally['error']} error(s), {tally['warn']} warning(s), {tally['info']} info")
     if tally["error"]:
@@ -149,13 +195,30 @@ main.add_command(import_group)
 main.add_command(export_command)
 
 
+def unforeseen(error: OSError | UnicodeDecodeError) -> SmekgError:
+    """A file or network fault that no command turned into a finding, as one (not a traceback)."""
+    if isinstance(error, UnicodeDecodeError):
+        byte = error.object[error.start]
+        return fail("reading", "", f"a file is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})")
+    return fail("running", error.filename or "", os_problem(error))
+
+
+def report(error: SmekgError) -> None:
+    err.print(Text(str(error), style="red"))
+    sys.exit(1)
+
+
 def run() -> None:
-    """Entry point that turns SmekgError into a readable report and exit status 1."""
+    """Entry point that turns SmekgError into a readable report and exit status 1.
+
+    Commands turn every fault they foresee into a SmekgError where it happens; an OSError or
+    UnicodeDecodeError that still escapes is reported the same way, on one line."""
     try:
         main(standalone_mode=False)
     except SmekgError as error:
-        err.print(f"[red]{error}[/red]")
-        sys.exit(1)
+        report(error)
+    except (OSError, UnicodeDecodeError) as error:
+        report(unforeseen(error))
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as error:

@@ -1,56 +1,173 @@
-"""Canned queries against any SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, Oxigraph) via SPARQLWrapper."""
+"""Canned queries against any SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, Oxigraph) over the SPARQL 1.1
+Protocol: one POST, a connect timeout, a total deadline and a cap on the answer's size."""
 
 from __future__ import annotations
 
+import http.client
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .errors import Finding, SmekgError
-from .query import COMMENT_LINE, Rows, Value, bind_values, literal_value
+from .query import Rows, Value, bind_values, literal_value, refuse_non_select
+from .safeio import NetworkLimit, os_problem, read_capped, with_deadline
 from .vocab import PREFIXES
 
 USER_AGENT = "smekg/0.1 (SME internationalization knowledge graph; https://w3id.org/smekg/)"
+RESULTS_JSON = "application/sparql-results+json"
+CELL_TYPES = ("uri", "literal", "typed-literal", "bnode")
 
 
-def json_value(cell: dict | None) -> Value:
-    """A SPARQL JSON results cell as the same plain Python value the embedded store gives."""
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much an endpoint may take: seconds to connect, seconds in all, bytes of answer."""
+
+    connect: float = 10.0
+    total: float = 120.0
+    max_bytes: int = 100_000_000
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is reported, not followed: urllib would resend the POSTed query as an empty GET."""
+
+    def redirect_request(self, *args: object) -> None:
+        return None
+
+
+def excerpt(data: bytes | str, size: int = 120) -> str:
+    """The start of an answer on one line, for a finding."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    flat = " ".join(text.split())
+    return repr(flat[:size] + ("…" if len(flat) > size else ""))
+
+
+def json_value(cell: object) -> Value:
+    """A SPARQL JSON results cell as the same plain Python value the embedded store gives.
+
+    A cell that is not an object with a known type, a string value and a string datatype is a ValueError."""
     if cell is None:
         return None
-    if cell["type"] == "uri":
-        return cell["value"]
-    if cell["type"] == "bnode":
+    if (
+        not isinstance(cell, dict)
+        or cell.get("type") not in CELL_TYPES
+        or not isinstance(cell.get("value"), str)
+        or not isinstance(cell.get("datatype", ""), str)
+    ):
+        raise ValueError(
+            f"a cell must be an object with a type ({', '.join(CELL_TYPES)}) and a string value, not "
+            f"{excerpt(json.dumps(cell))}"
+        )
+    if cell["type"] in ("uri", "bnode"):
         return cell["value"]
     datatype = cell.get("datatype") or ("http://www.w3.org/2001/XMLSchema#string" if "xml:lang" not in cell else None)
     return literal_value(cell["value"], datatype)
 
 
+def results_table(data: object) -> Rows:
+    """SPARQL 1.1 JSON results of a SELECT query as Rows; any other shape is a ValueError saying what is wrong."""
+    head = data.get("head") if isinstance(data, dict) else None
+    columns = head.get("vars") if isinstance(head, dict) else None
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise ValueError("the JSON has no head.vars list: it is not the answer to a SELECT query")
+    results = data.get("results")
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(bindings, list):
+        raise ValueError("the JSON has no results.bindings list")
+    rows = []
+    for number, binding in enumerate(bindings, start=1):
+        if not isinstance(binding, dict):
+            raise ValueError(f"row {number} is not an object but {excerpt(json.dumps(binding))}")
+        try:
+            rows.append({c: json_value(binding.get(c)) for c in columns})
+        except ValueError as err:
+            raise ValueError(f"row {number}: {err}") from None
+    return Rows(columns, rows)
+
+
 class Endpoint:
     """A remote SPARQL endpoint with the same select() as the embedded Store."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, limits: Limits | None = None):
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise SmekgError("query", [Finding("", 0, url, "the endpoint must be an http(s) URL")])
         self.url = url
+        self.limits = limits or Limits()
+        self.opener = urllib.request.build_opener(NoRedirects)
 
-    def select(self, text: str, values: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
+    def problem(self, message: str, entry: str = "") -> SmekgError:
+        return SmekgError("query", [Finding(self.url, 0, entry, message)])
+
+    def select(
+        self,
+        text: str,
+        values: dict[str, ox.NamedNode | ox.Literal] | None = None,
+        origin: str = "",
+        entry: str = "",
+    ) -> Rows:
         """Send the query with our prefixes declared and parameters bound as inline data.
 
-        Header comments are dropped: SPARQLWrapper guesses the query form from the text and would
-        take a comment's 'describe' for a DESCRIBE query."""
-        header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-        client = SPARQLWrapper(self.url, agent=USER_AGENT)
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        body = COMMENT_LINE.sub("", bind_values(text, values or {}))
-        client.setQuery(header + body)
+        The prefixes go on the query's first line, so the endpoint's error messages give the file's own lines."""
+        refuse_non_select(text, origin, entry)
+        prologue = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
+        body = self.fetch(prologue + bind_values(text, values or {}, origin, entry), entry)
         try:
-            result = client.queryAndConvert()
-        except (SPARQLWrapperException, OSError) as err:
-            raise SmekgError("query", [Finding(self.url, 0, "", f"endpoint error: {err}")]) from err
-        columns = result["head"]["vars"]
-        rows = [{c: json_value(b.get(c)) for c in columns} for b in result["results"]["bindings"]]
-        return Rows(columns, rows)
+            return results_table(json.loads(body))
+        except ValueError as err:  # also a JSONDecodeError or UnicodeDecodeError
+            raise self.problem(f"not SPARQL JSON results: {err}; the answer begins {excerpt(body)}", entry) from None
+
+    def fetch(self, query: str, entry: str) -> bytes:
+        """The body of the endpoint's JSON answer to the query, within the limits; any fault is a finding."""
+        deadline = time.monotonic() + self.limits.total
+        try:
+            kind, body = self.post(query, deadline)
+        except (OSError, http.client.HTTPException, NetworkLimit) as err:
+            raise self.problem(self.failure(err, deadline), entry) from None
+        if kind and "json" not in kind:
+            raise self.problem(f"answered {kind}, not SPARQL JSON results; the answer begins {excerpt(body)}", entry)
+        return body
+
+    def post(self, query: str, deadline: float) -> tuple[str, bytes]:
+        """A SPARQL 1.1 Protocol POST: the answer's Content-Type and body, read by the deadline and within the cap."""
+        request = urllib.request.Request(
+            self.url,
+            data=urllib.parse.urlencode({"query": query}).encode(),
+            headers={"Accept": RESULTS_JSON, "User-Agent": USER_AGENT},
+            method="POST",
+        )
+        limits = self.limits
+        opened = with_deadline(
+            lambda: self.opener.open(request, timeout=min(limits.connect, limits.total)), limits.total
+        )
+        with opened as response:
+            return response.headers.get("Content-Type", ""), read_capped(response, deadline, limits.max_bytes)
+
+    def failure(self, err: OSError | http.client.HTTPException | NetworkLimit, deadline: float) -> str:
+        """A network fault in words, naming the limit that was reached."""
+        limits = self.limits
+        if isinstance(err, urllib.error.HTTPError):
+            return self.refusal(err, deadline)
+        if isinstance(err, NetworkLimit):
+            return f"{err} (--timeout {limits.total:g} s, --max-answer {limits.max_bytes:,} bytes)"
+        if isinstance(err, urllib.error.URLError):
+            return f"cannot reach the endpoint: {err.reason}"
+        if isinstance(err, TimeoutError):
+            return f"the endpoint sent nothing for {min(limits.connect, limits.total):g} s (--connect-timeout)"
+        problem = os_problem(err) if isinstance(err, OSError) else f"{type(err).__name__} {err}"
+        return f"the connection failed: {problem}"
+
+    def refusal(self, err: urllib.error.HTTPError, deadline: float) -> str:
+        """An HTTP error status in words, with the start of the server's explanation."""
+        if 300 <= err.code < 400:
+            return f"answered HTTP {err.code}, a redirect to {err.headers.get('Location')}; give that URL instead"
+        try:
+            said = with_deadline(lambda: err.read(2000), max(deadline - time.monotonic(), 0.1))
+        except (NetworkLimit, OSError, http.client.HTTPException):
+            said = b""
+        return f"answered HTTP {err.code} {err.reason}" + (f": {excerpt(said, 300)}" if said.strip() else "")

@@ -15,6 +15,7 @@ import click
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
+from .safeio import fail, os_problem
 from .sources import Project
 from .vocab import PREFIXES, compact, expand
 
@@ -48,9 +49,23 @@ class CannedQuery:
     params: list[Parameter] = field(default_factory=list)
 
 
+def read_query_file(name: str, path: Path) -> str:
+    """A query file's text; unreadable or non-UTF-8 bytes are a finding naming the file and line."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise fail("reading queries", path, f"cannot read the query: {os_problem(err)}", name) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        message = f"not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); save the file as UTF-8"
+        raise SmekgError("reading queries", [Finding(str(path), line, name, message)]) from None
+
+
 def parse_header(name: str, path: Path) -> CannedQuery:
     """Read the comment header of a query file; a malformed parameter line is an error."""
-    text = path.read_text(encoding="utf-8")
+    text = read_query_file(name, path)
     query = CannedQuery(name, path, text)
     for number, line in enumerate(text.splitlines(), start=1):
         match = HEADER_FIELD.match(line.strip())
@@ -153,26 +168,88 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNod
     return values
 
 
+NON_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.S,
+)
+
+
+def code_only(text: str) -> str:
+    """The query text with its comments, strings and IRIs blanked (newlines kept, so offsets and lines hold)."""
+    return NON_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def keyword(word: str) -> re.Pattern[str]:
+    """A SPARQL keyword, not part of a variable, a prefixed name or a longer word."""
+    return re.compile(rf"(?<![\w.:?$-])(?:{word})(?![\w.:-])", re.I)
+
+
+QUERY_FORM = keyword("SELECT|CONSTRUCT|ASK|DESCRIBE")
+SERVICE = keyword("SERVICE")
+
+
+def first_keyword(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None:
+    """The first keyword the pattern finds in the query's code, upper-cased, with its line; None if none."""
+    code = code_only(text)
+    found = pattern.search(code)
+    return (found.group().upper(), code.count("\n", 0, found.start()) + 1) if found else None
+
+
+def refuse_non_select(text: str, origin: str = "", entry: str = "") -> None:
+    """Canned queries answer with a table: a CONSTRUCT, ASK or DESCRIBE query is refused before it runs."""
+    form = first_keyword(QUERY_FORM, text)
+    if form and form[0] != "SELECT":
+        message = (
+            f"a {form[0]} query; canned queries answer with a table (text, CSV, JSON, Markdown, LaTeX),"
+            " so write it as a SELECT"
+        )
+        raise SmekgError("query", [Finding(origin, form[1], entry, message)])
+
+
+def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
+    """The embedded engine answers from the local graph only: a SERVICE clause is refused before it runs."""
+    service = first_keyword(SERVICE, text)
+    if service:
+        message = "a SERVICE clause; the embedded store answers from the local graph and makes no network request"
+        raise SmekgError("query", [Finding(origin, service[1], entry, message)])
+
+
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-COMMENT_LINE = re.compile(r"(?m)^[ \t]*#.*$")
 
 
-def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
+def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal], origin: str = "", entry: str = "") -> str:
     """Bind parameters with a SPARQL VALUES block opening the top-level WHERE group.
 
     The terms are RDF terms built and escaped by Oxigraph (never raw user text), and binding them
     first gives every pattern, FILTER and EXISTS of the query the bound value, on any SPARQL 1.1
-    engine; Oxigraph's own substitutions join too late for FILTER(BOUND(...)).
+    engine; Oxigraph's own substitutions join too late for FILTER(BOUND(...)). The block goes on the
+    WHERE line itself (a term's text has no line break), so every line keeps its number in error messages.
     """
     if not values:
         return text
-    blanked = COMMENT_LINE.sub(lambda m: " " * len(m.group()), text)
-    match = TOP_WHERE.search(blanked)
+    match = TOP_WHERE.search(code_only(text))
     if match is None:
-        raise SmekgError("query", [Finding("", 0, "", "a parameterised query needs a top-level WHERE {")])
+        message = "a query with parameters needs the keyword WHERE before its top-level group: WHERE {"
+        raise SmekgError("query", [Finding(origin, 0, entry, message)])
     names = " ".join(f"?{name}" for name in values)
     row = " ".join(str(term) for term in values.values())
-    return f"{text[: match.end()]}\n  VALUES ({names}) {{ ({row}) }}{text[match.end() :]}"
+    return f"{text[: match.end()]} VALUES ({names}) {{ ({row}) }}{text[match.end() :]}"
+
+
+SYNTAX_ERROR = re.compile(r"^error at (\d+):\d+: (.*)$", re.S)
+
+
+def syntax_error(err: SyntaxError, origin: str, entry: str) -> SmekgError:
+    """Oxigraph's syntax error as a finding on the query file's own line."""
+    message = str(err)
+    where = SYNTAX_ERROR.match(message)
+    line, detail = (int(where.group(1)), where.group(2)) if where else (0, message)
+    return SmekgError("query", [Finding(origin, line, entry, f"SPARQL syntax error: {detail}")])
 
 
 SELECT_CLAUSE = re.compile(r"\bSELECT\b(.*?)\bWHERE\s*\{", re.I | re.S)
@@ -181,7 +258,7 @@ INNERMOST = re.compile(r"\([^()]*\)")
 
 def projected(text: str) -> set[str] | None:
     """The variables the top-level SELECT projects: plain ?x and (… AS ?x); None for SELECT *."""
-    clause = SELECT_CLAUSE.search(COMMENT_LINE.sub("", text))
+    clause = SELECT_CLAUSE.search(code_only(text))
     if clause is None:
         return set()
     head = clause.group(1)
@@ -251,23 +328,39 @@ class Store:
             raise SmekgError("query", [Finding(str(path), 0, "", "no release here; run `smekg build` first")])
         self.path = path
         self.store = ox.Store()
-        self.store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
+        try:
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
+        except OSError as err:
+            raise fail("query", path, f"cannot read the release: {os_problem(err)}") from None
+        except SyntaxError as err:
+            raise fail("query", path, f"the release is damaged ({err}); run `smekg build` again") from None
 
-    def select(self, text: str, values: dict[str, ox.NamedNode | ox.Literal] | None = None) -> list[dict[str, Value]]:
+    def select(
+        self,
+        text: str,
+        values: dict[str, ox.NamedNode | ox.Literal] | None = None,
+        origin: str = "",
+        entry: str = "",
+    ) -> list[dict[str, Value]]:
         """Run a SELECT query; parameter values are bound as inline data (see bind_values).
+
+        origin and entry (the query file and name) locate its findings. Only SELECT queries run, and never
+        one with a SERVICE clause: the embedded engine would send it over the network.
 
         Values of projected variables are also passed as Oxigraph substitutions: they reach into OPTIONAL
         groups and sub-SELECTs, which Oxigraph's planner otherwise evaluates unbound (networking-model
         runs 3-7x faster); tests/test_endpoint.py shows the answers equal those of the VALUES alone.
         """
+        refuse_non_select(text, origin, entry)
+        refuse_service(text, origin, entry)
         values = values or {}
-        bound = bind_values(text, values)
+        bound = bind_values(text, values, origin, entry)
         names = projected(text)
         substitutions = {ox.Variable(k): term for k, term in values.items() if names is None or k in names}
         try:
             solutions = self.store.query(bound, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as err:
-            raise SmekgError("query", [Finding("", 0, "", f"SPARQL syntax error: {err}")]) from err
+            raise syntax_error(err, origin, entry) from None
         names = [v.value for v in solutions.variables]
         return Rows(names, [dict(zip(names, map(python_value, row), strict=True)) for row in solutions])
 
@@ -284,7 +377,8 @@ def run_query(
     project = project or Project.find()
     query = get_query(name, project)
     values = bindings(query, params or {})
-    return (store or Store.for_project(project)).select(query.text, values)
+    engine = store or Store.for_project(project)
+    return engine.select(query.text, values, origin=str(query.path), entry=query.name)
 
 
 def display(value: Value) -> str:
