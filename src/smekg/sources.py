@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -133,6 +134,8 @@ def subject_line(path: Path, node: str) -> int:
     try:
         stamp = path.stat()
     except OSError:
+        return 0
+    if not S_ISREG(stamp.st_mode):
         return 0
     lines = line_index(path, stamp.st_mtime_ns, stamp.st_size)
     if path.suffix == ".bib":
