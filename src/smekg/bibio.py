@@ -456,12 +456,15 @@ def staged_errors(project: Project, target: Path, text: str) -> list[Finding]:
 
     If the staged project does not compile, every compile error is returned (the import cannot be checked)."""
     rel = str(target.relative_to(project.root))
-    with tempfile.TemporaryDirectory(prefix="smekg-import-") as folder:
-        try:
-            compiled = compile_sources(stage(project, target, text, Path(folder)))
-        except SmekgError as err:
-            return err.findings
-        return [f for f in validate_compiled(compiled) if f.level == "error" and f.file == rel]
+    try:
+        with tempfile.TemporaryDirectory(prefix="smekg-import-") as folder:
+            try:
+                compiled = compile_sources(stage(project, target, text, Path(folder)))
+            except SmekgError as err:
+                return err.findings
+            return [f for f in validate_compiled(compiled) if f.level == "error" and f.file == rel]
+    except OSError as err:
+        raise fail("import", target, f"nothing written: cannot stage the check ({os_problem(err)})") from None
 
 
 def stage(project: Project, target: Path, text: str, folder: Path) -> Project:

@@ -12,6 +12,7 @@ from pybtex.scanner import PybtexError, PybtexSyntaxError
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from .errors import Finding
+from .safeio import os_problem
 from .vocab import CITO, FABIO, PERSON, PRISM, SCHEMA, SMEKG, WORK
 
 SOURCES_FILE = "sources.bib"
@@ -197,7 +198,7 @@ def record_findings(rec: BibRecord) -> list[Finding]:
     (the `identification` field) saying why it has none."""
     findings = []
     noted = bool(rec.entry.fields.get("identification", "").strip())
-    if rec.year and not YEAR.fullmatch(rec.year.strip()):
+    if rec.year and not YEAR.fullmatch(rec.year):
         findings.append(Finding(rec.file, rec.line, rec.key, f"year {rec.year!r} is not a year of four digits"))
     elif not rec.year and not noted:
         findings.append(
@@ -212,7 +213,11 @@ def record_findings(rec: BibRecord) -> list[Finding]:
 def read_bib(path: Path, root: Path) -> tuple[list[BibRecord], list[Finding]]:
     """Parse one BibTeX file; bad bytes, syntax errors and incomplete records become findings with file and line."""
     rel = str(path.relative_to(root))
-    text, findings = decode_utf8(path.read_bytes(), rel)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return [], [Finding(rel, 0, "", f"cannot read: {os_problem(err)}")]
+    text, findings = decode_utf8(data, rel)
     if findings:
         return [], findings
     records, findings = parse_bib(text, rel)
@@ -343,7 +348,7 @@ def record_graph(rec: BibRecord, is_source: bool, g: Triples) -> None:
     g.add((w, DCTERMS.bibliographicCitation, Literal(citation_string(rec))))
     if rec.title:
         g.add((w, DCTERMS.title, Literal(rec.title)))
-    if re.fullmatch(r"\d{4}", rec.year):
+    if YEAR.fullmatch(rec.year):
         g.add((w, FABIO.hasPublicationYear, Literal(rec.year, datatype=XSD.gYear)))
     container = fields.get("journal") or fields.get("booktitle")
     if container:
