@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from smekg import Project, SmekgError
+from smekg import Project, SmekgError, validate
 from smekg.bibio import export_command, export_entries, import_group, import_refs, query_work_keys, render
 from smekg.bibliography import BibRecord, display_name, load_bibliography, normalise_doi
 from smekg.linking import read_records
@@ -173,3 +178,123 @@ def test_export_of_a_query_follows_its_claims(project: Project, store):
 def test_export_of_a_query_without_works_is_a_clear_error(project: Project, store):
     with pytest.raises(SmekgError, match="the answer names no work"):
         query_work_keys(project, "theories-explaining-collaboration", {}, store=store)
+
+
+# ---------------------------------------------------------------- import never loses or breaks a reference file
+
+
+def refused(project: Project, incoming: Path, into: str) -> SmekgError:
+    """The error of an import that must change nothing."""
+    with pytest.raises(SmekgError) as info:
+        import_refs(project, incoming, into=into)
+    return info.value
+
+
+def test_import_of_json_that_is_not_a_list_of_items_changes_nothing(project_copy: Project, tmp_path: Path):
+    target = project_copy.references_dir / "sources.bib"
+    before = target.read_bytes()
+    incoming = tmp_path / "library.json"
+    incoming.write_text('{"items": [1, 2]}', encoding="utf-8")
+    [finding] = refused(project_copy, incoming, "sources").findings
+    assert finding.file == str(incoming) and "list of items" in finding.message
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "name, text, line, entry",
+    [
+        (
+            "new.bib",
+            "@article{ok2020fine,\n  author = {Okafor, H.}, title = {Fine}, year = {2020}\n}\n\n"
+            "@article{nameless2021,\n  author = {Nobody, N.},\n  year = {2021}\n}\n",
+            5,
+            "nameless2021",
+        ),
+        (
+            "new.json",
+            '[\n {"type": "book", "title": "Fine", "author": [{"family": "Ok"}], "issued": {"date-parts": [[2020]]}},\n'
+            ' {"id": "nameless2021", "type": "book", "author": [{"family": "Nobody"}],'
+            ' "issued": {"date-parts": [[2021]]}}\n]\n',
+            3,
+            "nameless2021",
+        ),
+    ],
+)
+def test_import_of_a_record_the_build_would_refuse_names_it_and_changes_nothing(
+    project_copy: Project, tmp_path: Path, name: str, text: str, line: int, entry: str
+):
+    """A title-less record breaks the next build (the SHACL shape on records): the import refuses it, naming the
+    record where the user wrote it, and adds none of the records."""
+    target = project_copy.references_dir / "sources.bib"
+    before = target.read_bytes()
+    incoming = tmp_path / name
+    incoming.write_text(text, encoding="utf-8")
+    [finding] = refused(project_copy, incoming, "sources").findings
+    assert (finding.file, finding.line, finding.entry) == (str(incoming), line, entry)
+    assert "dcterms:title" in finding.message
+    assert target.read_bytes() == before
+
+
+def test_import_that_cannot_write_changes_nothing(project_copy: Project, tmp_path: Path, monkeypatch):
+    """A full disk while writing: a finding naming the file; the file as it was and no temporary file left."""
+    target = project_copy.references_dir / "gao2019role.bib"
+    before = target.read_bytes()
+    incoming = tmp_path / "gao2019role.bib"
+    incoming.write_text(
+        "@article{okafor2012barriers,\n  author = {Okafor, Hannah},\n  title = {Barriers},\n  year = {2012}\n}\n",
+        encoding="utf-8",
+    )
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    monkeypatch.setattr(os, "rename", full_disk)
+    [finding] = refused(project_copy, incoming, "gao2019role").findings
+    assert finding.file == str(target) and "no space left on device" in finding.message
+    assert target.read_bytes() == before
+    assert sorted(project_copy.references_dir.iterdir()) == sorted(
+        project_copy.references_dir / n for n in ("gao2019role.bib", "guimaraes2021collaboration.bib", "sources.bib")
+    )
+
+
+def test_import_killed_while_checking_leaves_the_file_as_it_was(project_copy: Project, tmp_path: Path):
+    """The file changes only once the import has passed every check: watch it, and kill the import the moment
+    it changes. (Appending first and checking afterwards left a file that the next build rejects.)"""
+    target = project_copy.references_dir / "sources.bib"
+    before = target.read_bytes()
+    incoming = tmp_path / "many.bib"
+    many = "".join(
+        f"@article{{gen{n}x,\n  author = {{Author{n}, A.}},\n  title = {{Work {n}}},\n  year = {{2001}}\n}}\n"
+        for n in range(3000)
+    )
+    incoming.write_text(many + "@misc{pointer2001,\n  title = {P}, year = {2001},\n  duplicateof = {nosuchkey}\n}\n")
+    command = [sys.executable, "-m", "smekg", "import", "refs", str(incoming), "--into", "sources"]
+    child = subprocess.Popen(
+        [*command, "--root", str(project_copy.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ
+    )
+    deadline = time.monotonic() + 300
+    while child.poll() is None and target.read_bytes() == before and time.monotonic() < deadline:
+        time.sleep(0.005)
+    child.kill()
+    _, stderr = child.communicate()
+    assert target.read_bytes() == before
+    assert child.returncode == 1 and "duplicateof names unknown key 'nosuchkey'" in stderr.decode()
+
+
+def test_an_import_builds_and_keeps_the_file_mode(project_copy: Project, tmp_path: Path):
+    target = project_copy.references_dir / "sources.bib"
+    target.chmod(0o640)
+    incoming = tmp_path / "new.json"
+    item = {
+        "id": "okafor2012barriers",
+        "type": "article-journal",
+        "title": "Barriers to SME internationalization",
+        "author": [{"family": "Okafor", "given": "Hannah"}],
+        "issued": {"date-parts": [["2012"]]},
+    }
+    incoming.write_text(json.dumps([item]), encoding="utf-8")
+    assert import_refs(project_copy, incoming, into="sources").added == ["okafor2012barriers"]
+    assert target.stat().st_mode & 0o777 == 0o640
+    compiled, _ = validate(project_copy)
+    assert compiled.bibliography.records["okafor2012barriers"].year == "2012"

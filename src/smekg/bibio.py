@@ -10,35 +10,40 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import click
 import pyoxigraph as ox
-from pybtex.database import Entry, Person, parse_string
-from pybtex.scanner import PybtexError
+from pybtex.database import Entry, Person
 
 from .bibliography import (
     SOURCES_FILE,
     Bibliography,
     BibRecord,
     ascii_slug,
-    entry_line,
+    decode_utf8,
     load_bibliography,
     normalise_doi,
+    parse_bib,
     plain,
 )
+from .checks import validate_compiled
 from .errors import Finding, SmekgError
 from .linking import LINKS_FILE, read_links, read_records
 from .query import Store, key_values, run_query
-from .sources import Project
+from .safeio import atomic_write, fail, os_problem
+from .sources import Project, compile_sources
 from .vocab import KG, WORK
 
 Identity = tuple[str, str, str]
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 WORK_IRI = re.compile(re.escape(str(WORK)) + r"([A-Za-z0-9_.:+-]+)")
 KG_IRI = re.compile(re.escape(str(KG)) + r"[A-Za-z0-9_.:+-]+")
+SEPARATORS = re.compile(r"[\s,]*")
 STOP_WORDS = {"a", "an", "the", "of", "on", "in", "and", "for", "to", "at", "by", "with", "from", "is", "are"}
 
 CSL_TYPES = {
@@ -85,6 +90,7 @@ CSL_FIELDS = {
     "eid": "number",
     "type": "genre",
     "note": "note",
+    "identification": "annote",
 }
 CONTAINERS = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle"}
 PUBLISHERS = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
@@ -202,37 +208,118 @@ def ascii_words(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", plain(text).lower().encode("ascii", "ignore").decode())
 
 
-def read_entries(path: Path) -> list[tuple[str, Entry, int]]:
-    """The entries of a .bib or CSL-JSON (.json) file: key, entry, line (0 for JSON)."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json":
-        return read_csl(path, text)
-    if path.suffix.lower() != ".bib":
-        raise SmekgError("import", [Finding(str(path), 0, "", "expected a .bib (BibTeX) or .json (CSL-JSON) file")])
+def read_entries(path: Path) -> list[BibRecord]:
+    """The records of a .bib or CSL-JSON (.json) file, each with its line; any fault is a finding."""
+    suffix = path.suffix.lower()
+    if suffix not in (".bib", ".json"):
+        raise fail("import", path, "expected a .bib (BibTeX) or .json (CSL-JSON) file")
     try:
-        data = parse_string(text, "bibtex")
-    except PybtexError as err:
-        line = getattr(err, "lineno", 0) or 0
-        raise SmekgError("import", [Finding(str(path), line, "", f"BibTeX error: {err}")]) from err
-    return [(key, entry, entry_line(text, key)) for key, entry in data.entries.items()]
+        data = path.read_bytes()
+    except OSError as err:
+        raise fail("import", path, f"cannot read: {os_problem(err)}") from None
+    text, findings = decode_utf8(data, str(path))
+    if findings:
+        raise SmekgError("import", findings)
+    records, errors = read_csl(path, text) if suffix == ".json" else parse_bib(text, str(path))
+    if errors:
+        raise SmekgError("import", errors)
+    return records
 
 
-def read_csl(path: Path, text: str) -> list[tuple[str, Entry, int]]:
-    """CSL-JSON items (a list, or one item) as entries; an item without an id gets a key in our convention."""
+def read_csl(path: Path, text: str) -> tuple[list[BibRecord], list[Finding]]:
+    """CSL-JSON items (a list, or one item) as records; an item without an id gets a key in our convention."""
     try:
-        items = json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as err:
-        raise SmekgError("import", [Finding(str(path), err.lineno, "", f"not JSON: {err.msg}")]) from err
-    items = items if isinstance(items, list) else [items]
-    found, taken = [], set()
-    for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            raise SmekgError("import", [Finding(str(path), 0, f"item {number}", "a CSL-JSON item is an object")])
+        return [], [Finding(str(path), err.lineno, "", f"not JSON: {err.msg}")]
+    if isinstance(document, dict) and "type" in document:
+        located = [(document, 1)]
+    elif isinstance(document, list):
+        located = list(zip(document, item_lines(text, len(document)), strict=True))
+    else:
+        shape = f"an object with keys {', '.join(map(str, document))}" if isinstance(document, dict) else "not a list"
+        return [], [
+            Finding(str(path), 1, "", f"CSL-JSON is a list of items (objects); this file's top level is {shape}")
+        ]
+    findings = [
+        Finding(str(path), line, item_name(item, number), problem)
+        for number, (item, line) in enumerate(located, start=1)
+        for problem in csl_problems(item)
+    ]
+    if findings:
+        return [], findings
+    records, taken = [], set()
+    for item, line in located:
         entry = entry_from_csl(item)
         key = str(item.get("id") or new_key(entry, taken))
         taken.add(key)
-        found.append((key, entry, 0))
-    return found
+        records.append(BibRecord(key, entry, str(path), line))
+    return records, []
+
+
+def item_lines(text: str, count: int) -> list[int]:
+    """The line on which each item of a top-level JSON array opens."""
+    decoder, lines = json.JSONDecoder(), []
+    position = text.index("[") + 1
+    line, counted = 1, 0
+    for _ in range(count):
+        position = SEPARATORS.match(text, position).end()
+        line += text.count("\n", counted, position)
+        counted = position
+        lines.append(line)
+        position = decoder.raw_decode(text, position)[1]
+    return lines
+
+
+def item_name(item: object, number: int) -> str:
+    """How a finding names a CSL-JSON item: its number and, if it has one, its id."""
+    has_id = isinstance(item, dict) and isinstance(item.get("id"), (str, int))
+    return f"item {number} ({item['id']})" if has_id else f"item {number}"
+
+
+def csl_problems(item: object) -> list[str]:
+    """What keeps a CSL-JSON item from becoming a BibTeX entry: wrong shapes of names, dates and fields."""
+    if not isinstance(item, dict):
+        return [f"an item is an object, not {json.dumps(item)[:40]}"]
+    problems = [
+        f"{variable} is {json.dumps(item[variable])[:40]}, not text or a number"
+        for variable in {"id", "type", "genre", *CSL_FIELDS.values()}
+        if variable in item and not isinstance(item[variable], (str, int, float))
+    ]
+    for role in ("author", "editor"):
+        problems += name_problems(role, item.get(role, []))
+    return problems + date_problems(item.get("issued"))
+
+
+def name_problems(role: str, names: object) -> list[str]:
+    """A CSL name list is a list of objects whose parts are text."""
+    if not isinstance(names, list):
+        return [f'{role} is {json.dumps(names)[:40]}, not a list of names such as [{{"family": "Barney"}}]']
+    problems = []
+    for number, name in enumerate(names, start=1):
+        if not isinstance(name, dict):
+            problems.append(f"{role} {number} is {json.dumps(name)[:40]}, not a name object")
+            continue
+        problems += [
+            f"{role} {number}: {part} is {json.dumps(name[part])[:40]}, not text"
+            for part in ("family", "given", "literal", "non-dropping-particle")
+            if part in name and not isinstance(name[part], str)
+        ]
+    return problems
+
+
+def date_problems(issued: object) -> list[str]:
+    """issued is an object whose date-parts is a list of dates, each a list of numbers: [[2020, 5]]."""
+    if issued is None:
+        return []
+    parts = issued.get("date-parts", []) if isinstance(issued, dict) else None
+    dated = isinstance(parts, list) and all(
+        isinstance(date, list) and all(isinstance(p, (int, str)) for p in date) for date in parts
+    )
+    if dated:
+        return []
+    shown = json.dumps(parts if parts is not None else issued)[:40]
+    return [f"issued date-parts is {shown}, not a list of dates such as [[2020, 5]]"]
 
 
 # ---------------------------------------------------------------- import
@@ -294,40 +381,49 @@ def same_work(
     return None
 
 
+@dataclass
+class Chunk:
+    """An entry to append, and the input record it comes from."""
+
+    key: str
+    text: str
+    origin: BibRecord
+
+
 def import_refs(project: Project, source: Path, into: str | None = None) -> ImportReport:
-    """Add the records of a BibTeX or CSL-JSON file to a reference file, reporting those already present."""
+    """Add the records of a BibTeX or CSL-JSON file to a reference file, reporting those already present.
+
+    Nothing is written unless the result passes the build's own checks; then the file is replaced at once."""
     bib, findings = load_bibliography(project.references_dir, project.root)
     if findings:
         raise SmekgError("import (the current reference files)", findings)
     target = target_file(project, bib, source, into)
-    listed = {key for key, _, _ in read_entries(target)} if target.is_file() else set()
+    listed = set(bib.source_keys if target.name == SOURCES_FILE else bib.reference_lists.get(target.stem, []))
     dois = {normalise_doi(r.entry.fields["doi"]): r for r in bib.records.values() if r.entry.fields.get("doi")}
     works = {r.identity(): r for r in bib.records.values()}
     taken = set(bib.records)
     report, chunks = ImportReport(target, not target.is_file()), []
-    for key, entry, line in read_entries(source):
-        where = f"{source}:{line}" if line else str(source)
+    for rec in read_entries(source):
+        key, entry, where = rec.key, rec.entry, f"{source}:{rec.line}" if rec.line else str(source)
         if not KEY_PATTERN.match(key):
-            raise SmekgError("import", [Finding(str(source), line, key, "a key is letters, digits and _.:+- only")])
-        rec = BibRecord(key, entry, str(source), line)
+            raise SmekgError("import", [Finding(str(source), rec.line, key, "a key is letters, digits and _.:+- only")])
         match = same_work(rec, dois, works)
         if match:
             present, why = match
             note = f"{where} {key}: {why} as {present.key} ({present.file}:{present.line})"
             if target.name != SOURCES_FILE and present.key not in listed:
-                chunks.append(bibtex_entry(present.key, present.entry))
+                chunks.append(Chunk(present.key, bibtex_entry(present.key, present.entry), rec))
                 listed.add(present.key)
                 report.cited.append(note)
             else:
                 report.skipped.append(note)
             continue
         if key in taken:
-            fresh = new_key(entry, taken)
-            other = bib.records.get(key)
+            key = new_key(entry, taken)
+            other = bib.records.get(rec.key)
             where_else = f"{other.file}:{other.line}" if other else "this import"
-            report.renamed.append(f"{where} {key} → {fresh}: the key already names another work ({where_else})")
-            key, rec = fresh, BibRecord(fresh, entry, str(source), line)
-        chunks.append(bibtex_entry(key, entry))
+            report.renamed.append(f"{where} {rec.key} → {key}: the key already names another work ({where_else})")
+        chunks.append(Chunk(key, bibtex_entry(key, entry), rec))
         report.added.append(key)
         taken.add(key)
         listed.add(key)
@@ -335,23 +431,66 @@ def import_refs(project: Project, source: Path, into: str | None = None) -> Impo
         if entry.fields.get("doi"):
             dois[normalise_doi(entry.fields["doi"])] = rec
     if chunks:
-        append_checked(project, target, source, chunks)
+        write_checked(project, target, source, chunks)
     return report
 
 
-def append_checked(project: Project, target: Path, source: Path, chunks: list[str]) -> None:
-    """Append entries (or write a new file), then read everything back; on any error restore the file."""
-    before = target.read_bytes() if target.is_file() else None
+def write_checked(project: Project, target: Path, source: Path, chunks: list[Chunk]) -> None:
+    """Append the entries (or write a new file) only if the result passes the build's checks; all at once."""
+    step = f"import (nothing written to {target.name})"
+    before = target.read_text(encoding="utf-8") if target.is_file() else ""
     note = f"% {len(chunks)} record(s) imported from {source.name} by `smekg import refs` on {date.today()}\n\n"
-    with target.open("a", encoding="utf-8") as out:
-        out.write(("\n" if before else "") + note + "\n".join(chunks))
-    _, findings = load_bibliography(project.references_dir, project.root)
-    if findings:
-        if before is None:
-            target.unlink()
-        else:
-            target.write_bytes(before)
-        raise SmekgError(f"import (nothing written to {target.name})", findings)
+    head = before + ("\n" if before else "") + note
+    starts = [head.count("\n") + 1]
+    for chunk in chunks[:-1]:
+        starts.append(starts[-1] + chunk.text.count("\n") + 1)
+    text = head + "\n".join(chunk.text for chunk in chunks)
+    errors = staged_errors(project, target, text)
+    if errors:
+        raise SmekgError(step, [at_origin(f, starts, chunks) for f in errors])
+    atomic_write(target, text, step)
+
+
+def staged_errors(project: Project, target: Path, text: str) -> list[Finding]:
+    """The errors the build would report in target once it holds text, checked on a staged copy of the project.
+
+    If the staged project does not compile, every compile error is returned (the import cannot be checked)."""
+    rel = str(target.relative_to(project.root))
+    try:
+        with tempfile.TemporaryDirectory(prefix="smekg-import-") as folder:
+            try:
+                compiled = compile_sources(stage(project, target, text, Path(folder)))
+            except SmekgError as err:
+                return err.findings
+            return [f for f in validate_compiled(compiled) if f.level == "error" and f.file == rel]
+    except OSError as err:
+        raise fail("import", target, f"nothing written: cannot stage the check ({os_problem(err)})") from None
+
+
+def stage(project: Project, target: Path, text: str, folder: Path) -> Project:
+    """A project in folder that links to every source of project, except target, which holds text."""
+    staged = Project(folder)
+    staged.references_dir.mkdir(parents=True)
+    for path in (project.ontology, project.knowledge_dir, project.links_dir, project.shapes_dir):
+        if path.exists():
+            link = folder / path.relative_to(project.root)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(path)
+    for path in project.references_dir.glob("*.bib"):
+        if path.name != target.name:
+            (staged.references_dir / path.name).symlink_to(path)
+    (staged.references_dir / target.name).write_text(text, encoding="utf-8")
+    return staged
+
+
+def at_origin(finding: Finding, starts: list[int], chunks: list[Chunk]) -> Finding:
+    """A finding on an appended entry, moved to the input file and entry it was imported from."""
+    if finding.line < starts[0]:
+        return finding
+    chunk = chunks[bisect_right(starts, finding.line) - 1]
+    renamed = f" (imported as {chunk.key})" if chunk.key != chunk.origin.key else ""
+    origin = chunk.origin
+    return Finding(origin.file, origin.line, origin.key, finding.message + renamed, finding.level)
 
 
 # ---------------------------------------------------------------- export

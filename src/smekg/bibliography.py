@@ -7,11 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person, parse_file
+from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person, parse_string
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from .errors import Finding
+from .safeio import os_problem
 from .vocab import CITO, FABIO, PERSON, PRISM, SCHEMA, SMEKG, WORK
 
 SOURCES_FILE = "sources.bib"
@@ -82,7 +83,12 @@ class Bibliography:
     records: dict[str, BibRecord] = field(default_factory=dict)
     reference_lists: dict[str, list[str]] = field(default_factory=dict)
     source_keys: list[str] = field(default_factory=list)
-    duplicates: dict[str, str] = field(default_factory=dict)
+    duplicates: dict[str, BibRecord] = field(default_factory=dict)
+
+    def work_key(self, key: str) -> str:
+        """The key of the work an entry stands for: its own, or the one its duplicateof field names."""
+        marked = self.duplicates.get(key)
+        return marked.entry.fields["duplicateof"] if marked else key
 
 
 def plain(text: str) -> str:
@@ -103,25 +109,119 @@ def normalise_doi(doi: str) -> str:
     return doi.lower()
 
 
-def entry_line(text: str, key: str) -> int:
-    """Line number where the entry with this key starts, or 0."""
-    match = re.search(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
+ENTRY_START = re.compile(r"@(\w+)\s*([{(])\s*([^\s,{}()]+)\s*[,})]")
+BRACE = re.compile(r"[{}]")
+YEAR = re.compile(r"\d{4}")
+
+
+@dataclass(frozen=True)
+class EntryStart:
+    """Where an entry opens: offset of its '@', its line, its opening bracket and its key."""
+
+    offset: int
+    line: int
+    opener: str
+    key: str
+
+
+def entry_starts(text: str) -> list[EntryStart]:
+    """Every entry opening in the text, in order, with its line: one pass over the text."""
+    starts, line, counted = [], 1, 0
+    for match in ENTRY_START.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        starts.append(EntryStart(match.start(), line, match.group(2), match.group(3)))
+    return starts
+
+
+def entry_lines(text: str) -> dict[str, int]:
+    """The line where each key's entry first opens."""
+    lines: dict[str, int] = {}
+    for start in entry_starts(text):
+        lines.setdefault(start.key, start.line)
+    return lines
+
+
+def unclosed_entry(text: str) -> EntryStart | None:
+    """The first entry whose braces do not close before the next entry opens (or the file ends)."""
+    starts = entry_starts(text)
+    for start, after in zip(starts, [*starts[1:], None], strict=True):
+        if start.opener != "{":
+            continue
+        end = after.offset if after else len(text)
+        depth = 0
+        for brace in BRACE.finditer(text, text.index("{", start.offset), end):
+            depth += 1 if brace.group() == "{" else -1
+            if depth == 0:
+                break
+        else:
+            return start
+    return None
+
+
+def decode_utf8(data: bytes, shown: str) -> tuple[str, list[Finding]]:
+    """The text of a file; bytes that are not UTF-8 become a finding with their line (and BibTeX entry)."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        before = data[: err.start].decode("utf-8")
+        starts = entry_starts(before)
+        line = before.count("\n") + 1
+        message = f"not UTF-8: byte 0x{data[err.start]:02x} on line {line}; save the file as UTF-8"
+        return "", [Finding(shown, line, starts[-1].key if starts else "", message)]
+
+
+def parse_bib(text: str, shown: str) -> tuple[list[BibRecord], list[Finding]]:
+    """The records of BibTeX text, each with its line; syntax errors become findings with line and entry."""
+    try:
+        data: BibliographyData = parse_string(text, "bibtex")
+    except PybtexSyntaxError as err:
+        return [], [syntax_finding(text, shown, err)]
+    except (BibliographyDataError, PybtexError) as err:
+        key = str(err).rsplit(":", 1)[-1].strip()
+        return [], [Finding(shown, entry_lines(text).get(key, 0), key, f"BibTeX error: {err}")]
+    lines = entry_lines(text)
+    return [BibRecord(k, e, shown, lines.get(k, 0)) for k, e in data.entries.items()], []
+
+
+def syntax_finding(text: str, shown: str, err: PybtexSyntaxError) -> Finding:
+    """A syntax error at the entry whose braces never close, if one does not, else where pybtex stopped."""
+    unclosed = unclosed_entry(text)
+    if unclosed is None:
+        return Finding(shown, err.lineno or 0, "", f"BibTeX syntax error: {err}")
+    message = f"a '{{' in this entry (from line {unclosed.line}) is never closed; the parser then found a {err}"
+    return Finding(shown, unclosed.line, unclosed.key, message)
+
+
+def record_findings(rec: BibRecord) -> list[Finding]:
+    """What every record needs: a four-digit year and an author or editor, or an identification note
+    (the `identification` field) saying why it has none."""
+    findings = []
+    noted = bool(rec.entry.fields.get("identification", "").strip())
+    if rec.year and not YEAR.fullmatch(rec.year):
+        findings.append(Finding(rec.file, rec.line, rec.key, f"year {rec.year!r} is not a year of four digits"))
+    elif not rec.year and not noted:
+        findings.append(
+            Finding(rec.file, rec.line, rec.key, "no year: give one, or an identification note saying why not")
+        )
+    if not (rec.entry.persons.get("author") or rec.entry.persons.get("editor") or noted):
+        message = "no author or editor: give one (an organisation in braces counts), or an identification note"
+        findings.append(Finding(rec.file, rec.line, rec.key, message))
+    return findings
 
 
 def read_bib(path: Path, root: Path) -> tuple[list[BibRecord], list[Finding]]:
-    """Parse one BibTeX file; syntax errors become findings with file and line."""
+    """Parse one BibTeX file; bad bytes, syntax errors and incomplete records become findings with file and line."""
     rel = str(path.relative_to(root))
     try:
-        data: BibliographyData = parse_file(str(path), bib_format="bibtex")
-    except PybtexSyntaxError as err:
-        return [], [Finding(rel, err.lineno or 0, "", f"BibTeX syntax error: {err}")]
-    except (BibliographyDataError, PybtexError) as err:
-        key = str(err).rsplit(":", 1)[-1].strip()
-        line = entry_line(path.read_text(encoding="utf-8"), key)
-        return [], [Finding(rel, line, key, f"BibTeX error: {err}")]
-    text = path.read_text(encoding="utf-8")
-    return [BibRecord(k, e, rel, entry_line(text, k)) for k, e in data.entries.items()], []
+        data = path.read_bytes()
+    except OSError as err:
+        return [], [Finding(rel, 0, "", f"cannot read: {os_problem(err)}")]
+    text, findings = decode_utf8(data, rel)
+    if findings:
+        return [], findings
+    records, findings = parse_bib(text, rel)
+    return records, findings + [f for rec in records for f in record_findings(rec)]
 
 
 def load_bibliography(ref_dir: Path, root: Path) -> tuple[Bibliography, list[Finding]]:
@@ -145,9 +245,8 @@ def load_bibliography(ref_dir: Path, root: Path) -> tuple[Bibliography, list[Fin
 
 def merge_record(bib: Bibliography, rec: BibRecord) -> list[Finding]:
     """Keep the first record of a key; a later one must agree on title and year."""
-    duplicate_of = rec.entry.fields.get("duplicateof")
-    if duplicate_of:
-        bib.duplicates[rec.key] = duplicate_of
+    if rec.entry.fields.get("duplicateof"):
+        bib.duplicates[rec.key] = rec
         return []
     first = bib.records.get(rec.key)
     if first is None:
@@ -185,9 +284,10 @@ def find_duplicate_works(bib: Bibliography) -> list[Finding]:
                     f"use that key or add duplicateof = {{{other.key}}}",
                 )
             )
-    for key, target in bib.duplicates.items():
+    for key, marked in bib.duplicates.items():
+        target = bib.work_key(key)
         if target not in bib.records:
-            findings.append(Finding("", 0, key, f"duplicateof names unknown key {target!r}"))
+            findings.append(Finding(marked.file, marked.line, key, f"duplicateof names unknown key {target!r}"))
     return findings
 
 
@@ -248,7 +348,7 @@ def record_graph(rec: BibRecord, is_source: bool, g: Triples) -> None:
     g.add((w, DCTERMS.bibliographicCitation, Literal(citation_string(rec))))
     if rec.title:
         g.add((w, DCTERMS.title, Literal(rec.title)))
-    if re.fullmatch(r"\d{4}", rec.year):
+    if YEAR.fullmatch(rec.year):
         g.add((w, FABIO.hasPublicationYear, Literal(rec.year, datatype=XSD.gYear)))
     container = fields.get("journal") or fields.get("booktitle")
     if container:
@@ -313,5 +413,5 @@ def bibliography_triples(bib: Bibliography) -> Triples:
         record_graph(rec, rec.key in bib.source_keys, g)
     for citing, keys in bib.reference_lists.items():
         for key in keys:
-            g.add((work_iri(citing), CITO.cites, work_iri(bib.duplicates.get(key, key))))
+            g.add((work_iri(citing), CITO.cites, work_iri(bib.work_key(key))))
     return g

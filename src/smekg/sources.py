@@ -6,12 +6,14 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from .bibliography import Bibliography, bibliography_triples, load_bibliography
+from .bibliography import Bibliography, bibliography_triples, entry_lines, load_bibliography
 from .errors import Finding, SmekgError
 from .vocab import PREFIXES, SOURCE, WORK, compact
 
@@ -124,16 +126,38 @@ class Compiled:
         return "", 0
 
 
+LEADING_TOKEN = re.compile(r"^[ \t]*([^\s,]+)", re.M)
+
+
 def subject_line(path: Path, node: str) -> int:
     """Line on which a node first appears as a subject in a Turtle or BibTeX file."""
-    if not path.is_file():
+    try:
+        stamp = path.stat()
+    except OSError:
         return 0
-    names = [re.escape(f"<{node}>"), re.escape(compact(node))]
+    if not S_ISREG(stamp.st_mode):
+        return 0
+    lines = line_index(path, stamp.st_mtime_ns, stamp.st_size)
     if path.suffix == ".bib":
-        names = [r"@\w+\s*[{(]\s*" + re.escape(node.rsplit("/", 1)[-1]) + r"\s*,"]
-    pattern = re.compile(r"^[ \t]*(" + "|".join(names) + r")(\s|$|,)", re.M)
-    match = pattern.search(path.read_text(encoding="utf-8"))
-    return path.read_text(encoding="utf-8").count("\n", 0, match.start()) + 1 if match else 0
+        return lines.get(node.rsplit("/", 1)[-1], 0)
+    found = [lines[name] for name in (f"<{node}>", compact(node)) if name in lines]
+    return min(found, default=0)
+
+
+@lru_cache(maxsize=32)
+def line_index(path: Path, mtime_ns: int, size: int) -> dict[str, int]:
+    """For one file (as of this modification time and size), the first line of each subject it describes:
+    the leading token of a Turtle line, the key of a BibTeX entry. One pass over the file."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".bib":
+        return entry_lines(text)
+    index: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in LEADING_TOKEN.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        index.setdefault(match.group(1), line)
+    return index
 
 
 def oxigraph_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
