@@ -298,3 +298,22 @@ def test_an_import_builds_and_keeps_the_file_mode(project_copy: Project, tmp_pat
     assert target.stat().st_mode & 0o777 == 0o640
     compiled, _ = validate(project_copy)
     assert compiled.bibliography.records["okafor2012barriers"].year == "2012"
+
+
+def test_two_imports_at_once_keep_both_records(project_copy: Project, tmp_path: Path):
+    """Two curators import into the same file at the same moment: each waits for the other, neither is lost."""
+    runs = []
+    for key, family in (("adeyemi2014export", "Adeyemi"), ("lindqvist2016export", "Lindqvist")):
+        item = {
+            "id": key,
+            "type": "article-journal",
+            "title": f"Export studies by {family}",
+            "author": [{"family": family, "given": "A."}],
+            "issued": {"date-parts": [[key[-10:-6]]]},
+        }
+        (tmp_path / f"{key}.json").write_text(json.dumps([item]), encoding="utf-8")
+        command = [sys.executable, "-m", "smekg", "import", "refs", str(tmp_path / f"{key}.json")]
+        runs.append(subprocess.Popen([*command, "--into", "sources", "--root", str(project_copy.root)]))
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    text = (project_copy.references_dir / "sources.bib").read_text(encoding="utf-8")
+    assert "@article{adeyemi2014export," in text and "@article{lindqvist2016export," in text

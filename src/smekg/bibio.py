@@ -35,12 +35,14 @@ from .checks import validate_compiled
 from .errors import Finding, SmekgError
 from .linking import LINKS_FILE, read_links, read_records
 from .query import Store, key_values, run_query
-from .safeio import atomic_write, fail, os_problem
+from .safeio import atomic_write, fail, file_lock, os_problem
 from .sources import Project, compile_sources
 from .vocab import KG, WORK
 
 Identity = tuple[str, str, str]
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
+IMPORT_LOCK = ".import.lock"  # beside the reference files; created by the first import, never deleted
+IMPORT_WAIT = 300.0  # seconds an import waits for another one to finish
 WORK_IRI = re.compile(re.escape(str(WORK)) + r"([A-Za-z0-9_.:+-]+)")
 KG_IRI = re.compile(re.escape(str(KG)) + r"[A-Za-z0-9_.:+-]+")
 SEPARATORS = re.compile(r"[\s,]*")
@@ -393,7 +395,15 @@ class Chunk:
 def import_refs(project: Project, source: Path, into: str | None = None) -> ImportReport:
     """Add the records of a BibTeX or CSL-JSON file to a reference file, reporting those already present.
 
-    Nothing is written unless the result passes the build's own checks; then the file is replaced at once."""
+    Nothing is written unless the result passes the build's own checks; then the file is replaced at once. One
+    import at a time: a second waits for the first (up to IMPORT_WAIT seconds), so neither loses the other's records.
+    """
+    with file_lock(project.references_dir / IMPORT_LOCK, "import", wait=IMPORT_WAIT):
+        return import_locked(project, source, into)
+
+
+def import_locked(project: Project, source: Path, into: str | None) -> ImportReport:
+    """import_refs, under the import lock: read the reference files, add the records, write the target."""
     bib, findings = load_bibliography(project.references_dir, project.root)
     if findings:
         raise SmekgError("import (the current reference files)", findings)
@@ -584,7 +594,7 @@ def export_command(
     entries = export_entries(project, keys)
     text = render(entries, fmt)
     if out:
-        out.write_text(text, encoding="utf-8")
+        atomic_write(out, text, "export")
         click.echo(f"{len(entries)} record(s) written to {out}", err=True)
     else:
         click.echo(text, nl=False)
