@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -34,11 +34,9 @@ from smekg.linking import (
     similarity,
     valid_doi,
 )
-from smekg.sources import Project
 from smekg.vocab import PRISM, WORK
+from standins.project import ROOT, copy_project, serve, smekg, smekg_started, write_config
 from standins.server import HERE, StandIn, start_oxigraph, stop
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # What the stand-ins know, and so what a run must link: DOI (found, or None when stated or unknown),
 # OpenAlex work and Wikidata item.
@@ -60,46 +58,6 @@ def sparql_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process, base = start_oxigraph(HERE / "wikidata.ttl", tmp_path_factory.mktemp("oxigraph") / "store")
     yield base
     stop(process)
-
-
-def serve(sparql_base: str) -> StandIn:
-    server = StandIn(sparql_base)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    return server
-
-
-def write_config(folder: Path, server: StandIn, **polite: object) -> Path:
-    """A configuration that points every service at the stand-in, with no rate limit and tiny back-off."""
-    extra = "".join(f"{k} = {v!r}\n" for k, v in polite.items())
-    path = folder / "smekg-link.toml"
-    path.write_text(
-        f"""[polite]
-mailto = "curator@example.org"
-allowed_hosts = ["127.0.0.1"]
-backoff = 0.01
-{extra.replace("'", '"')}
-[cache]
-dir = "{folder / "cache"}"
-[crossref]
-base_url = "{server.base}/crossref"
-min_interval = 0
-[openalex]
-base_url = "{server.base}/openalex"
-api_key = "test-key"
-min_interval = 0
-[wikidata]
-endpoint = "{server.base}/wikidata/sparql"
-min_interval = 0
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-def copy_project(folder: Path) -> Project:
-    shutil.copytree(ROOT / "ontology", folder / "ontology")
-    (folder / "ontology" / "links" / "links.ttl").unlink(missing_ok=True)
-    return Project(folder)
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +262,47 @@ def test_person_accepts_a_candidate_and_a_later_run_keeps_it(server: StandIn, tm
     assert result.exit_code == 0 and "0 request(s) sent" in result.output and len(server.log) == sent
     missing = runner.invoke(link_command, [*args, "--accept", f"{NEAR_MISS}:crossref"])
     assert missing.exit_code != 0 and "--reviewer" in missing.output
+
+
+def wait_for(condition, seconds: float = 60.0) -> None:
+    """Poll until condition() holds; fail (rather than hang) after seconds."""
+    give_up = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < give_up, "the condition did not come true in time"
+        time.sleep(0.05)
+
+
+def test_an_acceptance_made_during_a_run_is_kept(server: StandIn, tmp_path: Path):
+    """Data loss: a run held up by a slow service, a person accepting meanwhile in another process."""
+    project = copy_project(tmp_path)
+    config = write_config(tmp_path, server)
+    args = ["link", "--root", str(project.root), "--config", str(config)]
+    first = smekg(*args, "--only", NEAR_MISS, "--service", "crossref")
+    assert first.returncode == 0 and f"review {NEAR_MISS}:crossref" in first.stdout, first.stderr
+    shutil.rmtree(tmp_path / "cache")  # so the next run asks Crossref again (and waits for it)
+    asked = len(server.log)
+    server.hold()
+    run = smekg_started(*args, "--only", NEAR_MISS, "--service", "crossref")
+    try:
+        wait_for(lambda: len(server.log) > asked)
+        accept = smekg(*args, "--accept", f"{NEAR_MISS}:crossref", "--reviewer", "Ada Curator")
+        assert accept.returncode == 0, accept.stderr
+    finally:
+        server.release()
+        _, errors = run.communicate(timeout=60)
+    assert run.returncode == 0, errors
+    link = read_links(tmp_path / "ontology" / "links" / "links.ttl")[(NEAR_MISS, "crossref")]
+    assert link.status == BY_PERSON and link.reviewer == "Ada Curator"
+
+
+def test_links_file_keeps_its_mode(server: StandIn, tmp_path: Path):
+    project = copy_project(tmp_path)
+    settings = load_settings(write_config(tmp_path, server), project.root)
+    link_records(project, settings, only=(NEAR_MISS,), services=("crossref",))
+    settings.links_file.chmod(0o640)
+    link_records(project, settings, only=("barney1991firm",), services=("crossref",))
+    assert settings.links_file.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in settings.links_file.parent.iterdir()) == [".links.ttl.lock", "README.md", "links.ttl"]
 
 
 def test_link_file_in_the_repository_is_valid_turtle():

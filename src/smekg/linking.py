@@ -22,7 +22,8 @@ import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -37,6 +38,7 @@ from SPARQLWrapper import GET, JSON, SPARQLWrapper
 
 from .bibliography import BibRecord, ascii_slug, citation_string, load_bibliography, normalise_doi, plain
 from .errors import Finding, SmekgError
+from .safeio import atomic_write, file_lock, os_problem
 from .sources import Project
 from .vocab import BASE, PREFIXES, PRISM, PROV, SCHEMA, WORK
 
@@ -50,6 +52,9 @@ PREDICATES = {"crossref": PRISM.doi, "openalex": OWL.sameAs, "wikidata": OWL.sam
 SCHEMES = {"crossref": "DOI", "openalex": "OpenAlex", "wikidata": "Wikidata"}
 AGENT = URIRef(BASE + "agent/smekg-link")
 LINKS_FILE = "ontology/links/links.ttl"
+LOCK_WAIT = 60.0  # seconds a run waits for another to finish writing the links file
+
+Key = tuple[str, str]  # a link's record key and service
 
 AUTOMATIC = "accepted automatically"
 BY_PERSON = "accepted by a person"
@@ -368,10 +373,11 @@ class Cache:
     def put(self, service: str, answer: Answer) -> None:
         """Write atomically, so an interrupted run never leaves a half-written answer."""
         path = self.path(service, answer.query)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(answer.__dict__, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise LinkError(str(path.parent), f"cannot create the cache folder: {os_problem(err)}") from None
+        atomic_write(path, json.dumps(answer.__dict__, ensure_ascii=False), step="linking")
 
 
 class Services:
@@ -747,15 +753,39 @@ LINKS_HEADER = """\
 
 
 def write_links(path: Path, links: list[Link]) -> None:
-    """Write the links file atomically: the header, then sorted long-form Turtle (stable, reviewable diffs)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    """Write the links file atomically, keeping its mode: the header, then sorted long-form Turtle."""
     body = links_graph(links).serialize(format="longturtle").strip()
-    tmp.write_text(f"{LINKS_HEADER}{body}\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, f"{LINKS_HEADER}{body}\n", step="linking")
 
 
-def read_links(path: Path) -> dict[tuple[str, str], Link]:
+@contextmanager
+def links_lock(path: Path) -> Iterator[None]:
+    """Hold the links file's lock (a hidden file beside it) while reading, merging and writing it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise LinkError(str(path.parent), f"cannot create the folder: {os_problem(err)}") from None
+    with file_lock(path.with_name(f".{path.name}.lock"), "smekg link", wait=LOCK_WAIT):
+        yield
+
+
+def merge(start: dict[Key, Link], ours: dict[Key, Link], now: dict[Key, Link]) -> dict[Key, Link]:
+    """This run's changes (from start, the file it read, to ours) applied onto the file as it is now.
+
+    An entry that changed meanwhile (a person's --accept or --reject, another run) keeps its new state: this
+    run only replaces or drops entries that are still as it read them."""
+    merged = dict(now)
+    for key in start.keys() | ours.keys():
+        if ours.get(key) == start.get(key) or now.get(key) != start.get(key):
+            continue
+        if key in ours:
+            merged[key] = ours[key]
+        else:
+            merged.pop(key, None)
+    return merged
+
+
+def read_links(path: Path) -> dict[Key, Link]:
     """The links of an earlier run, by record key and service."""
     if not path.is_file():
         return {}
@@ -854,7 +884,7 @@ def reference_string(rec: BibRecord) -> str:
 class Linker:
     """Links records service by service, keeping what an earlier run or a person decided."""
 
-    def __init__(self, services: Services, existing: dict[tuple[str, str], Link], asked: tuple[str, ...]):
+    def __init__(self, services: Services, existing: dict[Key, Link], asked: tuple[str, ...]):
         self.services, self.existing, self.asked = services, existing, asked
         self.th = services.settings.thresholds
         self.not_asked: list[str] = []
@@ -921,7 +951,7 @@ class Linker:
         return make_link(rec.key, "wikidata", answer, best) if best else None
 
 
-def review(links: dict[tuple[str, str], Link], choices: list[tuple[str, str, str]], reviewer: str) -> None:
+def review(links: dict[Key, Link], choices: list[tuple[str, str, str]], reviewer: str) -> None:
     """Record a person's decisions on candidates: (key, service, accepted or rejected status)."""
     for key, service, status in choices:
         link = links.get((key, service))
@@ -964,7 +994,9 @@ def link_records(
         for service in SERVICES:
             links.pop((key, service), None)
         links.update({(x.key, x.service): x for x in linker.record(rec)})
-    write_links(settings.links_file, list(links.values()))
+    with links_lock(settings.links_file):
+        links = merge(existing, links, read_links(settings.links_file))
+        write_links(settings.links_file, list(links.values()))
     return LinkReport(
         links=sorted(links.values(), key=lambda x: (x.key, x.service)),
         records=len(records),
@@ -979,10 +1011,11 @@ def link_records(
 
 
 def review_links(settings: Settings, choices: list[tuple[str, str, str]], reviewer: str) -> list[Link]:
-    """Apply a person's decisions to the links file, asking no service."""
-    links = read_links(settings.links_file)
-    review(links, choices, reviewer)
-    write_links(settings.links_file, list(links.values()))
+    """Apply a person's decisions to the links file, asking no service; read and written under its lock."""
+    with links_lock(settings.links_file):
+        links = read_links(settings.links_file)
+        review(links, choices, reviewer)
+        write_links(settings.links_file, list(links.values()))
     return [links[(k, s)] for k, s, _ in choices]
 
 
