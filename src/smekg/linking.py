@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
@@ -38,7 +38,7 @@ from SPARQLWrapper import GET, JSON, SPARQLWrapper
 
 from .bibliography import BibRecord, ascii_slug, citation_string, load_bibliography, normalise_doi, plain
 from .errors import Finding, SmekgError
-from .safeio import atomic_write, file_lock, os_problem
+from .safeio import NetworkLimit, atomic_write, file_lock, os_problem, read_capped, with_deadline
 from .sources import Project
 from .vocab import BASE, PREFIXES, PRISM, PROV, SCHEMA, WORK
 
@@ -48,6 +48,8 @@ WIKIDATA_ITEM = re.compile(r"^http://www\.wikidata\.org/entity/Q\d+$")
 SECRET_PARAMS = ("mailto", "api_key")
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 SERVICES = ("crossref", "openalex", "wikidata")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+POSITIVE = ("timeout", "connect_timeout", "deadline", "max_answer_bytes", "rows")  # settings that must be > 0
 PREDICATES = {"crossref": PRISM.doi, "openalex": OWL.sameAs, "wikidata": OWL.sameAs}
 SCHEMES = {"crossref": "DOI", "openalex": "OpenAlex", "wikidata": "Wikidata"}
 AGENT = URIRef(BASE + "agent/smekg-link")
@@ -55,6 +57,8 @@ LINKS_FILE = "ontology/links/links.ttl"
 LOCK_WAIT = 60.0  # seconds a run waits for another to finish writing the links file
 
 Key = tuple[str, str]  # a link's record key and service
+Origin = tuple[str, str, int]  # where a request goes: scheme, host, port
+Reader = Callable[[object], list["Candidate"]]  # an answer's body → its candidates (WrongShape if it cannot)
 
 AUTOMATIC = "accepted automatically"
 BY_PERSON = "accepted by a person"
@@ -69,6 +73,9 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "mailto": "",
         "user_agent": "smekg-link/0.1 (https://w3id.org/smekg; mailto:{mailto})",
         "timeout": 30.0,
+        "connect_timeout": 10.0,
+        "deadline": 60.0,
+        "max_answer_bytes": 20_000_000,
         "max_retries": 5,
         "backoff": 1.0,
         "max_wait": 120.0,
@@ -125,10 +132,13 @@ class Settings:
     mailto: str
     user_agent: str
     timeout: float
+    connect_timeout: float
+    deadline: float
+    max_answer_bytes: int
     max_retries: int
     backoff: float
     max_wait: float
-    allowed_hosts: tuple[str, ...]
+    allowed_hosts: tuple[Origin, ...]
     cache_dir: Path
     links_file: Path
     crossref_url: str
@@ -166,6 +176,11 @@ def checked_value(path: Path, section: str, key: str, value: object) -> object:
         return float(value)
     if type(value) is not type(default):
         raise LinkError(str(path), f"[{section}] {key} should be a {type(default).__name__}, not {value!r}")
+    if isinstance(value, int | float) and (value < 0 or (value == 0 and key in POSITIVE)):
+        limit = "above 0" if key in POSITIVE else "0 or more"
+        raise LinkError(str(path), f"[{section}] {key} should be {limit}, not {value!r}")
+    if key == "allowed_hosts":
+        allowed_origins(value, str(path))
     return value
 
 
@@ -178,10 +193,13 @@ def load_settings(path: Path | None, root: Path) -> Settings:
         mailto=mailto,
         user_agent=str(polite["user_agent"]).replace("{mailto}", mailto),
         timeout=float(polite["timeout"]),
+        connect_timeout=float(polite["connect_timeout"]),
+        deadline=float(polite["deadline"]),
+        max_answer_bytes=int(polite["max_answer_bytes"]),
         max_retries=int(polite["max_retries"]),
         backoff=float(polite["backoff"]),
         max_wait=float(polite["max_wait"]),
-        allowed_hosts=tuple(str(h).lower() for h in polite["allowed_hosts"]),
+        allowed_hosts=allowed_origins(polite["allowed_hosts"], str(path)),
         cache_dir=root / Path(str(cfg["cache"]["dir"])).expanduser(),
         links_file=root / str(cfg["links"]["file"]),
         crossref_url=str(cfg["crossref"]["base_url"]).rstrip("/"),
@@ -211,11 +229,41 @@ def check_settings(settings: Settings, services: tuple[str, ...], offline: bool,
         raise LinkError(where, "set [openalex] api_key (or OPENALEX_API_KEY): OpenAlex requires one")
 
 
-def ensure_allowed(url: str, allowed: tuple[str, ...]) -> None:
-    """Refuse any URL that is not http(s) on a host of the allow-list."""
+def origin(url: str) -> Origin:
+    """The scheme, host and port a URL goes to (the scheme's default port when it names none)."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in allowed:
-        raise LinkError(url, f"refused: host {parts.hostname!r} is not in [polite] allowed_hosts {list(allowed)}")
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return parts.scheme, parts.hostname.lower(), parts.port or DEFAULT_PORTS[parts.scheme]
+
+
+def allowed_origins(entries: object, where: str) -> tuple[Origin, ...]:
+    """The allow-list: each entry is host, host:port or http(s)://host[:port]; https and its port by default."""
+    found = []
+    for entry in entries if isinstance(entries, list) else [entries]:
+        text = str(entry) if "://" in str(entry) else f"https://{entry}"
+        try:
+            parts = urllib.parse.urlsplit(text)
+            if parts.path or parts.query or parts.username:
+                raise ValueError("a path, query or user name")
+            found.append(origin(text))
+        except ValueError as err:
+            raise LinkError(
+                where, f"[polite] allowed_hosts: {entry!r} is not host[:port] or http(s)://host[:port] ({err})"
+            ) from None
+    return tuple(found)
+
+
+def ensure_allowed(url: str, allowed: tuple[Origin, ...]) -> None:
+    """Refuse any URL whose scheme, host and port are not an entry of the allow-list."""
+    try:
+        target = origin(url)
+    except ValueError:
+        target = None
+    if target not in allowed:
+        named = "://".join(target[:2]) + f":{target[2]}" if target else "it"
+        known = ", ".join(f"{s}://{h}:{p}" for s, h, p in allowed)
+        raise LinkError(public_url(url), f"refused: {named} is not in [polite] allowed_hosts ({known})")
 
 
 # ---------------------------------------------------------------- HTTP: polite client and cache
@@ -260,13 +308,60 @@ class AllowListRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class ConnectWithin:
+    """An HTTP(S) connection that must be open within connect_timeout; then each read waits at most its timeout."""
+
+    def __init__(self, *args: object, connect_timeout: float, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.connect_timeout = connect_timeout
+
+    def connect(self) -> None:
+        read_timeout, self.timeout = self.timeout, self.connect_timeout
+        try:
+            super().connect()
+        finally:
+            self.timeout = read_timeout
+        self.sock.settimeout(read_timeout)
+
+
+class TimedHTTPConnection(ConnectWithin, http.client.HTTPConnection):
+    pass
+
+
+class TimedHTTPSConnection(ConnectWithin, http.client.HTTPSConnection):
+    pass
+
+
+class TimedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, connect_timeout: float):
+        super().__init__()
+        self.connect_timeout = connect_timeout
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(TimedHTTPConnection, req, connect_timeout=self.connect_timeout)
+
+
+class TimedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, connect_timeout: float):
+        super().__init__()
+        self.connect_timeout = connect_timeout
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(TimedHTTPSConnection, req, connect_timeout=self.connect_timeout)
+
+
 class PoliteClient:
-    """HTTP for the link services: allow-list, User-Agent, rate limit, retries with back-off; counts requests."""
+    """HTTP for the link services: allow-list, User-Agent, rate limit, retries with back-off, time and size
+    limits; counts requests."""
 
     def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep):
         self.settings = settings
         self.sleep = sleep
-        self.opener = urllib.request.build_opener(AllowListRedirects(settings.allowed_hosts))
+        self.opener = urllib.request.build_opener(
+            AllowListRedirects(settings.allowed_hosts),
+            TimedHTTPHandler(settings.connect_timeout),
+            TimedHTTPSHandler(settings.connect_timeout),
+        )
         self.last_sent: dict[str, float] = {}
         self.requests = 0
         self.retries = 0
@@ -281,25 +376,37 @@ class PoliteClient:
                 self.sleep(remaining)
         self.last_sent[service] = time.monotonic()
 
-    def open(self, request: urllib.request.Request, service: str) -> http.client.HTTPResponse:
-        """Send a request, retrying on 429/5xx and network errors; any other HTTP error is a LinkError."""
+    def fetch(self, request: urllib.request.Request, service: str) -> bytes:
+        """The body of the answer, retrying on 429/5xx and network errors; any other HTTP error, or an answer
+        over the deadline or the size limit, is a LinkError."""
         ensure_allowed(request.full_url, self.settings.allowed_hosts)
         request.add_header("User-Agent", self.settings.user_agent)
         for attempt in range(self.settings.max_retries + 1):
             self.wait_turn(service)
             self.requests += 1
             try:
-                return self.opener.open(request, timeout=self.settings.timeout)
+                return self.attempt(request)
             except urllib.error.HTTPError as err:
                 if err.code not in RETRY_STATUSES or attempt == self.settings.max_retries:
                     raise self.failure(service, request, f"HTTP {err.code} {err.reason}", attempt, err) from err
                 delay = retry_after(err.headers.get("Retry-After"), time.time())
+            except NetworkLimit as err:
+                where, limits = public_url(request.full_url), "see [polite] deadline and max_answer_bytes"
+                raise LinkError(where, f"{service}: {err}; not retried, nothing cached ({limits})") from None
             except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
                 if attempt == self.settings.max_retries:
                     raise self.failure(service, request, f"no answer ({err})", attempt, None) from err
                 delay = None
             self.back_off(service, request, attempt, delay)
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def attempt(self, request: urllib.request.Request) -> bytes:
+        """One request: connected within connect_timeout, the whole answer within deadline and max_answer_bytes."""
+        limits = self.settings
+        deadline = time.monotonic() + limits.deadline
+        response = with_deadline(lambda: self.opener.open(request, timeout=limits.timeout), limits.deadline)
+        with response:
+            return read_capped(response, deadline, limits.max_answer_bytes)
 
     def back_off(self, service: str, request: urllib.request.Request, attempt: int, delay: float | None) -> None:
         """Sleep before the next try: as long as Retry-After asks, else exponential back-off."""
@@ -314,33 +421,37 @@ class PoliteClient:
         """A LinkError naming the service, the URL (without secrets) and the first words of the answer."""
         body = ""
         if isinstance(err, urllib.error.HTTPError):
-            body = err.read(300).decode("utf-8", "replace").strip()
+            body = first_words(err, self.settings.timeout)
         tail = f": {body}" if body else ""
         return LinkError(public_url(request.full_url), f"{service}: {what} after {attempt + 1} attempt(s){tail}")
 
-    def get_json(self, url: str, service: str) -> object:
+    def get_json(self, request: urllib.request.Request | str, service: str) -> object:
         """GET a JSON document."""
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
-        with self.open(request, service) as response:
-            try:
-                return json.load(response)
-            except json.JSONDecodeError as err:
-                raise LinkError(public_url(url), f"{service}: the answer is not JSON ({err})") from err
+        if isinstance(request, str):
+            request = urllib.request.Request(request, headers={"Accept": "application/json"})
+        data = self.fetch(request, service)
+        try:
+            return json.loads(data)
+        except ValueError as err:
+            raise LinkError(public_url(request.full_url), f"{service}: the answer is not JSON ({err})") from None
 
 
-class GuardedSPARQL(SPARQLWrapper):
-    """SPARQLWrapper whose requests go through the polite client (allow-list, rate limit, retries, count)."""
+def first_words(err: urllib.error.HTTPError, seconds: float) -> str:
+    """The start of an error answer, read within seconds; empty if it does not come."""
+    try:
+        return with_deadline(lambda: err.read(300), seconds).decode("utf-8", "replace").strip()
+    except (NetworkLimit, OSError):
+        return ""
 
-    def __init__(self, endpoint: str, client: PoliteClient):
-        super().__init__(endpoint, agent=client.settings.user_agent)
-        self.client = client
-        self.setMethod(GET)
-        self.setReturnFormat(JSON)
-        self.setOnlyConneg(True)
 
-    def _query(self) -> tuple[http.client.HTTPResponse, str]:
-        """SPARQLWrapper's hook that sends the request it built: here through the polite client."""
-        return self.client.open(self._createRequest(), "wikidata"), self.returnFormat
+def sparql_request(endpoint: str, query: str, agent: str) -> urllib.request.Request:
+    """The GET request SPARQLWrapper builds for a SELECT query asking for JSON results."""
+    sparql = SPARQLWrapper(endpoint, agent=agent)
+    sparql.setMethod(GET)
+    sparql.setReturnFormat(JSON)
+    sparql.setOnlyConneg(True)
+    sparql.setQuery(query)
+    return sparql._createRequest()
 
 
 @dataclass
@@ -350,6 +461,10 @@ class Answer:
     query: str
     fetched: str
     body: object
+    candidates: list[Candidate] = field(default_factory=list)  # read from the body; not stored
+
+    def stored(self) -> str:
+        return json.dumps({"query": self.query, "fetched": self.fetched, "body": self.body}, ensure_ascii=False)
 
 
 class Cache:
@@ -363,12 +478,22 @@ class Cache:
         return self.folder / service / f"{hashlib.sha256(query.encode()).hexdigest()}.json"
 
     def get(self, service: str, query: str) -> Answer | None:
+        """The stored answer to a query, None if there is none; a LinkError naming a file that cannot be used."""
         path = self.path(service, query)
         if not path.is_file():
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_bytes())
+        except OSError as err:
+            raise LinkError(str(path), f"cannot read the cached answer: {os_problem(err)}") from None
+        except ValueError as err:  # not UTF-8, or not JSON
+            raise corrupt_cache(path, f"not JSON: {err}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("fetched"), str) or "body" not in data:
+            raise corrupt_cache(path, "not an object with query, fetched and body")
+        if data.get("query") != query:
+            raise corrupt_cache(path, f"it answers another query ({str(data.get('query'))[:80]!r})")
         self.hits += 1
-        return Answer(data["query"], data["fetched"], data["body"])
+        return Answer(query, data["fetched"], data["body"])
 
     def put(self, service: str, answer: Answer) -> None:
         """Write atomically, so an interrupted run never leaves a half-written answer."""
@@ -377,7 +502,19 @@ class Cache:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise LinkError(str(path.parent), f"cannot create the cache folder: {os_problem(err)}") from None
-        atomic_write(path, json.dumps(answer.__dict__, ensure_ascii=False), step="linking")
+        atomic_write(path, answer.stored(), step="linking")
+
+
+def corrupt_cache(path: Path, why: str) -> LinkError:
+    return LinkError(str(path), f"the cached answer is corrupt ({why}); delete this file to have it asked again")
+
+
+def read_answer(read: Callable[[object], list[Candidate]], body: object, where: str, what: str) -> list[Candidate]:
+    """The candidates in an answer's body; a LinkError naming where it came from if it is wrongly shaped."""
+    try:
+        return read(body)
+    except WrongShape as err:
+        raise LinkError(where, f"{what} is not shaped as the service documents it: {err}") from None
 
 
 class Services:
@@ -386,12 +523,19 @@ class Services:
     def __init__(self, settings: Settings, client: PoliteClient, cache: Cache, offline: bool):
         self.settings, self.client, self.cache, self.offline = settings, client, cache, offline
 
-    def ask(self, service: str, query: str, fetch: Callable[[], object]) -> Answer | None:
-        """The cached answer to a query, or a fresh one; None when offline and not cached."""
+    def ask(self, service: str, query: str, fetch: Callable[[], object], read: Reader) -> Answer | None:
+        """The cached answer to a query, or a fresh one, with its candidates; None when offline and not cached.
+
+        Only a complete answer of the right shape is cached."""
         answer = self.cache.get(service, query)
-        if answer is not None or self.offline:
+        if answer is not None:
+            where, what = str(self.cache.path(service, query)), f"the cached {service} answer (delete it to ask again)"
+            answer.candidates = read_answer(read, answer.body, where, what)
             return answer
+        if self.offline:
+            return None
         answer = Answer(query, now_iso(), fetch())
+        answer.candidates = read_answer(read, answer.body, query, f"{service}: the answer")
         self.cache.put(service, answer)
         return answer
 
@@ -404,26 +548,23 @@ class Services:
         }
         url = f"{self.settings.crossref_url}/works?{urllib.parse.urlencode(params)}"
         secret = f"{url}&{urllib.parse.urlencode({'mailto': self.settings.mailto})}"
-        return self.ask("crossref", url, lambda: self.client.get_json(secret, "crossref"))
+        fetch = lambda: self.client.get_json(secret, "crossref")  # noqa: E731
+        return self.ask("crossref", url, fetch, lambda body: crossref_candidates(body, reference))
 
     def openalex(self, filters: str) -> Answer | None:
         """OpenAlex works matching a filter (by DOI, or by title words and year)."""
         params = {"filter": filters, "select": "id,doi,title,display_name,publication_year,authorships,biblio"}
         url = f"{self.settings.openalex_url}/works?{urllib.parse.urlencode(params)}"
         secret = f"{url}&{urllib.parse.urlencode({'api_key': self.settings.openalex_api_key})}"
-        return self.ask("openalex", url, lambda: self.client.get_json(secret, "openalex"))
+        return self.ask("openalex", url, lambda: self.client.get_json(secret, "openalex"), openalex_candidates)
 
     def wikidata(self, doi: str) -> Answer | None:
         """Wikidata items whose DOI (P356, stored upper-case) is this one; the DOI is bound, never spliced."""
         text = WIKIDATA_QUERY % Literal(valid_doi(doi).upper()).n3()
         url = f"{self.settings.wikidata_endpoint}?{urllib.parse.urlencode({'query': text})}"
 
-        def fetch() -> object:
-            sparql = GuardedSPARQL(self.settings.wikidata_endpoint, self.client)
-            sparql.setQuery(text)
-            return sparql.queryAndConvert()
-
-        return self.ask("wikidata", url, fetch)
+        request = sparql_request(self.settings.wikidata_endpoint, text, self.settings.user_agent)
+        return self.ask("wikidata", url, lambda: self.client.get_json(request, "wikidata"), wikidata_candidates)
 
 
 def now_iso() -> str:
@@ -561,66 +702,117 @@ def judge(ref: Fields, candidates: list[Candidate], th: Thresholds, scored: bool
     return best
 
 
+class WrongShape(Exception):
+    """An answer not shaped as the service documents it; the message says where (e.g. message.items[2].title)."""
+
+
+JSON_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number"}
+
+
+def json_name(value: object) -> str:
+    return "null" if value is None else "a boolean" if isinstance(value, bool) else JSON_NAMES.get(type(value), "?")
+
+
+def member(obj: object, key: str, kind: type | tuple[type, ...], where: str, required: bool = False) -> Any:
+    """obj[key] checked to be of kind; None if absent (or null) and not required; WrongShape otherwise."""
+    if not isinstance(obj, dict):
+        raise WrongShape(f"{where} is {json_name(obj)}, not an object")
+    value = obj.get(key)
+    if value is None and not required:
+        return None
+    if value is None:
+        raise WrongShape(f"{where} has no {key!r}")
+    if not isinstance(value, kind) or isinstance(value, bool):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        raise WrongShape(f"{where}.{key} is {json_name(value)}, not {' or '.join(JSON_NAMES[k] for k in kinds)}")
+    return value
+
+
+def members(obj: object, key: str, kind: type, where: str, required: bool = False) -> list[Any]:
+    """obj[key] checked to be a list whose items are of kind (empty if absent and not required)."""
+    values = member(obj, key, list, where, required) or []
+    for n, value in enumerate(values):
+        if not isinstance(value, kind):
+            raise WrongShape(f"{where}.{key}[{n}] is {json_name(value)}, not {JSON_NAMES[kind]}")
+    return values
+
+
 def crossref_candidates(body: object, reference: str) -> list[Candidate]:
     """Candidates from a Crossref work list, with the score normalised by the reference's length."""
-    items = body.get("message", {}).get("items", []) if isinstance(body, dict) else []
+    message = member(body, "message", dict, "the answer", required=True)
     found = []
-    for item in items:
-        doi = normalise_doi(str(item.get("DOI", "")))
+    for n, item in enumerate(members(message, "items", dict, "message", required=True)):
+        where = f"message.items[{n}]"
+        doi = normalise_doi(member(item, "DOI", str, where) or "")
         if not DOI_PATTERN.match(doi):
             continue
-        issued = (item.get("issued") or {}).get("date-parts") or [[None]]
-        year = issued[0][0] if issued and issued[0] else None
-        authors = item.get("author") or [{}]
-        title = (item.get("title") or [""])[0]
-        subtitle = (item.get("subtitle") or [""])[0]
+        title, subtitle = ((members(item, k, str, where) or [""])[0] for k in ("title", "subtitle"))
+        authors = members(item, "author", dict, where) or [{}]
         fields = Fields(
             titles=tuple(t for t in (title, f"{title}: {subtitle}" if subtitle else "") if t),
-            author=authors[0].get("family") or authors[0].get("name") or "",
-            year=str(year) if year else "",
-            volume=str(item.get("volume", "")),
-            issue=str(item.get("issue", "")),
-            pages=str(item.get("page", "")),
+            author=member(authors[0], "family", str, where) or member(authors[0], "name", str, where) or "",
+            year=crossref_year(item, where),
+            volume=member(item, "volume", str, where) or "",
+            issue=member(item, "issue", str, where) or "",
+            pages=member(item, "page", str, where) or "",
         )
-        score = float(item.get("score", 0.0))
+        score = float(member(item, "score", (int, float), where) or 0.0)
         found.append(Candidate(doi, fields, doi, score, score / len(reference)))
     return found
 
 
+def crossref_year(item: dict, where: str) -> str:
+    """The year of a Crossref work's issued date-parts ([[year, month, day]], [[null]] when unknown)."""
+    issued = member(item, "issued", dict, where) or {}
+    parts = members(issued, "date-parts", list, f"{where}.issued") or [[]]
+    year = parts[0][0] if parts[0] else None
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise WrongShape(f"{where}.issued.date-parts[0][0] is {json_name(year)}, not a number")
+    return str(year) if year else ""
+
+
 def openalex_candidates(body: object) -> list[Candidate]:
     """Candidates from an OpenAlex work list."""
-    results = body.get("results", []) if isinstance(body, dict) else []
     found = []
-    for work in results:
-        if not OPENALEX_WORK.match(str(work.get("id", ""))):
+    for n, work in enumerate(members(body, "results", dict, "the answer", required=True)):
+        where = f"results[{n}]"
+        ident = member(work, "id", str, where) or ""
+        if not OPENALEX_WORK.match(ident):
             continue
-        authorships = work.get("authorships") or [{}]
-        biblio = work.get("biblio") or {}
-        pages = "-".join(p for p in (biblio.get("first_page"), biblio.get("last_page")) if p)
-        fields = Fields(
-            titles=tuple(t for t in (work.get("title"), work.get("display_name")) if t),
-            author=(authorships[0].get("author") or {}).get("display_name") or "",
-            year=str(work.get("publication_year") or ""),
-            volume=str(biblio.get("volume") or ""),
-            issue=str(biblio.get("issue") or ""),
-            pages=pages,
+        authorships = members(work, "authorships", dict, where) or [{}]
+        author = member(authorships[0], "author", dict, f"{where}.authorships[0]") or {}
+        biblio = member(work, "biblio", dict, where) or {}
+        volume, issue, first, last = (
+            member(biblio, k, str, f"{where}.biblio") or "" for k in ("volume", "issue", "first_page", "last_page")
         )
-        found.append(Candidate(work["id"], fields, normalise_doi(work.get("doi") or ""), work.get("relevance_score")))
+        fields = Fields(
+            titles=tuple(t for t in (member(work, k, str, where) for k in ("title", "display_name")) if t),
+            author=member(author, "display_name", str, f"{where}.authorships[0].author") or "",
+            year=str(member(work, "publication_year", int, where) or ""),
+            volume=volume,
+            issue=issue,
+            pages="-".join(p for p in (first, last) if p),
+        )
+        doi = normalise_doi(member(work, "doi", str, where) or "")
+        found.append(Candidate(ident, fields, doi, member(work, "relevance_score", (int, float), where)))
     return found
 
 
 def wikidata_candidates(body: object) -> list[Candidate]:
     """Candidates from a SPARQL JSON result of the DOI query."""
-    rows = body.get("results", {}).get("bindings", []) if isinstance(body, dict) else []
+    results = member(body, "results", dict, "the answer", required=True)
     by_item: dict[str, Candidate] = {}
-    for row in rows:
-        item = row.get("item", {}).get("value", "")
-        if not WIKIDATA_ITEM.match(item):
-            continue
-        title = row.get("title", {}).get("value", "")
-        year = row.get("date", {}).get("value", "")[:4]
-        by_item.setdefault(item, Candidate(item, Fields(titles=(title,) if title else (), year=year)))
+    for n, row in enumerate(members(results, "bindings", dict, "results", required=True)):
+        item, title, date = (bound(row, name, f"results.bindings[{n}]") for name in ("item", "title", "date"))
+        if WIKIDATA_ITEM.match(item):
+            by_item.setdefault(item, Candidate(item, Fields(titles=(title,) if title else (), year=date[:4])))
     return list(by_item.values())
+
+
+def bound(row: dict, name: str, where: str) -> str:
+    """The value of a variable in a SPARQL JSON result row, '' when unbound."""
+    cell = member(row, name, dict, where)
+    return "" if cell is None else member(cell, "value", str, f"{where}.{name}", required=True)
 
 
 def judge_by_doi(ref: Fields, candidates: list[Candidate], th: Thresholds) -> Candidate | None:
@@ -923,7 +1115,7 @@ class Linker:
         answer = self.services.crossref(reference)
         if answer is None:
             return self.unanswered(rec, "crossref")
-        best = judge(record_fields(rec), crossref_candidates(answer.body, reference), self.th, scored=True)
+        best = judge(record_fields(rec), answer.candidates, self.th, scored=True)
         return make_link(rec.key, "crossref", answer, best) if best else None
 
     def openalex(self, rec: BibRecord, doi: str) -> Link | None:
@@ -932,7 +1124,7 @@ class Linker:
             answer = self.services.openalex(f"doi:{valid_doi(doi)}")
             if answer is None:
                 return self.unanswered(rec, "openalex")
-            found = [c for c in openalex_candidates(answer.body) if c.doi == doi]
+            found = [c for c in answer.candidates if c.doi == doi]
             best = judge_by_doi(record_fields(rec), found, self.th)
         else:
             if not (rec.title and re.fullmatch(r"\d{4}", rec.year)):
@@ -940,14 +1132,14 @@ class Linker:
             answer = self.services.openalex(f"title.search:{words(rec.title)},publication_year:{rec.year}")
             if answer is None:
                 return self.unanswered(rec, "openalex")
-            best = judge(record_fields(rec), openalex_candidates(answer.body), self.th, scored=False)
+            best = judge(record_fields(rec), answer.candidates, self.th, scored=False)
         return make_link(rec.key, "openalex", answer, best) if best else None
 
     def wikidata(self, rec: BibRecord, doi: str) -> Link | None:
         answer = self.services.wikidata(doi)
         if answer is None:
             return self.unanswered(rec, "wikidata")
-        best = judge_by_doi(record_fields(rec), wikidata_candidates(answer.body), self.th)
+        best = judge_by_doi(record_fields(rec), answer.candidates, self.th)
         return make_link(rec.key, "wikidata", answer, best) if best else None
 
 

@@ -37,7 +37,7 @@ def write_config(folder: Path, server: StandIn, **polite: object) -> Path:
     path.write_text(
         f"""[polite]
 mailto = "curator@example.org"
-allowed_hosts = ["127.0.0.1"]
+allowed_hosts = ["{server.base}"]
 backoff = 0.01
 {extra.replace("'", '"')}
 [cache]
