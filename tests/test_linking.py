@@ -20,13 +20,17 @@ from smekg.linking import (
     REVIEW,
     Candidate,
     Fields,
+    Link,
     LinkError,
     PoliteClient,
     Settings,
+    allowed_origins,
+    ensure_allowed,
     judge,
     link_command,
     link_records,
     load_settings,
+    merge,
     page_numbers,
     public_url,
     read_links,
@@ -236,6 +240,52 @@ def test_configuration_errors_name_what_is_wrong(tmp_path: Path):
     project = copy_project(tmp_path / "p")
     with pytest.raises(LinkError, match="mailto"):
         link_records(project, load_settings(ROOT / "config" / "smekg-link.example.toml", project.root))
+
+
+def test_limits_and_the_allow_list_are_validated(tmp_path: Path):
+    for text, message in (
+        ("deadline = 0", r"\[polite\] deadline should be above 0, not 0"),
+        ("connect_timeout = -1.5", "connect_timeout should be above 0"),
+        ("max_answer_bytes = 1.5", "max_answer_bytes should be a int"),
+        ("max_retries = -1", "max_retries should be 0 or more"),
+        ('allowed_hosts = ["ftp://api.crossref.org"]', "'ftp://api.crossref.org' is not host\\[:port\\]"),
+        ('allowed_hosts = ["api.crossref.org:https"]', "is not host"),
+        ('allowed_hosts = ["https://api.crossref.org/works"]', "a path"),
+    ):
+        (tmp_path / "c.toml").write_text(f"[polite]\n{text}\n")
+        with pytest.raises(LinkError, match=message) as err:
+            load_settings(tmp_path / "c.toml", tmp_path)
+        assert err.value.findings[0].file == str(tmp_path / "c.toml")
+
+
+def test_the_allow_list_checks_scheme_host_and_port():
+    allowed = allowed_origins(["api.crossref.org", "localhost:8890", "http://127.0.0.1:3030"], "test")
+    for url in ("https://api.crossref.org/works", "https://API.crossref.org:443/x", "https://localhost:8890/sparql"):
+        ensure_allowed(url, allowed)
+    ensure_allowed("http://127.0.0.1:3030/q", allowed)
+    for url in (
+        "http://api.crossref.org/works",  # another scheme (and its port 80)
+        "https://api.crossref.org:8443/works",  # another port
+        "https://localhost/sparql",  # the default port, not the listed one
+        "https://127.0.0.1:3030/q",
+        "file:///etc/passwd",
+        "https://api.crossref.org.example.net/works",
+    ):
+        with pytest.raises(LinkError, match="refused"):
+            ensure_allowed(url, allowed)
+
+
+def test_merge_keeps_what_changed_meanwhile():
+    def link(key: str, status: str, value: str = "10.5555/a") -> Link:
+        return Link(key, "crossref", value, "http://q", "2026-01-01T00:00:00Z", status, 0.9)
+
+    start = {("a", "crossref"): link("a", REVIEW), ("gone", "crossref"): link("gone", REVIEW)}
+    ours = {("a", "crossref"): link("a", REVIEW, "10.5555/b"), ("new", "crossref"): link("new", AUTOMATIC)}
+    now = {**start, ("a", "crossref"): link("a", BY_PERSON), ("other", "crossref"): link("other", AUTOMATIC)}
+    merged = merge(start, ours, now)
+    assert merged[("a", "crossref")] == link("a", BY_PERSON), "a person's decision made meanwhile wins"
+    assert ("gone", "crossref") not in merged, "this run's own change (a dropped record) is applied"
+    assert merged[("new", "crossref")].status == AUTOMATIC and ("other", "crossref") in merged
 
 
 def test_person_accepts_a_candidate_and_a_later_run_keeps_it(server: StandIn, tmp_path: Path):

@@ -173,7 +173,7 @@ def checked_value(path: Path, section: str, key: str, value: object) -> object:
     """A configuration value of the same type as its default (an int may stand for a float)."""
     default = DEFAULTS[section][key]
     if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        value = float(value)
     if type(value) is not type(default):
         raise LinkError(str(path), f"[{section}] {key} should be a {type(default).__name__}, not {value!r}")
     if isinstance(value, int | float) and (value < 0 or (value == 0 and key in POSITIVE)):
