@@ -129,16 +129,41 @@ def test_link_wrongly_shaped_answer(service: str, case: str, standin: StandIn, t
     assert cached_files(tmp_path) == [], "a wrongly shaped answer is not cached"
 
 
+BROKEN_LINKS = {
+    "no value": ('schema:value "10.1177/014920639101700108" ;', "", "no schema:value"),
+    "a similarity that is not a number": ("schema:value 1.0 ", 'schema:value "high" ', "could not convert"),
+    "an unknown status": ('"accepted automatically"', '"acepted"', "unknown status 'acepted'"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_LINKS)
+def test_link_hand_edited_links_file(case: str, standin: StandIn, tmp_path: Path):
+    project = copy_project(tmp_path)
+    config = write_config(tmp_path, standin)
+    args = ("--only", "barney1991firm", "--service", "crossref")
+    assert smekg("link", "--root", str(project.root), "--config", str(config), *args).returncode == 0
+    path = tmp_path / "ontology" / "links" / "links.ttl"
+    old, new, message = BROKEN_LINKS[case]
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = path.read_bytes()
+    line = link_finding(project, config, *args, "--offline")
+    assert line.startswith(f"{path}: error: ") and "barney1991firm/link/crossref" in line and message in line, line
+    assert path.read_bytes() == before
+
+
 SLOW = {
     "accepts and never answers": ("silent", "no answer within the deadline of 2 s"),
     "dribbles the body a byte a second": ("dribble", "did not arrive before the deadline"),
     "dribbles the headers a byte a second": ("dribble-head", "no answer within the deadline of 2 s"),
     "answers more than the size limit": ("huge", "larger than the limit of 100,000 bytes"),
+    "answers something that is not HTTP": ("garbage", "no answer (BadStatusLine: HELLO) after 6 attempt(s)"),
 }
 
 
 @pytest.mark.parametrize("case", SLOW)
-def test_link_slow_or_oversized_answer(case: str, standin: StandIn, tmp_path: Path):
+def test_link_slow_broken_or_oversized_answer(case: str, standin: StandIn, tmp_path: Path):
     route, message = SLOW[case]
     project = copy_project(tmp_path)
     config = write_config(tmp_path, standin, deadline=2, max_answer_bytes=100_000)

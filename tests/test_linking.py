@@ -14,6 +14,7 @@ from rdflib import OWL, Graph, Literal, URIRef
 
 from smekg import Store, run_query
 from smekg.bibliography import load_bibliography
+from smekg.linkhttp import allowed_origins, ensure_allowed, public_url, retry_after
 from smekg.linking import (
     AUTOMATIC,
     BY_PERSON,
@@ -24,17 +25,13 @@ from smekg.linking import (
     LinkError,
     PoliteClient,
     Settings,
-    allowed_origins,
-    ensure_allowed,
     judge,
     link_command,
     link_records,
     load_settings,
     merge,
     page_numbers,
-    public_url,
     read_links,
-    retry_after,
     similarity,
     valid_doi,
 )

@@ -1,8 +1,9 @@
 """`smekg link`: find DOIs (Crossref), OpenAlex works and Wikidata items for the bibliographic records.
 
-Every request goes through one polite HTTP client (allow-listed hosts, a descriptive User-Agent, a
-minimum interval per service, retries with back-off on 429/5xx honouring Retry-After) and an on-disk
-cache, so a second run asks nothing already answered and `--offline` asks nothing at all. Candidates
+Every request goes through one polite HTTP client (linkhttp: allow-listed origins, a descriptive User-Agent,
+a minimum interval per service, retries with back-off, time and size limits) and an on-disk cache of the
+answers that arrived whole and well shaped, so a second run asks nothing already answered and `--offline`
+asks nothing at all. Candidates
 are validated field by field (year, volume, issue, pages, title, first author) as Crossref's
 search-based reference matcher does; only those above the thresholds are linked automatically, the
 rest are written as candidates for review. Links and their provenance go to ontology/links/links.ttl.
@@ -10,18 +11,12 @@ rest are written as candidates for review. Links and their provenance go to onto
 
 from __future__ import annotations
 
-import email.message
-import email.utils
 import hashlib
-import http.client
 import json
 import os
 import re
-import time
 import tomllib
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,26 +24,23 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import IO, Any
 
 import click
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import GET, JSON, SPARQLWrapper
 
 from .bibliography import BibRecord, ascii_slug, citation_string, load_bibliography, normalise_doi, plain
-from .errors import Finding, SmekgError
-from .safeio import NetworkLimit, atomic_write, file_lock, os_problem, read_capped, with_deadline
+from .errors import SmekgError
+from .jsonshape import WrongShape, json_name, member, members
+from .linkhttp import LinkError, Origin, PoliteClient, allowed_origins, ensure_allowed, sparql_request
+from .safeio import atomic_write, file_lock, os_problem
 from .sources import Project
 from .vocab import BASE, PREFIXES, PRISM, PROV, SCHEMA, WORK
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:a-z0-9]+$")
 OPENALEX_WORK = re.compile(r"^https://openalex\.org/W\d+$")
 WIKIDATA_ITEM = re.compile(r"^http://www\.wikidata\.org/entity/Q\d+$")
-SECRET_PARAMS = ("mailto", "api_key")
-RETRY_STATUSES = (429, 500, 502, 503, 504)
 SERVICES = ("crossref", "openalex", "wikidata")
-DEFAULT_PORTS = {"http": 80, "https": 443}
 POSITIVE = ("timeout", "connect_timeout", "deadline", "max_answer_bytes", "rows")  # settings that must be > 0
 PREDICATES = {"crossref": PRISM.doi, "openalex": OWL.sameAs, "wikidata": OWL.sameAs}
 SCHEMES = {"crossref": "DOI", "openalex": "OpenAlex", "wikidata": "Wikidata"}
@@ -57,7 +49,6 @@ LINKS_FILE = "ontology/links/links.ttl"
 LOCK_WAIT = 60.0  # seconds a run waits for another to finish writing the links file
 
 Key = tuple[str, str]  # a link's record key and service
-Origin = tuple[str, str, int]  # where a request goes: scheme, host, port
 Reader = Callable[[object], list["Candidate"]]  # an answer's body → its candidates (WrongShape if it cannot)
 
 AUTOMATIC = "accepted automatically"
@@ -102,13 +93,6 @@ SELECT ?item ?title ?date WHERE {
   OPTIONAL { ?item wdt:P1476 ?title }
   OPTIONAL { ?item wdt:P577 ?date }
 }"""
-
-
-class LinkError(SmekgError):
-    """A failure of `smekg link`: configuration, a service that keeps failing, a refused URL."""
-
-    def __init__(self, where: str, message: str):
-        super().__init__("linking", [Finding(where, 0, "", message)])
 
 
 # ---------------------------------------------------------------- configuration
@@ -179,8 +163,6 @@ def checked_value(path: Path, section: str, key: str, value: object) -> object:
     if isinstance(value, int | float) and (value < 0 or (value == 0 and key in POSITIVE)):
         limit = "above 0" if key in POSITIVE else "0 or more"
         raise LinkError(str(path), f"[{section}] {key} should be {limit}, not {value!r}")
-    if key == "allowed_hosts":
-        allowed_origins(value, str(path))
     return value
 
 
@@ -199,7 +181,7 @@ def load_settings(path: Path | None, root: Path) -> Settings:
         max_retries=int(polite["max_retries"]),
         backoff=float(polite["backoff"]),
         max_wait=float(polite["max_wait"]),
-        allowed_hosts=allowed_origins(polite["allowed_hosts"], str(path)),
+        allowed_hosts=allowed_origins(list(polite["allowed_hosts"]), str(path)),
         cache_dir=root / Path(str(cfg["cache"]["dir"])).expanduser(),
         links_file=root / str(cfg["links"]["file"]),
         crossref_url=str(cfg["crossref"]["base_url"]).rstrip("/"),
@@ -227,231 +209,6 @@ def check_settings(settings: Settings, services: tuple[str, ...], offline: bool,
         raise LinkError(where, "set [polite] mailto: Crossref asks for a contact address (its polite pool)")
     if "openalex" in services and not settings.openalex_api_key:
         raise LinkError(where, "set [openalex] api_key (or OPENALEX_API_KEY): OpenAlex requires one")
-
-
-def origin(url: str) -> Origin:
-    """The scheme, host and port a URL goes to (the scheme's default port when it names none)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    return parts.scheme, parts.hostname.lower(), parts.port or DEFAULT_PORTS[parts.scheme]
-
-
-def allowed_origins(entries: object, where: str) -> tuple[Origin, ...]:
-    """The allow-list: each entry is host, host:port or http(s)://host[:port]; https and its port by default."""
-    found = []
-    for entry in entries if isinstance(entries, list) else [entries]:
-        text = str(entry) if "://" in str(entry) else f"https://{entry}"
-        try:
-            parts = urllib.parse.urlsplit(text)
-            if parts.path or parts.query or parts.username:
-                raise ValueError("a path, query or user name")
-            found.append(origin(text))
-        except ValueError as err:
-            raise LinkError(
-                where, f"[polite] allowed_hosts: {entry!r} is not host[:port] or http(s)://host[:port] ({err})"
-            ) from None
-    return tuple(found)
-
-
-def ensure_allowed(url: str, allowed: tuple[Origin, ...]) -> None:
-    """Refuse any URL whose scheme, host and port are not an entry of the allow-list."""
-    try:
-        target = origin(url)
-    except ValueError:
-        target = None
-    if target not in allowed:
-        named = "://".join(target[:2]) + f":{target[2]}" if target else "it"
-        known = ", ".join(f"{s}://{h}:{p}" for s, h, p in allowed)
-        raise LinkError(public_url(url), f"refused: {named} is not in [polite] allowed_hosts ({known})")
-
-
-# ---------------------------------------------------------------- HTTP: polite client and cache
-
-
-def public_url(url: str) -> str:
-    """The URL without the contact address and the API key: for cache keys, provenance and messages."""
-    parts = urllib.parse.urlsplit(url)
-    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k not in SECRET_PARAMS]
-    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
-
-
-def retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-class AllowListRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to an allow-listed host."""
-
-    def __init__(self, allowed: tuple[str, ...]):
-        self.allowed = allowed
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: email.message.Message,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        ensure_allowed(newurl, self.allowed)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class ConnectWithin:
-    """An HTTP(S) connection that must be open within connect_timeout; then each read waits at most its timeout."""
-
-    def __init__(self, *args: object, connect_timeout: float, **kwargs: object):
-        super().__init__(*args, **kwargs)
-        self.connect_timeout = connect_timeout
-
-    def connect(self) -> None:
-        read_timeout, self.timeout = self.timeout, self.connect_timeout
-        try:
-            super().connect()
-        finally:
-            self.timeout = read_timeout
-        self.sock.settimeout(read_timeout)
-
-
-class TimedHTTPConnection(ConnectWithin, http.client.HTTPConnection):
-    pass
-
-
-class TimedHTTPSConnection(ConnectWithin, http.client.HTTPSConnection):
-    pass
-
-
-class TimedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, connect_timeout: float):
-        super().__init__()
-        self.connect_timeout = connect_timeout
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(TimedHTTPConnection, req, connect_timeout=self.connect_timeout)
-
-
-class TimedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, connect_timeout: float):
-        super().__init__()
-        self.connect_timeout = connect_timeout
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(TimedHTTPSConnection, req, connect_timeout=self.connect_timeout)
-
-
-class PoliteClient:
-    """HTTP for the link services: allow-list, User-Agent, rate limit, retries with back-off, time and size
-    limits; counts requests."""
-
-    def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep):
-        self.settings = settings
-        self.sleep = sleep
-        self.opener = urllib.request.build_opener(
-            AllowListRedirects(settings.allowed_hosts),
-            TimedHTTPHandler(settings.connect_timeout),
-            TimedHTTPSHandler(settings.connect_timeout),
-        )
-        self.last_sent: dict[str, float] = {}
-        self.requests = 0
-        self.retries = 0
-
-    def wait_turn(self, service: str) -> None:
-        """Keep at least the service's minimum interval between two requests."""
-        interval = self.settings.min_interval.get(service, 0.0)
-        last = self.last_sent.get(service)
-        if last is not None and interval > 0:
-            remaining = interval - (time.monotonic() - last)
-            if remaining > 0:
-                self.sleep(remaining)
-        self.last_sent[service] = time.monotonic()
-
-    def fetch(self, request: urllib.request.Request, service: str) -> bytes:
-        """The body of the answer, retrying on 429/5xx and network errors; any other HTTP error, or an answer
-        over the deadline or the size limit, is a LinkError."""
-        ensure_allowed(request.full_url, self.settings.allowed_hosts)
-        request.add_header("User-Agent", self.settings.user_agent)
-        for attempt in range(self.settings.max_retries + 1):
-            self.wait_turn(service)
-            self.requests += 1
-            try:
-                return self.attempt(request)
-            except urllib.error.HTTPError as err:
-                if err.code not in RETRY_STATUSES or attempt == self.settings.max_retries:
-                    raise self.failure(service, request, f"HTTP {err.code} {err.reason}", attempt, err) from err
-                delay = retry_after(err.headers.get("Retry-After"), time.time())
-            except NetworkLimit as err:
-                where, limits = public_url(request.full_url), "see [polite] deadline and max_answer_bytes"
-                raise LinkError(where, f"{service}: {err}; not retried, nothing cached ({limits})") from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-                if attempt == self.settings.max_retries:
-                    raise self.failure(service, request, f"no answer ({err})", attempt, None) from err
-                delay = None
-            self.back_off(service, request, attempt, delay)
-        raise AssertionError("unreachable: the loop returns or raises")
-
-    def attempt(self, request: urllib.request.Request) -> bytes:
-        """One request: connected within connect_timeout, the whole answer within deadline and max_answer_bytes."""
-        limits = self.settings
-        deadline = time.monotonic() + limits.deadline
-        response = with_deadline(lambda: self.opener.open(request, timeout=limits.timeout), limits.deadline)
-        with response:
-            return read_capped(response, deadline, limits.max_answer_bytes)
-
-    def back_off(self, service: str, request: urllib.request.Request, attempt: int, delay: float | None) -> None:
-        """Sleep before the next try: as long as Retry-After asks, else exponential back-off."""
-        wait = self.settings.backoff * 2**attempt if delay is None else delay
-        if wait > self.settings.max_wait:
-            where = public_url(request.full_url)
-            raise LinkError(where, f"{service} asks to wait {wait:.0f} s, more than [polite] max_wait; try later")
-        self.retries += 1
-        self.sleep(wait)
-
-    def failure(self, service: str, request: urllib.request.Request, what: str, attempt: int, err: object) -> LinkError:
-        """A LinkError naming the service, the URL (without secrets) and the first words of the answer."""
-        body = ""
-        if isinstance(err, urllib.error.HTTPError):
-            body = first_words(err, self.settings.timeout)
-        tail = f": {body}" if body else ""
-        return LinkError(public_url(request.full_url), f"{service}: {what} after {attempt + 1} attempt(s){tail}")
-
-    def get_json(self, request: urllib.request.Request | str, service: str) -> object:
-        """GET a JSON document."""
-        if isinstance(request, str):
-            request = urllib.request.Request(request, headers={"Accept": "application/json"})
-        data = self.fetch(request, service)
-        try:
-            return json.loads(data)
-        except ValueError as err:
-            raise LinkError(public_url(request.full_url), f"{service}: the answer is not JSON ({err})") from None
-
-
-def first_words(err: urllib.error.HTTPError, seconds: float) -> str:
-    """The start of an error answer, read within seconds; empty if it does not come."""
-    try:
-        return with_deadline(lambda: err.read(300), seconds).decode("utf-8", "replace").strip()
-    except (NetworkLimit, OSError):
-        return ""
-
-
-def sparql_request(endpoint: str, query: str, agent: str) -> urllib.request.Request:
-    """The GET request SPARQLWrapper builds for a SELECT query asking for JSON results."""
-    sparql = SPARQLWrapper(endpoint, agent=agent)
-    sparql.setMethod(GET)
-    sparql.setReturnFormat(JSON)
-    sparql.setOnlyConneg(True)
-    sparql.setQuery(query)
-    return sparql._createRequest()
 
 
 @dataclass
@@ -700,41 +457,6 @@ def judge(ref: Fields, candidates: list[Candidate], th: Thresholds, scored: bool
     if not best.problems and rivals:
         best.problems = [f"ambiguous: {', '.join(rivals)} also passes"]
     return best
-
-
-class WrongShape(Exception):
-    """An answer not shaped as the service documents it; the message says where (e.g. message.items[2].title)."""
-
-
-JSON_NAMES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number"}
-
-
-def json_name(value: object) -> str:
-    return "null" if value is None else "a boolean" if isinstance(value, bool) else JSON_NAMES.get(type(value), "?")
-
-
-def member(obj: object, key: str, kind: type | tuple[type, ...], where: str, required: bool = False) -> Any:
-    """obj[key] checked to be of kind; None if absent (or null) and not required; WrongShape otherwise."""
-    if not isinstance(obj, dict):
-        raise WrongShape(f"{where} is {json_name(obj)}, not an object")
-    value = obj.get(key)
-    if value is None and not required:
-        return None
-    if value is None:
-        raise WrongShape(f"{where} has no {key!r}")
-    if not isinstance(value, kind) or isinstance(value, bool):
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        raise WrongShape(f"{where}.{key} is {json_name(value)}, not {' or '.join(JSON_NAMES[k] for k in kinds)}")
-    return value
-
-
-def members(obj: object, key: str, kind: type, where: str, required: bool = False) -> list[Any]:
-    """obj[key] checked to be a list whose items are of kind (empty if absent and not required)."""
-    values = member(obj, key, list, where, required) or []
-    for n, value in enumerate(values):
-        if not isinstance(value, kind):
-            raise WrongShape(f"{where}.{key}[{n}] is {json_name(value)}, not {JSON_NAMES[kind]}")
-    return values
 
 
 def crossref_candidates(body: object, reference: str) -> list[Candidate]:
@@ -991,25 +713,38 @@ def read_links(path: Path) -> dict[Key, Link]:
         key, _, service = str(node).removeprefix(str(WORK)).partition("/link/")
         if service not in SERVICES:
             continue
-        found[(key, service)] = link_from_graph(g, node, key, service)
+        try:
+            found[(key, service)] = link_from_graph(g, node, key, service)
+        except ValueError as err:  # a missing value, a number that is not one, an unknown status
+            raise LinkError(str(path), f"{node}: {err}; correct or remove this link (smekg link rewrites it)") from None
     return found
+
+
+def the(g: Graph, node: Node, prop: URIRef) -> str:
+    """The value of prop on node, as text; a ValueError if there is none."""
+    value = g.value(node, prop)
+    if value is None:
+        raise ValueError(f"no {g.namespace_manager.normalizeUri(prop)}")
+    return str(value)
 
 
 def link_from_graph(g: Graph, node: Node, key: str, service: str) -> Link:
     """One Link read back from its provenance node."""
     measures = {
-        str(g.value(m, SCHEMA.propertyID)): float(g.value(m, SCHEMA.value))
-        for m in g.objects(node, SCHEMA.additionalProperty)
+        the(g, m, SCHEMA.propertyID): float(the(g, m, SCHEMA.value)) for m in g.objects(node, SCHEMA.additionalProperty)
     }
     agent = g.value(node, PROV.wasAttributedTo)
     reviewer = g.value(agent, SCHEMA.name) if agent is not None else None
+    status = the(g, node, SCHEMA.creativeWorkStatus)
+    if status not in (*DECIDED, REVIEW):
+        raise ValueError(f"unknown status {status!r} (known: {', '.join((*DECIDED, REVIEW))})")
     return Link(
         key=key,
         service=service,
-        value=str(g.value(node, SCHEMA.value)),
-        query=str(g.value(node, DCTERMS.source)),
-        fetched=str(g.value(node, PROV.generatedAtTime)),
-        status=str(g.value(node, SCHEMA.creativeWorkStatus)),
+        value=the(g, node, SCHEMA.value),
+        query=the(g, node, DCTERMS.source),
+        fetched=the(g, node, PROV.generatedAtTime),
+        status=status,
         similarity=measures.get("similarity", 0.0),
         score=measures.get("score"),
         normalised_score=measures.get("normalisedScore"),

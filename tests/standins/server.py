@@ -9,6 +9,7 @@
   /silent/…   → accepts the request and never answers
   /dribble/…, /dribble-head/…   → sends the body, or the status line and headers, one byte a second
   /huge/…   → a valid JSON answer of about 1 MB
+  /garbage/…   → a line that is not an HTTP status line
 It counts every request it receives, can be told to fail the next ones (429, 503, …), to answer them with a
 given body, or to hold them until released.
 """
@@ -204,6 +205,9 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 return
 
+    def garbage(self, url: urllib.parse.SplitResult) -> None:
+        self.wfile.write(b"HELLO\r\n\r\n")
+
     def huge(self, url: urllib.parse.SplitResult) -> None:
         """A valid JSON answer of about 1 MB."""
         self.send(200, "application/json", json.dumps({"message": {"items": []}, "padding": "x" * 1_000_000}).encode())
@@ -225,6 +229,7 @@ MISBEHAVIOURS = {
     "dribble": Handler.dribble,
     "dribble-head": Handler.dribble_head,
     "huge": Handler.huge,
+    "garbage": Handler.garbage,
 }
 
 
