@@ -209,9 +209,12 @@ class PoliteClient:
         """One request: connected within connect_timeout, the whole answer within deadline and max_answer_bytes."""
         limits = self.settings
         deadline = time.monotonic() + limits.deadline
-        response = with_deadline(lambda: self.opener.open(request, timeout=limits.timeout), limits.deadline)
-        with response:
-            return read_capped(response, deadline, limits.max_answer_bytes)
+
+        def exchange() -> bytes:
+            with self.opener.open(request, timeout=limits.timeout) as response:
+                return read_capped(response, deadline, limits.max_answer_bytes)
+
+        return with_deadline(exchange, limits.deadline)
 
     def back_off(self, service: str, request: urllib.request.Request, attempt: int, delay: float | None) -> None:
         """Sleep before the next try: as long as Retry-After asks, else exponential back-off."""

@@ -8,6 +8,7 @@
   /redirect-port/PORT/…   → a redirect to the same path on 127.0.0.1:PORT
   /silent/…   → accepts the request and never answers
   /dribble/…, /dribble-head/…   → sends the body, or the status line and headers, one byte a second
+  /stall/…   → sends the status line and headers, then nothing
   /huge/…   → a valid JSON answer of about 1 MB
   /garbage/…   → a line that is not an HTTP status line
 It counts every request it receives, can be told to fail the next ones (429, 503, …), to answer them with a
@@ -191,6 +192,15 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.trickle(b" " * 1000)
 
+    def stall(self, url: urllib.parse.SplitResult) -> None:
+        """The status line and headers, then nothing (until the stand-in stops)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.flush()
+        self.server.stopping.wait(120)
+
     def dribble_head(self, url: urllib.parse.SplitResult) -> None:
         """The status line and headers one byte a second."""
         self.trickle(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Padding: x\r\n" * 100)
@@ -228,6 +238,7 @@ MISBEHAVIOURS = {
     "silent": Handler.silent,
     "dribble": Handler.dribble,
     "dribble-head": Handler.dribble_head,
+    "stall": Handler.stall,
     "huge": Handler.huge,
     "garbage": Handler.garbage,
 }
