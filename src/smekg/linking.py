@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import partial
 from pathlib import Path
 
 import click
@@ -221,6 +222,7 @@ class Answer:
     candidates: list[Candidate] = field(default_factory=list)  # read from the body; not stored
 
     def stored(self) -> str:
+        """The answer as its cache file holds it (the body as the service sent it; candidates are re-read)."""
         return json.dumps({"query": self.query, "fetched": self.fetched, "body": self.body}, ensure_ascii=False)
 
 
@@ -266,14 +268,6 @@ def corrupt_cache(path: Path, why: str) -> LinkError:
     return LinkError(str(path), f"the cached answer is corrupt ({why}); delete this file to have it asked again")
 
 
-def read_answer(read: Callable[[object], list[Candidate]], body: object, where: str, what: str) -> list[Candidate]:
-    """The candidates in an answer's body; a LinkError naming where it came from if it is wrongly shaped."""
-    try:
-        return read(body)
-    except WrongShape as err:
-        raise LinkError(where, f"{what} is not shaped as the service documents it: {err}") from None
-
-
 class Services:
     """The three lookups, each answered from the cache when it can, else (unless offline) by the service."""
 
@@ -286,13 +280,18 @@ class Services:
         Only a complete answer of the right shape is cached."""
         answer = self.cache.get(service, query)
         if answer is not None:
-            where, what = str(self.cache.path(service, query)), f"the cached {service} answer (delete it to ask again)"
-            answer.candidates = read_answer(read, answer.body, where, what)
+            try:
+                answer.candidates = read(answer.body)
+            except WrongShape as err:
+                raise corrupt_cache(self.cache.path(service, query), f"wrongly shaped: {err}") from None
             return answer
         if self.offline:
             return None
         answer = Answer(query, now_iso(), fetch())
-        answer.candidates = read_answer(read, answer.body, query, f"{service}: the answer")
+        try:
+            answer.candidates = read(answer.body)
+        except WrongShape as err:
+            raise LinkError(query, f"{service}: the answer is not shaped as the service documents: {err}") from None
         self.cache.put(service, answer)
         return answer
 
@@ -305,8 +304,8 @@ class Services:
         }
         url = f"{self.settings.crossref_url}/works?{urllib.parse.urlencode(params)}"
         secret = f"{url}&{urllib.parse.urlencode({'mailto': self.settings.mailto})}"
-        fetch = lambda: self.client.get_json(secret, "crossref")  # noqa: E731
-        return self.ask("crossref", url, fetch, lambda body: crossref_candidates(body, reference))
+        read = partial(crossref_candidates, reference=reference)
+        return self.ask("crossref", url, lambda: self.client.get_json(secret, "crossref"), read)
 
     def openalex(self, filters: str) -> Answer | None:
         """OpenAlex works matching a filter (by DOI, or by title words and year)."""
@@ -319,7 +318,6 @@ class Services:
         """Wikidata items whose DOI (P356, stored upper-case) is this one; the DOI is bound, never spliced."""
         text = WIKIDATA_QUERY % Literal(valid_doi(doi).upper()).n3()
         url = f"{self.settings.wikidata_endpoint}?{urllib.parse.urlencode({'query': text})}"
-
         request = sparql_request(self.settings.wikidata_endpoint, text, self.settings.user_agent)
         return self.ask("wikidata", url, lambda: self.client.get_json(request, "wikidata"), wikidata_candidates)
 
