@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,12 +14,14 @@ from rdflib import OWL, Graph, Literal, URIRef
 
 from smekg import Store, run_query
 from smekg.bibliography import load_bibliography
+from smekg.linkhttp import allowed_origins, ensure_allowed, public_url, retry_after
 from smekg.linking import (
     AUTOMATIC,
     BY_PERSON,
     REVIEW,
     Candidate,
     Fields,
+    Link,
     LinkError,
     PoliteClient,
     Settings,
@@ -27,18 +29,15 @@ from smekg.linking import (
     link_command,
     link_records,
     load_settings,
+    merge,
     page_numbers,
-    public_url,
     read_links,
-    retry_after,
     similarity,
     valid_doi,
 )
-from smekg.sources import Project
 from smekg.vocab import PRISM, WORK
+from standins.project import ROOT, copy_project, serve, smekg, smekg_started, write_config
 from standins.server import HERE, StandIn, start_oxigraph, stop
-
-ROOT = Path(__file__).resolve().parents[1]
 
 # What the stand-ins know, and so what a run must link: DOI (found, or None when stated or unknown),
 # OpenAlex work and Wikidata item.
@@ -60,46 +59,6 @@ def sparql_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process, base = start_oxigraph(HERE / "wikidata.ttl", tmp_path_factory.mktemp("oxigraph") / "store")
     yield base
     stop(process)
-
-
-def serve(sparql_base: str) -> StandIn:
-    server = StandIn(sparql_base)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    return server
-
-
-def write_config(folder: Path, server: StandIn, **polite: object) -> Path:
-    """A configuration that points every service at the stand-in, with no rate limit and tiny back-off."""
-    extra = "".join(f"{k} = {v!r}\n" for k, v in polite.items())
-    path = folder / "smekg-link.toml"
-    path.write_text(
-        f"""[polite]
-mailto = "curator@example.org"
-allowed_hosts = ["127.0.0.1"]
-backoff = 0.01
-{extra.replace("'", '"')}
-[cache]
-dir = "{folder / "cache"}"
-[crossref]
-base_url = "{server.base}/crossref"
-min_interval = 0
-[openalex]
-base_url = "{server.base}/openalex"
-api_key = "test-key"
-min_interval = 0
-[wikidata]
-endpoint = "{server.base}/wikidata/sparql"
-min_interval = 0
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-def copy_project(folder: Path) -> Project:
-    shutil.copytree(ROOT / "ontology", folder / "ontology")
-    (folder / "ontology" / "links" / "links.ttl").unlink(missing_ok=True)
-    return Project(folder)
 
 
 @pytest.fixture(scope="module")
@@ -280,6 +239,52 @@ def test_configuration_errors_name_what_is_wrong(tmp_path: Path):
         link_records(project, load_settings(ROOT / "config" / "smekg-link.example.toml", project.root))
 
 
+def test_limits_and_the_allow_list_are_validated(tmp_path: Path):
+    for text, message in (
+        ("deadline = 0", r"\[polite\] deadline should be above 0, not 0"),
+        ("connect_timeout = -1.5", "connect_timeout should be above 0"),
+        ("max_answer_bytes = 1.5", "max_answer_bytes should be a int"),
+        ("max_retries = -1", "max_retries should be 0 or more"),
+        ('allowed_hosts = ["ftp://api.crossref.org"]', "'ftp://api.crossref.org' is not host\\[:port\\]"),
+        ('allowed_hosts = ["api.crossref.org:https"]', "is not host"),
+        ('allowed_hosts = ["https://api.crossref.org/works"]', "a path"),
+    ):
+        (tmp_path / "c.toml").write_text(f"[polite]\n{text}\n")
+        with pytest.raises(LinkError, match=message) as err:
+            load_settings(tmp_path / "c.toml", tmp_path)
+        assert err.value.findings[0].file == str(tmp_path / "c.toml")
+
+
+def test_the_allow_list_checks_scheme_host_and_port():
+    allowed = allowed_origins(["api.crossref.org", "localhost:8890", "http://127.0.0.1:3030"], "test")
+    for url in ("https://api.crossref.org/works", "https://API.crossref.org:443/x", "https://localhost:8890/sparql"):
+        ensure_allowed(url, allowed)
+    ensure_allowed("http://127.0.0.1:3030/q", allowed)
+    for url in (
+        "http://api.crossref.org/works",  # another scheme (and its port 80)
+        "https://api.crossref.org:8443/works",  # another port
+        "https://localhost/sparql",  # the default port, not the listed one
+        "https://127.0.0.1:3030/q",
+        "file:///etc/passwd",
+        "https://api.crossref.org.example.net/works",
+    ):
+        with pytest.raises(LinkError, match="refused"):
+            ensure_allowed(url, allowed)
+
+
+def test_merge_keeps_what_changed_meanwhile():
+    def link(key: str, status: str, value: str = "10.5555/a") -> Link:
+        return Link(key, "crossref", value, "http://q", "2026-01-01T00:00:00Z", status, 0.9)
+
+    start = {("a", "crossref"): link("a", REVIEW), ("gone", "crossref"): link("gone", REVIEW)}
+    ours = {("a", "crossref"): link("a", REVIEW, "10.5555/b"), ("new", "crossref"): link("new", AUTOMATIC)}
+    now = {**start, ("a", "crossref"): link("a", BY_PERSON), ("other", "crossref"): link("other", AUTOMATIC)}
+    merged = merge(start, ours, now)
+    assert merged[("a", "crossref")] == link("a", BY_PERSON), "a person's decision made meanwhile wins"
+    assert ("gone", "crossref") not in merged, "this run's own change (a dropped record) is applied"
+    assert merged[("new", "crossref")].status == AUTOMATIC and ("other", "crossref") in merged
+
+
 def test_person_accepts_a_candidate_and_a_later_run_keeps_it(server: StandIn, tmp_path: Path):
     project = copy_project(tmp_path)
     config = write_config(tmp_path, server)
@@ -304,6 +309,47 @@ def test_person_accepts_a_candidate_and_a_later_run_keeps_it(server: StandIn, tm
     assert result.exit_code == 0 and "0 request(s) sent" in result.output and len(server.log) == sent
     missing = runner.invoke(link_command, [*args, "--accept", f"{NEAR_MISS}:crossref"])
     assert missing.exit_code != 0 and "--reviewer" in missing.output
+
+
+def wait_for(condition, seconds: float = 60.0) -> None:
+    """Poll until condition() holds; fail (rather than hang) after seconds."""
+    give_up = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < give_up, "the condition did not come true in time"
+        time.sleep(0.05)
+
+
+def test_an_acceptance_made_during_a_run_is_kept(server: StandIn, tmp_path: Path):
+    """Data loss: a run held up by a slow service, a person accepting meanwhile in another process."""
+    project = copy_project(tmp_path)
+    config = write_config(tmp_path, server)
+    args = ["link", "--root", str(project.root), "--config", str(config)]
+    first = smekg(*args, "--only", NEAR_MISS, "--service", "crossref")
+    assert first.returncode == 0 and f"review {NEAR_MISS}:crossref" in first.stdout, first.stderr
+    shutil.rmtree(tmp_path / "cache")  # so the next run asks Crossref again (and waits for it)
+    asked = len(server.log)
+    server.hold()
+    run = smekg_started(*args, "--only", NEAR_MISS, "--service", "crossref")
+    try:
+        wait_for(lambda: len(server.log) > asked)
+        accept = smekg(*args, "--accept", f"{NEAR_MISS}:crossref", "--reviewer", "Ada Curator")
+        assert accept.returncode == 0, accept.stderr
+    finally:
+        server.release()
+        _, errors = run.communicate(timeout=60)
+    assert run.returncode == 0, errors
+    link = read_links(tmp_path / "ontology" / "links" / "links.ttl")[(NEAR_MISS, "crossref")]
+    assert link.status == BY_PERSON and link.reviewer == "Ada Curator"
+
+
+def test_links_file_keeps_its_mode(server: StandIn, tmp_path: Path):
+    project = copy_project(tmp_path)
+    settings = load_settings(write_config(tmp_path, server), project.root)
+    link_records(project, settings, only=(NEAR_MISS,), services=("crossref",))
+    settings.links_file.chmod(0o640)
+    link_records(project, settings, only=("barney1991firm",), services=("crossref",))
+    assert settings.links_file.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in settings.links_file.parent.iterdir()) == [".links.ttl.lock", "README.md", "links.ttl"]
 
 
 def test_link_file_in_the_repository_is_valid_turtle():

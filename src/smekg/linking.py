@@ -1,8 +1,9 @@
 """`smekg link`: find DOIs (Crossref), OpenAlex works and Wikidata items for the bibliographic records.
 
-Every request goes through one polite HTTP client (allow-listed hosts, a descriptive User-Agent, a
-minimum interval per service, retries with back-off on 429/5xx honouring Retry-After) and an on-disk
-cache, so a second run asks nothing already answered and `--offline` asks nothing at all. Candidates
+Every request goes through one polite HTTP client (linkhttp: allow-listed origins, a descriptive User-Agent,
+a minimum interval per service, retries with back-off, time and size limits) and an on-disk cache of the
+answers that arrived whole and well shaped, so a second run asks nothing already answered and `--offline`
+asks nothing at all. Candidates
 are validated field by field (year, volume, issue, pages, title, first author) as Crossref's
 search-based reference matcher does; only those above the thresholds are linked automatically, the
 rest are written as candidates for review. Links and their provenance go to ontology/links/links.ttl.
@@ -10,46 +11,46 @@ rest are written as candidates for review. Links and their provenance go to onto
 
 from __future__ import annotations
 
-import email.message
-import email.utils
 import hashlib
-import http.client
 import json
 import os
 import re
-import time
 import tomllib
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import partial
 from pathlib import Path
-from typing import IO
 
 import click
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
-from SPARQLWrapper import GET, JSON, SPARQLWrapper
 
 from .bibliography import BibRecord, ascii_slug, citation_string, load_bibliography, normalise_doi, plain
-from .errors import Finding, SmekgError
+from .errors import SmekgError
+from .jsonshape import WrongShape, json_name, member, members
+from .linkhttp import LinkError, Origin, PoliteClient, allowed_origins, ensure_allowed, sparql_request
+from .safeio import atomic_write, file_lock, os_problem
 from .sources import Project
 from .vocab import BASE, PREFIXES, PRISM, PROV, SCHEMA, WORK
 
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:a-z0-9]+$")
 OPENALEX_WORK = re.compile(r"^https://openalex\.org/W\d+$")
 WIKIDATA_ITEM = re.compile(r"^http://www\.wikidata\.org/entity/Q\d+$")
-SECRET_PARAMS = ("mailto", "api_key")
-RETRY_STATUSES = (429, 500, 502, 503, 504)
 SERVICES = ("crossref", "openalex", "wikidata")
+POSITIVE = ("timeout", "connect_timeout", "deadline", "max_answer_bytes", "rows")  # settings that must be > 0
 PREDICATES = {"crossref": PRISM.doi, "openalex": OWL.sameAs, "wikidata": OWL.sameAs}
 SCHEMES = {"crossref": "DOI", "openalex": "OpenAlex", "wikidata": "Wikidata"}
 AGENT = URIRef(BASE + "agent/smekg-link")
 LINKS_FILE = "ontology/links/links.ttl"
+LOCK_WAIT = 60.0  # seconds a run waits for another to finish writing the links file
+
+Key = tuple[str, str]  # a link's record key and service
+Reader = Callable[[object], list["Candidate"]]  # an answer's body → its candidates (WrongShape if it cannot)
 
 AUTOMATIC = "accepted automatically"
 BY_PERSON = "accepted by a person"
@@ -64,6 +65,9 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "mailto": "",
         "user_agent": "smekg-link/0.1 (https://w3id.org/smekg; mailto:{mailto})",
         "timeout": 30.0,
+        "connect_timeout": 10.0,
+        "deadline": 60.0,
+        "max_answer_bytes": 20_000_000,
         "max_retries": 5,
         "backoff": 1.0,
         "max_wait": 120.0,
@@ -92,13 +96,6 @@ SELECT ?item ?title ?date WHERE {
 }"""
 
 
-class LinkError(SmekgError):
-    """A failure of `smekg link`: configuration, a service that keeps failing, a refused URL."""
-
-    def __init__(self, where: str, message: str):
-        super().__init__("linking", [Finding(where, 0, "", message)])
-
-
 # ---------------------------------------------------------------- configuration
 
 
@@ -120,10 +117,13 @@ class Settings:
     mailto: str
     user_agent: str
     timeout: float
+    connect_timeout: float
+    deadline: float
+    max_answer_bytes: int
     max_retries: int
     backoff: float
     max_wait: float
-    allowed_hosts: tuple[str, ...]
+    allowed_hosts: tuple[Origin, ...]
     cache_dir: Path
     links_file: Path
     crossref_url: str
@@ -158,9 +158,12 @@ def checked_value(path: Path, section: str, key: str, value: object) -> object:
     """A configuration value of the same type as its default (an int may stand for a float)."""
     default = DEFAULTS[section][key]
     if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        value = float(value)
     if type(value) is not type(default):
         raise LinkError(str(path), f"[{section}] {key} should be a {type(default).__name__}, not {value!r}")
+    if isinstance(value, int | float) and (value < 0 or (value == 0 and key in POSITIVE)):
+        limit = "above 0" if key in POSITIVE else "0 or more"
+        raise LinkError(str(path), f"[{section}] {key} should be {limit}, not {value!r}")
     return value
 
 
@@ -173,10 +176,13 @@ def load_settings(path: Path | None, root: Path) -> Settings:
         mailto=mailto,
         user_agent=str(polite["user_agent"]).replace("{mailto}", mailto),
         timeout=float(polite["timeout"]),
+        connect_timeout=float(polite["connect_timeout"]),
+        deadline=float(polite["deadline"]),
+        max_answer_bytes=int(polite["max_answer_bytes"]),
         max_retries=int(polite["max_retries"]),
         backoff=float(polite["backoff"]),
         max_wait=float(polite["max_wait"]),
-        allowed_hosts=tuple(str(h).lower() for h in polite["allowed_hosts"]),
+        allowed_hosts=allowed_origins(list(polite["allowed_hosts"]), str(path)),
         cache_dir=root / Path(str(cfg["cache"]["dir"])).expanduser(),
         links_file=root / str(cfg["links"]["file"]),
         crossref_url=str(cfg["crossref"]["base_url"]).rstrip("/"),
@@ -206,138 +212,6 @@ def check_settings(settings: Settings, services: tuple[str, ...], offline: bool,
         raise LinkError(where, "set [openalex] api_key (or OPENALEX_API_KEY): OpenAlex requires one")
 
 
-def ensure_allowed(url: str, allowed: tuple[str, ...]) -> None:
-    """Refuse any URL that is not http(s) on a host of the allow-list."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in allowed:
-        raise LinkError(url, f"refused: host {parts.hostname!r} is not in [polite] allowed_hosts {list(allowed)}")
-
-
-# ---------------------------------------------------------------- HTTP: polite client and cache
-
-
-def public_url(url: str) -> str:
-    """The URL without the contact address and the API key: for cache keys, provenance and messages."""
-    parts = urllib.parse.urlsplit(url)
-    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k not in SECRET_PARAMS]
-    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
-
-
-def retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-class AllowListRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to an allow-listed host."""
-
-    def __init__(self, allowed: tuple[str, ...]):
-        self.allowed = allowed
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: email.message.Message,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        ensure_allowed(newurl, self.allowed)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class PoliteClient:
-    """HTTP for the link services: allow-list, User-Agent, rate limit, retries with back-off; counts requests."""
-
-    def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep):
-        self.settings = settings
-        self.sleep = sleep
-        self.opener = urllib.request.build_opener(AllowListRedirects(settings.allowed_hosts))
-        self.last_sent: dict[str, float] = {}
-        self.requests = 0
-        self.retries = 0
-
-    def wait_turn(self, service: str) -> None:
-        """Keep at least the service's minimum interval between two requests."""
-        interval = self.settings.min_interval.get(service, 0.0)
-        last = self.last_sent.get(service)
-        if last is not None and interval > 0:
-            remaining = interval - (time.monotonic() - last)
-            if remaining > 0:
-                self.sleep(remaining)
-        self.last_sent[service] = time.monotonic()
-
-    def open(self, request: urllib.request.Request, service: str) -> http.client.HTTPResponse:
-        """Send a request, retrying on 429/5xx and network errors; any other HTTP error is a LinkError."""
-        ensure_allowed(request.full_url, self.settings.allowed_hosts)
-        request.add_header("User-Agent", self.settings.user_agent)
-        for attempt in range(self.settings.max_retries + 1):
-            self.wait_turn(service)
-            self.requests += 1
-            try:
-                return self.opener.open(request, timeout=self.settings.timeout)
-            except urllib.error.HTTPError as err:
-                if err.code not in RETRY_STATUSES or attempt == self.settings.max_retries:
-                    raise self.failure(service, request, f"HTTP {err.code} {err.reason}", attempt, err) from err
-                delay = retry_after(err.headers.get("Retry-After"), time.time())
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as err:
-                if attempt == self.settings.max_retries:
-                    raise self.failure(service, request, f"no answer ({err})", attempt, None) from err
-                delay = None
-            self.back_off(service, request, attempt, delay)
-        raise AssertionError("unreachable: the loop returns or raises")
-
-    def back_off(self, service: str, request: urllib.request.Request, attempt: int, delay: float | None) -> None:
-        """Sleep before the next try: as long as Retry-After asks, else exponential back-off."""
-        wait = self.settings.backoff * 2**attempt if delay is None else delay
-        if wait > self.settings.max_wait:
-            where = public_url(request.full_url)
-            raise LinkError(where, f"{service} asks to wait {wait:.0f} s, more than [polite] max_wait; try later")
-        self.retries += 1
-        self.sleep(wait)
-
-    def failure(self, service: str, request: urllib.request.Request, what: str, attempt: int, err: object) -> LinkError:
-        """A LinkError naming the service, the URL (without secrets) and the first words of the answer."""
-        body = ""
-        if isinstance(err, urllib.error.HTTPError):
-            body = err.read(300).decode("utf-8", "replace").strip()
-        tail = f": {body}" if body else ""
-        return LinkError(public_url(request.full_url), f"{service}: {what} after {attempt + 1} attempt(s){tail}")
-
-    def get_json(self, url: str, service: str) -> object:
-        """GET a JSON document."""
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
-        with self.open(request, service) as response:
-            try:
-                return json.load(response)
-            except json.JSONDecodeError as err:
-                raise LinkError(public_url(url), f"{service}: the answer is not JSON ({err})") from err
-
-
-class GuardedSPARQL(SPARQLWrapper):
-    """SPARQLWrapper whose requests go through the polite client (allow-list, rate limit, retries, count)."""
-
-    def __init__(self, endpoint: str, client: PoliteClient):
-        super().__init__(endpoint, agent=client.settings.user_agent)
-        self.client = client
-        self.setMethod(GET)
-        self.setReturnFormat(JSON)
-        self.setOnlyConneg(True)
-
-    def _query(self) -> tuple[http.client.HTTPResponse, str]:
-        """SPARQLWrapper's hook that sends the request it built: here through the polite client."""
-        return self.client.open(self._createRequest(), "wikidata"), self.returnFormat
-
-
 @dataclass
 class Answer:
     """A service's answer: the query (without secrets), when it was answered, and the parsed body."""
@@ -345,6 +219,11 @@ class Answer:
     query: str
     fetched: str
     body: object
+    candidates: list[Candidate] = field(default_factory=list)  # read from the body; not stored
+
+    def stored(self) -> str:
+        """The answer as its cache file holds it (the body as the service sent it; candidates are re-read)."""
+        return json.dumps({"query": self.query, "fetched": self.fetched, "body": self.body}, ensure_ascii=False)
 
 
 class Cache:
@@ -358,20 +237,35 @@ class Cache:
         return self.folder / service / f"{hashlib.sha256(query.encode()).hexdigest()}.json"
 
     def get(self, service: str, query: str) -> Answer | None:
+        """The stored answer to a query, None if there is none; a LinkError naming a file that cannot be used."""
         path = self.path(service, query)
         if not path.is_file():
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_bytes())
+        except OSError as err:
+            raise LinkError(str(path), f"cannot read the cached answer: {os_problem(err)}") from None
+        except ValueError as err:  # not UTF-8, or not JSON
+            raise corrupt_cache(path, f"not JSON: {err}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("fetched"), str) or "body" not in data:
+            raise corrupt_cache(path, "not an object with query, fetched and body")
+        if data.get("query") != query:
+            raise corrupt_cache(path, f"it answers another query ({str(data.get('query'))[:80]!r})")
         self.hits += 1
-        return Answer(data["query"], data["fetched"], data["body"])
+        return Answer(query, data["fetched"], data["body"])
 
     def put(self, service: str, answer: Answer) -> None:
         """Write atomically, so an interrupted run never leaves a half-written answer."""
         path = self.path(service, answer.query)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(answer.__dict__, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise LinkError(str(path.parent), f"cannot create the cache folder: {os_problem(err)}") from None
+        atomic_write(path, answer.stored(), step="linking")
+
+
+def corrupt_cache(path: Path, why: str) -> LinkError:
+    return LinkError(str(path), f"the cached answer is corrupt ({why}); delete this file to have it asked again")
 
 
 class Services:
@@ -380,12 +274,24 @@ class Services:
     def __init__(self, settings: Settings, client: PoliteClient, cache: Cache, offline: bool):
         self.settings, self.client, self.cache, self.offline = settings, client, cache, offline
 
-    def ask(self, service: str, query: str, fetch: Callable[[], object]) -> Answer | None:
-        """The cached answer to a query, or a fresh one; None when offline and not cached."""
+    def ask(self, service: str, query: str, fetch: Callable[[], object], read: Reader) -> Answer | None:
+        """The cached answer to a query, or a fresh one, with its candidates; None when offline and not cached.
+
+        Only a complete answer of the right shape is cached."""
         answer = self.cache.get(service, query)
-        if answer is not None or self.offline:
+        if answer is not None:
+            try:
+                answer.candidates = read(answer.body)
+            except WrongShape as err:
+                raise corrupt_cache(self.cache.path(service, query), f"wrongly shaped: {err}") from None
             return answer
+        if self.offline:
+            return None
         answer = Answer(query, now_iso(), fetch())
+        try:
+            answer.candidates = read(answer.body)
+        except WrongShape as err:
+            raise LinkError(query, f"{service}: the answer is not shaped as the service documents: {err}") from None
         self.cache.put(service, answer)
         return answer
 
@@ -398,26 +304,22 @@ class Services:
         }
         url = f"{self.settings.crossref_url}/works?{urllib.parse.urlencode(params)}"
         secret = f"{url}&{urllib.parse.urlencode({'mailto': self.settings.mailto})}"
-        return self.ask("crossref", url, lambda: self.client.get_json(secret, "crossref"))
+        read = partial(crossref_candidates, reference=reference)
+        return self.ask("crossref", url, lambda: self.client.get_json(secret, "crossref"), read)
 
     def openalex(self, filters: str) -> Answer | None:
         """OpenAlex works matching a filter (by DOI, or by title words and year)."""
         params = {"filter": filters, "select": "id,doi,title,display_name,publication_year,authorships,biblio"}
         url = f"{self.settings.openalex_url}/works?{urllib.parse.urlencode(params)}"
         secret = f"{url}&{urllib.parse.urlencode({'api_key': self.settings.openalex_api_key})}"
-        return self.ask("openalex", url, lambda: self.client.get_json(secret, "openalex"))
+        return self.ask("openalex", url, lambda: self.client.get_json(secret, "openalex"), openalex_candidates)
 
     def wikidata(self, doi: str) -> Answer | None:
         """Wikidata items whose DOI (P356, stored upper-case) is this one; the DOI is bound, never spliced."""
         text = WIKIDATA_QUERY % Literal(valid_doi(doi).upper()).n3()
         url = f"{self.settings.wikidata_endpoint}?{urllib.parse.urlencode({'query': text})}"
-
-        def fetch() -> object:
-            sparql = GuardedSPARQL(self.settings.wikidata_endpoint, self.client)
-            sparql.setQuery(text)
-            return sparql.queryAndConvert()
-
-        return self.ask("wikidata", url, fetch)
+        request = sparql_request(self.settings.wikidata_endpoint, text, self.settings.user_agent)
+        return self.ask("wikidata", url, lambda: self.client.get_json(request, "wikidata"), wikidata_candidates)
 
 
 def now_iso() -> str:
@@ -557,64 +459,80 @@ def judge(ref: Fields, candidates: list[Candidate], th: Thresholds, scored: bool
 
 def crossref_candidates(body: object, reference: str) -> list[Candidate]:
     """Candidates from a Crossref work list, with the score normalised by the reference's length."""
-    items = body.get("message", {}).get("items", []) if isinstance(body, dict) else []
+    message = member(body, "message", dict, "the answer", required=True)
     found = []
-    for item in items:
-        doi = normalise_doi(str(item.get("DOI", "")))
+    for n, item in enumerate(members(message, "items", dict, "message", required=True)):
+        where = f"message.items[{n}]"
+        doi = normalise_doi(member(item, "DOI", str, where) or "")
         if not DOI_PATTERN.match(doi):
             continue
-        issued = (item.get("issued") or {}).get("date-parts") or [[None]]
-        year = issued[0][0] if issued and issued[0] else None
-        authors = item.get("author") or [{}]
-        title = (item.get("title") or [""])[0]
-        subtitle = (item.get("subtitle") or [""])[0]
+        title, subtitle = ((members(item, k, str, where) or [""])[0] for k in ("title", "subtitle"))
+        authors = members(item, "author", dict, where) or [{}]
         fields = Fields(
             titles=tuple(t for t in (title, f"{title}: {subtitle}" if subtitle else "") if t),
-            author=authors[0].get("family") or authors[0].get("name") or "",
-            year=str(year) if year else "",
-            volume=str(item.get("volume", "")),
-            issue=str(item.get("issue", "")),
-            pages=str(item.get("page", "")),
+            author=member(authors[0], "family", str, where) or member(authors[0], "name", str, where) or "",
+            year=crossref_year(item, where),
+            volume=member(item, "volume", str, where) or "",
+            issue=member(item, "issue", str, where) or "",
+            pages=member(item, "page", str, where) or "",
         )
-        score = float(item.get("score", 0.0))
+        score = float(member(item, "score", (int, float), where) or 0.0)
         found.append(Candidate(doi, fields, doi, score, score / len(reference)))
     return found
 
 
+def crossref_year(item: dict, where: str) -> str:
+    """The year of a Crossref work's issued date-parts ([[year, month, day]], [[null]] when unknown)."""
+    issued = member(item, "issued", dict, where) or {}
+    parts = members(issued, "date-parts", list, f"{where}.issued") or [[]]
+    year = parts[0][0] if parts[0] else None
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise WrongShape(f"{where}.issued.date-parts[0][0] is {json_name(year)}, not a number")
+    return str(year) if year else ""
+
+
 def openalex_candidates(body: object) -> list[Candidate]:
     """Candidates from an OpenAlex work list."""
-    results = body.get("results", []) if isinstance(body, dict) else []
     found = []
-    for work in results:
-        if not OPENALEX_WORK.match(str(work.get("id", ""))):
+    for n, work in enumerate(members(body, "results", dict, "the answer", required=True)):
+        where = f"results[{n}]"
+        ident = member(work, "id", str, where) or ""
+        if not OPENALEX_WORK.match(ident):
             continue
-        authorships = work.get("authorships") or [{}]
-        biblio = work.get("biblio") or {}
-        pages = "-".join(p for p in (biblio.get("first_page"), biblio.get("last_page")) if p)
-        fields = Fields(
-            titles=tuple(t for t in (work.get("title"), work.get("display_name")) if t),
-            author=(authorships[0].get("author") or {}).get("display_name") or "",
-            year=str(work.get("publication_year") or ""),
-            volume=str(biblio.get("volume") or ""),
-            issue=str(biblio.get("issue") or ""),
-            pages=pages,
+        authorships = members(work, "authorships", dict, where) or [{}]
+        author = member(authorships[0], "author", dict, f"{where}.authorships[0]") or {}
+        biblio = member(work, "biblio", dict, where) or {}
+        volume, issue, first, last = (
+            member(biblio, k, str, f"{where}.biblio") or "" for k in ("volume", "issue", "first_page", "last_page")
         )
-        found.append(Candidate(work["id"], fields, normalise_doi(work.get("doi") or ""), work.get("relevance_score")))
+        fields = Fields(
+            titles=tuple(t for t in (member(work, k, str, where) for k in ("title", "display_name")) if t),
+            author=member(author, "display_name", str, f"{where}.authorships[0].author") or "",
+            year=str(member(work, "publication_year", int, where) or ""),
+            volume=volume,
+            issue=issue,
+            pages="-".join(p for p in (first, last) if p),
+        )
+        doi = normalise_doi(member(work, "doi", str, where) or "")
+        found.append(Candidate(ident, fields, doi, member(work, "relevance_score", (int, float), where)))
     return found
 
 
 def wikidata_candidates(body: object) -> list[Candidate]:
     """Candidates from a SPARQL JSON result of the DOI query."""
-    rows = body.get("results", {}).get("bindings", []) if isinstance(body, dict) else []
+    results = member(body, "results", dict, "the answer", required=True)
     by_item: dict[str, Candidate] = {}
-    for row in rows:
-        item = row.get("item", {}).get("value", "")
-        if not WIKIDATA_ITEM.match(item):
-            continue
-        title = row.get("title", {}).get("value", "")
-        year = row.get("date", {}).get("value", "")[:4]
-        by_item.setdefault(item, Candidate(item, Fields(titles=(title,) if title else (), year=year)))
+    for n, row in enumerate(members(results, "bindings", dict, "results", required=True)):
+        item, title, date = (bound(row, name, f"results.bindings[{n}]") for name in ("item", "title", "date"))
+        if WIKIDATA_ITEM.match(item):
+            by_item.setdefault(item, Candidate(item, Fields(titles=(title,) if title else (), year=date[:4])))
     return list(by_item.values())
+
+
+def bound(row: dict, name: str, where: str) -> str:
+    """The value of a variable in a SPARQL JSON result row, '' when unbound."""
+    cell = member(row, name, dict, where)
+    return "" if cell is None else member(cell, "value", str, f"{where}.{name}", required=True)
 
 
 def judge_by_doi(ref: Fields, candidates: list[Candidate], th: Thresholds) -> Candidate | None:
@@ -747,15 +665,39 @@ LINKS_HEADER = """\
 
 
 def write_links(path: Path, links: list[Link]) -> None:
-    """Write the links file atomically: the header, then sorted long-form Turtle (stable, reviewable diffs)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    """Write the links file atomically, keeping its mode: the header, then sorted long-form Turtle."""
     body = links_graph(links).serialize(format="longturtle").strip()
-    tmp.write_text(f"{LINKS_HEADER}{body}\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, f"{LINKS_HEADER}{body}\n", step="linking")
 
 
-def read_links(path: Path) -> dict[tuple[str, str], Link]:
+@contextmanager
+def links_lock(path: Path) -> Iterator[None]:
+    """Hold the links file's lock (a hidden file beside it) while reading, merging and writing it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise LinkError(str(path.parent), f"cannot create the folder: {os_problem(err)}") from None
+    with file_lock(path.with_name(f".{path.name}.lock"), "smekg link", wait=LOCK_WAIT):
+        yield
+
+
+def merge(start: dict[Key, Link], ours: dict[Key, Link], now: dict[Key, Link]) -> dict[Key, Link]:
+    """This run's changes (from start, the file it read, to ours) applied onto the file as it is now.
+
+    An entry that changed meanwhile (a person's --accept or --reject, another run) keeps its new state: this
+    run only replaces or drops entries that are still as it read them."""
+    merged = dict(now)
+    for key in start.keys() | ours.keys():
+        if ours.get(key) == start.get(key) or now.get(key) != start.get(key):
+            continue
+        if key in ours:
+            merged[key] = ours[key]
+        else:
+            merged.pop(key, None)
+    return merged
+
+
+def read_links(path: Path) -> dict[Key, Link]:
     """The links of an earlier run, by record key and service."""
     if not path.is_file():
         return {}
@@ -769,25 +711,38 @@ def read_links(path: Path) -> dict[tuple[str, str], Link]:
         key, _, service = str(node).removeprefix(str(WORK)).partition("/link/")
         if service not in SERVICES:
             continue
-        found[(key, service)] = link_from_graph(g, node, key, service)
+        try:
+            found[(key, service)] = link_from_graph(g, node, key, service)
+        except ValueError as err:  # a missing value, a number that is not one, an unknown status
+            raise LinkError(str(path), f"{node}: {err}; correct or remove this link (smekg link rewrites it)") from None
     return found
+
+
+def the(g: Graph, node: Node, prop: URIRef) -> str:
+    """The value of prop on node, as text; a ValueError if there is none."""
+    value = g.value(node, prop)
+    if value is None:
+        raise ValueError(f"no {g.namespace_manager.normalizeUri(prop)}")
+    return str(value)
 
 
 def link_from_graph(g: Graph, node: Node, key: str, service: str) -> Link:
     """One Link read back from its provenance node."""
     measures = {
-        str(g.value(m, SCHEMA.propertyID)): float(g.value(m, SCHEMA.value))
-        for m in g.objects(node, SCHEMA.additionalProperty)
+        the(g, m, SCHEMA.propertyID): float(the(g, m, SCHEMA.value)) for m in g.objects(node, SCHEMA.additionalProperty)
     }
     agent = g.value(node, PROV.wasAttributedTo)
     reviewer = g.value(agent, SCHEMA.name) if agent is not None else None
+    status = the(g, node, SCHEMA.creativeWorkStatus)
+    if status not in (*DECIDED, REVIEW):
+        raise ValueError(f"unknown status {status!r} (known: {', '.join((*DECIDED, REVIEW))})")
     return Link(
         key=key,
         service=service,
-        value=str(g.value(node, SCHEMA.value)),
-        query=str(g.value(node, DCTERMS.source)),
-        fetched=str(g.value(node, PROV.generatedAtTime)),
-        status=str(g.value(node, SCHEMA.creativeWorkStatus)),
+        value=the(g, node, SCHEMA.value),
+        query=the(g, node, DCTERMS.source),
+        fetched=the(g, node, PROV.generatedAtTime),
+        status=status,
         similarity=measures.get("similarity", 0.0),
         score=measures.get("score"),
         normalised_score=measures.get("normalisedScore"),
@@ -854,7 +809,7 @@ def reference_string(rec: BibRecord) -> str:
 class Linker:
     """Links records service by service, keeping what an earlier run or a person decided."""
 
-    def __init__(self, services: Services, existing: dict[tuple[str, str], Link], asked: tuple[str, ...]):
+    def __init__(self, services: Services, existing: dict[Key, Link], asked: tuple[str, ...]):
         self.services, self.existing, self.asked = services, existing, asked
         self.th = services.settings.thresholds
         self.not_asked: list[str] = []
@@ -893,7 +848,7 @@ class Linker:
         answer = self.services.crossref(reference)
         if answer is None:
             return self.unanswered(rec, "crossref")
-        best = judge(record_fields(rec), crossref_candidates(answer.body, reference), self.th, scored=True)
+        best = judge(record_fields(rec), answer.candidates, self.th, scored=True)
         return make_link(rec.key, "crossref", answer, best) if best else None
 
     def openalex(self, rec: BibRecord, doi: str) -> Link | None:
@@ -902,7 +857,7 @@ class Linker:
             answer = self.services.openalex(f"doi:{valid_doi(doi)}")
             if answer is None:
                 return self.unanswered(rec, "openalex")
-            found = [c for c in openalex_candidates(answer.body) if c.doi == doi]
+            found = [c for c in answer.candidates if c.doi == doi]
             best = judge_by_doi(record_fields(rec), found, self.th)
         else:
             if not (rec.title and re.fullmatch(r"\d{4}", rec.year)):
@@ -910,18 +865,18 @@ class Linker:
             answer = self.services.openalex(f"title.search:{words(rec.title)},publication_year:{rec.year}")
             if answer is None:
                 return self.unanswered(rec, "openalex")
-            best = judge(record_fields(rec), openalex_candidates(answer.body), self.th, scored=False)
+            best = judge(record_fields(rec), answer.candidates, self.th, scored=False)
         return make_link(rec.key, "openalex", answer, best) if best else None
 
     def wikidata(self, rec: BibRecord, doi: str) -> Link | None:
         answer = self.services.wikidata(doi)
         if answer is None:
             return self.unanswered(rec, "wikidata")
-        best = judge_by_doi(record_fields(rec), wikidata_candidates(answer.body), self.th)
+        best = judge_by_doi(record_fields(rec), answer.candidates, self.th)
         return make_link(rec.key, "wikidata", answer, best) if best else None
 
 
-def review(links: dict[tuple[str, str], Link], choices: list[tuple[str, str, str]], reviewer: str) -> None:
+def review(links: dict[Key, Link], choices: list[tuple[str, str, str]], reviewer: str) -> None:
     """Record a person's decisions on candidates: (key, service, accepted or rejected status)."""
     for key, service, status in choices:
         link = links.get((key, service))
@@ -964,7 +919,9 @@ def link_records(
         for service in SERVICES:
             links.pop((key, service), None)
         links.update({(x.key, x.service): x for x in linker.record(rec)})
-    write_links(settings.links_file, list(links.values()))
+    with links_lock(settings.links_file):
+        links = merge(existing, links, read_links(settings.links_file))
+        write_links(settings.links_file, list(links.values()))
     return LinkReport(
         links=sorted(links.values(), key=lambda x: (x.key, x.service)),
         records=len(records),
@@ -979,10 +936,11 @@ def link_records(
 
 
 def review_links(settings: Settings, choices: list[tuple[str, str, str]], reviewer: str) -> list[Link]:
-    """Apply a person's decisions to the links file, asking no service."""
-    links = read_links(settings.links_file)
-    review(links, choices, reviewer)
-    write_links(settings.links_file, list(links.values()))
+    """Apply a person's decisions to the links file, asking no service; read and written under its lock."""
+    with links_lock(settings.links_file):
+        links = read_links(settings.links_file)
+        review(links, choices, reviewer)
+        write_links(settings.links_file, list(links.values()))
     return [links[(k, s)] for k, s, _ in choices]
 
 

@@ -5,7 +5,14 @@
   /openalex/works?filter=doi:…|title.search:…,publication_year:…&api_key=…   → an OpenAlex work list
   /wikidata/sparql?query=…   → forwarded to a real SPARQL server (Oxigraph) loaded with a Wikidata-shaped fixture
   /redirect-out…   → a redirect to a host outside any allow-list
-It counts every request it receives and can be told to fail the next ones (429, 503, …).
+  /redirect-port/PORT/…   → a redirect to the same path on 127.0.0.1:PORT
+  /silent/…   → accepts the request and never answers
+  /dribble/…, /dribble-head/…   → sends the body, or the status line and headers, one byte a second
+  /stall/…   → sends the status line and headers, then nothing
+  /huge/…   → a valid JSON answer of about 1 MB
+  /garbage/…   → a line that is not an HTTP status line
+It counts every request it receives, can be told to fail the next ones (429, 503, …), to answer them with a
+given body, or to hold them until released.
 """
 
 from __future__ import annotations
@@ -55,7 +62,11 @@ class StandIn(ThreadingHTTPServer):
         self.sparql_upstream = sparql_upstream
         self.log: list[dict] = []
         self.failures: deque[tuple[int, dict[str, str]]] = deque()
+        self.bodies: deque[bytes] = deque()
         self.lock = threading.Lock()
+        self.open = threading.Event()  # requests are answered while it is set; cleared, they wait
+        self.open.set()
+        self.stopping = threading.Event()  # ends the answers that never come
 
     @property
     def base(self) -> str:
@@ -64,6 +75,22 @@ class StandIn(ThreadingHTTPServer):
     def fail_next(self, *failures: tuple[int, dict[str, str]]) -> None:
         """Answer the next requests with these statuses and headers, in order."""
         self.failures.extend(failures)
+
+    def answer_next(self, *bodies: bytes) -> None:
+        """Answer the next requests with these bodies (status 200, JSON), in order."""
+        self.bodies.extend(bodies)
+
+    def hold(self) -> None:
+        """Make requests wait (after they are logged) until release()."""
+        self.open.clear()
+
+    def release(self) -> None:
+        self.open.set()
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        self.open.set()
+        super().shutdown()
 
     def crossref(self, params: dict[str, str]) -> tuple[int, dict]:
         """A Crossref work list: items scored by how many words of the query they contain."""
@@ -115,9 +142,16 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.log.append({"path": url.path, "params": params, "agent": self.headers.get("User-Agent", "")})
             failure = self.server.failures.popleft() if self.server.failures else None
+            body = self.server.bodies.popleft() if self.server.bodies else None
+        self.server.open.wait(60)
         if failure:
             status, headers = failure
             return self.reply(status, {"status": "error", "message": "stand-in failure"}, headers)
+        if body is not None:
+            return self.send(200, "application/json", body)
+        first = url.path.split("/")[1]
+        if first in MISBEHAVIOURS:
+            return MISBEHAVIOURS[first](self, url)
         if url.path == "/crossref/works":
             return self.reply(*self.server.crossref(params))
         if url.path == "/openalex/works":
@@ -129,14 +163,64 @@ class Handler(BaseHTTPRequestHandler):
         return self.reply(404, {"status": "error", "message": f"no such resource {url.path}"})
 
     def reply(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
+        self.send(status, "application/json", json.dumps(body).encode(), headers)
+
+    def send(self, status: int, kind: str, data: bytes, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+
+    def redirect_port(self, url: urllib.parse.SplitResult) -> None:
+        """302 to the rest of the path on another port of 127.0.0.1."""
+        _, _, port, rest = url.path.split("/", 3)
+        target = urllib.parse.urlunsplit(("http", f"127.0.0.1:{port}", f"/{rest}", url.query, ""))
+        self.reply(302, {"status": "moved"}, {"Location": target})
+
+    def silent(self, url: urllib.parse.SplitResult) -> None:
+        """Accept the request and never answer (until the stand-in stops)."""
+        self.server.stopping.wait(120)
+
+    def dribble(self, url: urllib.parse.SplitResult) -> None:
+        """A valid-looking answer whose body comes one byte a second."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.trickle(b" " * 1000)
+
+    def stall(self, url: urllib.parse.SplitResult) -> None:
+        """The status line and headers, then nothing (until the stand-in stops)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.flush()
+        self.server.stopping.wait(120)
+
+    def dribble_head(self, url: urllib.parse.SplitResult) -> None:
+        """The status line and headers one byte a second."""
+        self.trickle(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Padding: x\r\n" * 100)
+
+    def trickle(self, data: bytes) -> None:
+        for byte in data:
+            if self.server.stopping.wait(1.0):
+                return
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:
+                return
+
+    def garbage(self, url: urllib.parse.SplitResult) -> None:
+        self.wfile.write(b"HELLO\r\n\r\n")
+
+    def huge(self, url: urllib.parse.SplitResult) -> None:
+        """A valid JSON answer of about 1 MB."""
+        self.send(200, "application/json", json.dumps({"message": {"items": []}, "padding": "x" * 1_000_000}).encode())
 
     def forward(self, url: str) -> None:
         """Pass a SPARQL request to the real server and its answer back."""
@@ -146,11 +230,18 @@ class Handler(BaseHTTPRequestHandler):
                 status, kind, data = answer.status, answer.headers.get("Content-Type", ""), answer.read()
         except urllib.error.HTTPError as err:
             status, kind, data = err.code, err.headers.get("Content-Type", ""), err.read()
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send(status, kind, data)
+
+
+MISBEHAVIOURS = {
+    "redirect-port": Handler.redirect_port,
+    "silent": Handler.silent,
+    "dribble": Handler.dribble,
+    "dribble-head": Handler.dribble_head,
+    "stall": Handler.stall,
+    "huge": Handler.huge,
+    "garbage": Handler.garbage,
+}
 
 
 def free_port() -> int:
