@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,20 @@ def seeds() -> Path:
     if not folder.is_dir():
         pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
     return folder
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a `python -m smekg` subprocess: this one's, with PYTHONPATH made absolute."""
+    paths = [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **extra}
+
+
+@pytest.fixture
+def smekg_cli():
+    """Run `python -m smekg ARGS…` in a subprocess (keyword arguments go to subprocess.run); the result."""
+
+    def run(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "smekg", *map(str, args)]
+        return subprocess.run(command, env=env or cli_env(), capture_output=True, text=True, timeout=600, **kwargs)
+
+    return run
