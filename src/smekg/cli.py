@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -149,8 +150,14 @@ main.add_command(import_group)
 main.add_command(export_command)
 
 
+def stop(signum: int, frame: object) -> None:
+    """SIGTERM ends smekg as Ctrl-C does: cleanup runs (staging folders, temporary files, the Java child)."""
+    raise SystemExit(128 + signum)
+
+
 def run() -> None:
     """Entry point that turns SmekgError into a readable report and exit status 1."""
+    signal.signal(signal.SIGTERM, stop)
     try:
         main(standalone_mode=False)
     except SmekgError as error:
