@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import cli_env
+from smekg.owners import remove_dead_owners_folders
+from smekg.reasoning import REASON_PREFIX
 from smekg.release import artifact_names, prepare_release, release_files, release_lock, write_release
 
 OLD = [b"<urn:s> <urn:p> <urn:old> .\n"]
@@ -155,15 +157,27 @@ def test_real_builds_killed_at_random_moments_leave_the_old_or_the_new_release(p
     argv = [sys.executable, "-m", "smekg", *map(str, command)]
     for i in range(KILLS):
         build = subprocess.Popen(argv, env=env, stderr=subprocess.DEVNULL)
-        time.sleep(duration * (i + rng.random()) / KILLS)
+        moment = duration * (i + rng.random()) / KILLS
+        time.sleep(moment)
         build.kill()
         build.wait()
         prepare_release(out)
-        assert artifacts(out) in (old, new), f"kill {i}"
-        assert litter(out) == [], f"kill {i}"
+        assert artifacts(out) in (old, new), f"killed after {moment:.2f} s"
+        assert litter(out) == [], f"killed after {moment:.2f} s"
     done = smekg_cli(*command, env=env)
     assert done.returncode == 0 and artifacts(out) == new and litter(out) == []
     assert os.listdir(temp) == [], "the reasoner's temporary folders of killed builds are removed"
+
+
+def test_only_the_reasoner_folders_of_dead_builds_are_removed(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    names = [f"smekg-reason-{gone.pid}-x1", f"smekg-reason-{os.getpid()}-x2", "smekg-reason-k3j4h5g6", "other"]
+    for name in names:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "input.nt").write_text("")
+    remove_dead_owners_folders(tmp_path, REASON_PREFIX)
+    assert sorted(os.listdir(tmp_path)) == sorted(names[1:])
 
 
 # --- the Java child dies with the build ----------------------------------------------------------------------
@@ -214,6 +228,7 @@ def test_the_java_child_dies_with_the_build(project, tmp_path, how):
     env = cli_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(temp))
     command = [sys.executable, "-m", "smekg", "build", "--root", str(project.root), "--out", str(tmp_path / "out")]
     build = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    jvm = 0
     try:
         assert wait_for(lambda: children(build.pid), 300), "the build started no Java child"
         [jvm] = children(build.pid)
@@ -223,6 +238,8 @@ def test_the_java_child_dies_with_the_build(project, tmp_path, how):
     finally:
         build.kill()
         build.wait()
+        if jvm and alive(jvm):
+            os.kill(jvm, signal.SIGKILL)
     if how == signal.SIGTERM:  # the build ends as on Ctrl-C: its cleanup ran
         assert status == 128 + signal.SIGTERM and "Traceback" not in build.stderr.read()
         assert os.listdir(temp) == [] and litter(tmp_path / "out") == []

@@ -33,14 +33,16 @@ def process_alive(pid: int) -> bool:
 
 def remove_dead_owners_folders(parent: Path, prefix: str) -> None:
     """Remove the folders in parent named tagged(prefix) by a process that no longer runs, if they are ours
-    (owned by this user, not links)."""
+    (owned by this user, not links, the process id followed by a dash as tagged() writes it)."""
     try:
         entries = list(os.scandir(parent))
     except OSError:
         return
     for entry in entries:
         pid = owner_pid(entry.name, prefix)
-        if pid is None or not entry.is_dir(follow_symlinks=False) or process_alive(pid):
+        if pid is None or not entry.name.startswith(f"{prefix}{pid}-") or process_alive(pid):
+            continue
+        if not entry.is_dir(follow_symlinks=False):
             continue
         if entry.stat(follow_symlinks=False).st_uid == os.getuid():
             shutil.rmtree(entry.path, ignore_errors=True)
