@@ -137,6 +137,19 @@ def test_a_build_killed_during_the_swap_is_repaired_by_the_next_run(tmp_path, ev
     assert {p.name for p in out.iterdir()} == release_files() and litter(out) == []
 
 
+def test_a_release_left_aside_by_a_build_of_the_previous_version_is_put_back(tmp_path):
+    """Builds before this fix, killed between the renames, left no out/ and the release in .out.old-PID."""
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    retired = tmp_path / f".out.old-{gone.pid}"
+    retired.mkdir()
+    for name in [*artifact_names(), "build-report.json"]:
+        (retired / name).write_text(f"{name}\n")
+    prepare_release(tmp_path / "out")
+    assert (tmp_path / "out" / "smekg-full.owl").read_text() == "smekg-full.owl\n"
+    assert litter(tmp_path / "out") == []
+
+
 KILLS = 6
 
 

@@ -234,8 +234,9 @@ def release_faults(out_dir: Path) -> Iterator[None]:
         raise fail(STEP, out_dir, f"not written: {why}; the previous release is intact") from None
 
 
-def leftovers(out_dir: Path) -> list[Path]:
-    """The staging (.NAME.tmp-PID-…) and retired (.NAME.old-PID) folders of builds that no longer run.
+def leftovers(out_dir: Path) -> list[tuple[str, Path]]:
+    """The retired (.NAME.old-PID) and staging (.NAME.tmp-PID-…) folders of builds that no longer run, as
+    ("old" or "tmp", path).
 
     Called under the release lock, so a folder tagged with this process's own id is a leftover too."""
     found = []
@@ -244,18 +245,18 @@ def leftovers(out_dir: Path) -> list[Path]:
         for path in sorted(out_dir.parent.glob(f"{glob.escape(prefix)}*")):
             pid = owner_pid(path.name, prefix)
             if pid is not None and (pid == os.getpid() or not process_alive(pid)):
-                found.append(path)
+                found.append((kind, path))
     return found
 
 
 def recover(out_dir: Path) -> None:
     """Finish what killed builds left: put back a retired release if a kill came between the two renames of the
     swap (no release in place), and remove their staging and retired folders (only ones that hold our files)."""
-    for path in leftovers(out_dir):
+    for kind, path in leftovers(out_dir):
         if path.is_symlink() or not path.is_dir():
             continue
         names = {p.name for p in path.iterdir()}
-        if ".old-" in path.name and not out_dir.exists() and is_release(path):
+        if kind == "old" and not out_dir.exists() and is_release(path):
             os.replace(path, out_dir)
         elif MARKER in names or names <= release_files():
             remove_release_folder(path)
