@@ -109,6 +109,20 @@ def test_build_without_java_says_what_to_install_and_keeps_the_release(project, 
     assert snapshot(out) == before
 
 
+def test_a_java_that_fails_is_a_finding(project, release, tmp_path, smekg_cli):
+    out = release_copy(release, tmp_path)
+    before = snapshot(out)
+    (tmp_path / "bin").mkdir()
+    java = tmp_path / "bin" / "java"
+    java.write_text("#!/bin/sh\necho 'Error occurred during initialization of VM' >&2\nexit 1\n")
+    java.chmod(0o755)
+    path = f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    done = smekg_cli("build", "--root", project.root, "--out", out, env=cli_env(PATH=path))
+    assert done.returncode == 1
+    one_finding(done.stderr, "HermiT", "Java failed", "Error occurred during initialization of VM")
+    assert snapshot(out) == before
+
+
 def test_owlapi_gate_without_java_says_what_to_install(release, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(SmekgError, match="default-jre-headless") as failed:

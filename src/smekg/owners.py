@@ -42,7 +42,5 @@ def remove_dead_owners_folders(parent: Path, prefix: str) -> None:
         pid = owner_pid(entry.name, prefix)
         if pid is None or not entry.name.startswith(f"{prefix}{pid}-") or process_alive(pid):
             continue
-        if not entry.is_dir(follow_symlinks=False):
-            continue
-        if entry.stat(follow_symlinks=False).st_uid == os.getuid():
+        if entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid():
             shutil.rmtree(entry.path, ignore_errors=True)
