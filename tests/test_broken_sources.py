@@ -115,7 +115,9 @@ def test_failed_build_leaves_previous_release_untouched(project_copy, tmp_path):
     with pytest.raises(SmekgError):
         build(project_copy, out)
     assert digest(out) == before
-    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out")], "no staging folder is left behind"
+    assert not [p for p in out.parent.iterdir() if p.name.startswith((".out.tmp-", ".out.old-"))], (
+        "no staging folder is left behind"
+    )
 
 
 def test_undefined_property_and_untyped_entry_are_named(project_copy):

@@ -6,8 +6,11 @@ One section per area; each test names its case. The data-loss cases live beside 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,17 +20,119 @@ from pathlib import Path
 
 import pytest
 
+from clirun import child_env, smekg
 from smekg import Finding, Project, SmekgError, validate
 from smekg.bibio import import_refs
 from smekg.cli import run
+from smekg.owlapi import load_gate
 from standins.broken_endpoint import BrokenEndpoint
-from standins.project import copy_project, serve, smekg, write_config
+from standins.project import copy_project, serve, write_config
 from standins.server import StandIn
 
 # --- build and release ---------------------------------------------------------------------------------------
 
 
-# (cases: full disk, read-only release folder, literal over 16 MB, no java on PATH)
+def release_copy(release, tmp_path: Path) -> Path:
+    """A copy of the session's release, to build over."""
+    out = tmp_path / "out"
+    shutil.copytree(release.release_dir, out)
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def one_finding(result: subprocess.CompletedProcess, *words: str) -> str:
+    """Exit 1, no traceback, and exactly one line of the report holding every word; that line."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if all(word in line for word in words)]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def cli_in_process(monkeypatch, capsys, *args: object) -> subprocess.CompletedProcess:
+    """Run `smekg ARGS` in this process (so monkeypatched faults apply); its status and stderr."""
+    monkeypatch.setattr(sys, "argv", ["smekg", *map(str, args)])
+    handler = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            run()
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    return subprocess.CompletedProcess(args, exited.value.code, "", capsys.readouterr().err)
+
+
+def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(project, release, tmp_path, monkeypatch, capsys):
+    out = release_copy(release, tmp_path)
+    before = snapshot(out)
+
+    def disk_full(nt: Path, variant: str) -> None:
+        nt.with_name(f"smekg-{variant}.ttl").write_bytes(b"@prefix smekg: <https://w3id.org/smek")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("smekg.release.write_formats", disk_full)
+    done = cli_in_process(monkeypatch, capsys, "build", "--root", project.root, "--out", out)
+    one_finding(done, str(out), "no space left on device", "the previous release is intact")
+    assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == [".out.lock", "out"]
+
+
+def test_build_into_a_read_only_release_folder_is_a_finding_and_keeps_the_release(
+    project, release, tmp_path, monkeypatch, capsys
+):
+    """The rename that puts the new release in place fails: the old one, already moved aside, goes back."""
+    out = release_copy(release, tmp_path)
+    before = snapshot(out)
+    rename = os.replace
+
+    def read_only(source, target) -> None:
+        if Path(source).name.startswith(".out.tmp-"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        rename(source, target)
+
+    monkeypatch.setattr(os, "replace", read_only)
+    done = cli_in_process(monkeypatch, capsys, "build", "--root", project.root, "--out", out)
+    one_finding(done, str(out), "read-only file system", "the previous release is intact")
+    assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == [".out.lock", "out"]
+
+
+def test_a_literal_over_16_mb_is_a_finding_naming_file_line_and_entry(project_copy, tmp_path):
+    big = project_copy.knowledge_dir / "zz-big.ttl"
+    text = '"' + "a" * (17 * 2**20) + '"'
+    big.write_text(f"@prefix kg: <https://w3id.org/smekg/kg/> .\n\nkg:big\n    <urn:note> {text} .\n")
+    done = smekg("build", "--root", project_copy.root, "--out", tmp_path / "out")
+    one_finding(done, "ontology/knowledge/zz-big.ttl:4: kg:big: error:", "17.0 MiB", "16 MiB")
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_without_java_says_what_to_install_and_keeps_the_release(project, release, tmp_path):
+    out = release_copy(release, tmp_path)
+    before = snapshot(out)
+    (tmp_path / "bin").mkdir()
+    done = smekg("build", "--root", project.root, "--out", out, env=child_env(PATH=str(tmp_path / "bin")))
+    one_finding(done, "java", "default-jre-headless")
+    assert snapshot(out) == before
+
+
+def test_a_java_that_fails_is_a_finding(project, release, tmp_path):
+    out = release_copy(release, tmp_path)
+    before = snapshot(out)
+    (tmp_path / "bin").mkdir()
+    java = tmp_path / "bin" / "java"
+    java.write_text("#!/bin/sh\necho 'Error occurred during initialization of VM' >&2\nexit 1\n")
+    java.chmod(0o755)
+    path = f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"
+    done = smekg("build", "--root", project.root, "--out", out, env=child_env(PATH=path))
+    one_finding(done, "HermiT", "Java failed", "Error occurred during initialization of VM")
+    assert snapshot(out) == before
+
+
+def test_owlapi_gate_without_java_says_what_to_install(release, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(SmekgError, match="default-jre-headless") as failed:
+        load_gate([release.release_dir / "smekg-full.owl"])
+    assert len(failed.value.findings) == 1
 
 
 # --- bibliography and import ----------------------------------------------------------------------------------
@@ -157,21 +262,6 @@ def test_bib_input_that_is_not_utf8_is_a_finding(monkeypatch, capsys, project_co
 QUERY_HEADER = "# title: t\n# question: q?\n# sources: s\n"
 
 
-def smekg_cli(*args: object, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run `python -m smekg ARGS` as a user would; `timeout` is only a generous did-not-hang bound."""
-    command = [sys.executable, "-m", "smekg", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=os.environ.copy())
-
-
-def one_finding(result: subprocess.CompletedProcess, where: str, what: str) -> str:
-    """Exit 1, no traceback, and a finding line naming `where` and saying `what`; that line."""
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = [line for line in result.stderr.splitlines() if where in line and what in line]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
 @pytest.fixture
 def query_project(project_copy, release):
     """A copy of the project with the session's release beside it, to which a test adds its own .rq files."""
@@ -199,20 +289,20 @@ def add_query(project, name: str, body: str | bytes) -> Path:
 @pytest.mark.parametrize("command", [["hostile"], ["--list"]], ids=["run", "list"])
 def test_query_file_not_utf8(query_project, command):
     path = add_query(query_project, "hostile", b'SELECT ?s WHERE { ?s ?p "caf\xe9" }\n')
-    result = smekg_cli("query", *command, "--root", query_project.root)
+    result = smekg("query", *command, "--root", query_project.root)
     one_finding(result, f"{path}:4: hostile:", "not UTF-8 text (byte 0xe9")
 
 
 @pytest.mark.parametrize("form", ["CONSTRUCT WHERE { ?s a smekg:SME }", "ASK { ?s a smekg:SME }", "DESCRIBE smekg:SME"])
 def test_query_that_is_not_a_select(query_project, form):
     path = add_query(query_project, "shape", f"# SELECT in a comment is no SELECT\n{form}\n")
-    result = smekg_cli("query", "shape", "--root", query_project.root)
+    result = smekg("query", "shape", "--root", query_project.root)
     one_finding(result, f"{path}:5: shape:", f"a {form.split()[0]} query; canned queries answer with a table")
 
 
 def test_query_not_a_select_is_not_sent_to_an_endpoint(query_project, broken_endpoint):
     add_query(query_project, "shape", "ASK { ?s a smekg:SME }\n")
-    result = smekg_cli("query", "shape", "--root", query_project.root, "--endpoint", f"{broken_endpoint.base}/html")
+    result = smekg("query", "shape", "--root", query_project.root, "--endpoint", f"{broken_endpoint.base}/html")
     one_finding(result, "shape.rq:4: shape:", "a ASK query")
     assert broken_endpoint.log == []
 
@@ -220,7 +310,7 @@ def test_query_not_a_select_is_not_sent_to_an_endpoint(query_project, broken_end
 def test_query_service_clause_makes_no_request(query_project, broken_endpoint):
     text = f"SELECT ?s WHERE {{\n  ?s a smekg:SME .\n  SERVICE <{broken_endpoint.base}/no-head> {{ ?s ?p ?o }}\n}}\n"
     path = add_query(query_project, "remote", text)
-    result = smekg_cli("query", "remote", "--root", query_project.root)
+    result = smekg("query", "remote", "--root", query_project.root)
     one_finding(result, f"{path}:6: remote:", "a SERVICE clause; the embedded store answers from the local graph")
     assert broken_endpoint.log == []
 
@@ -229,13 +319,13 @@ def test_query_syntax_error_names_the_files_own_line(query_project):
     """The query takes a parameter, so a VALUES block is injected: the reported line is still the file's."""
     text = "# param: who (string) = x — someone\nSELECT ?s\nWHERE {\n  ?s rdfs:label ?who .\n  ?s ?p ?o ?extra .\n}\n"
     path = add_query(query_project, "typo", text)
-    result = smekg_cli("query", "typo", "--root", query_project.root)
+    result = smekg("query", "typo", "--root", query_project.root)
     one_finding(result, f"{path}:8: typo:", "SPARQL syntax error")
 
 
 def test_query_with_parameters_but_no_where(query_project):
     path = add_query(query_project, "terse", "# param: who (string) = x — someone\nSELECT ?s { ?s rdfs:label ?who }\n")
-    result = smekg_cli("query", "terse", "--root", query_project.root)
+    result = smekg("query", "terse", "--root", query_project.root)
     one_finding(result, f"{path}: terse:", "a query with parameters needs the keyword WHERE")
 
 
@@ -243,7 +333,7 @@ def test_query_on_a_damaged_release(query_project):
     release = query_project.root / "release" / "smekg-full.nt"
     release.unlink()
     release.write_text('<https://w3id.org/smekg/kg/a> <https://w3id.org/smekg/kg/b> "unterminated .\n')
-    result = smekg_cli("query", "smes", "--root", query_project.root)
+    result = smekg("query", "smes", "--root", query_project.root)
     one_finding(result, f"{release}: error: the release is damaged", "run `smekg build` again")
 
 
@@ -262,7 +352,7 @@ BROKEN_ANSWERS = [
 @pytest.mark.parametrize(("path", "options", "what"), BROKEN_ANSWERS, ids=[case[0] for case in BROKEN_ANSWERS])
 def test_query_endpoint_broken_answer(project, broken_endpoint, path, options, what):
     url = f"{broken_endpoint.base}/{path}"
-    result = smekg_cli("query", "smes", "--root", project.root, "--endpoint", url, *options, timeout=60)
+    result = smekg("query", "smes", "--root", project.root, "--endpoint", url, *options, timeout=60)
     one_finding(result, f"{url}: smes:", what)
 
 
@@ -270,14 +360,14 @@ def test_query_endpoint_that_refuses_connections(project):
     with socket.socket() as sock:  # a port that was free a moment ago and that nobody listens on
         sock.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
-    result = smekg_cli("query", "smes", "--root", project.root, "--endpoint", url)
+    result = smekg("query", "smes", "--root", project.root, "--endpoint", url)
     one_finding(result, f"{url}: smes:", "cannot reach the endpoint: [Errno 111] Connection refused")
 
 
 def test_query_endpoint_connect_timeout_is_configurable(project, broken_endpoint):
     """A server that accepts and never answers: --connect-timeout bounds each wait, below the total deadline."""
     url = f"{broken_endpoint.base}/hang"
-    result = smekg_cli("query", "smes", "--root", project.root, "--endpoint", url, "--connect-timeout", "1", timeout=60)
+    result = smekg("query", "smes", "--root", project.root, "--endpoint", url, "--connect-timeout", "1", timeout=60)
     one_finding(result, f"{url}: smes:", "the endpoint sent nothing for 1 s (--connect-timeout)")
 
 
@@ -462,7 +552,7 @@ def test_console_markup_in_source_text_is_printed_verbatim(project_copy):
         'smekg:SME rdfs:label "a [/red] b"@en , "c [bogus] d :smile:"@en .\n',
         encoding="utf-8",
     )
-    result = smekg_cli("validate", "--root", project_copy.root)
+    result = smekg("validate", "--root", project_copy.root)
     line = one_finding(result, "smekg:SME", "different rdfs:label@en")
     assert "'a [/red] b'" in line and "'c [bogus] d :smile:'" in line
 

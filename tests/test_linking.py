@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import OWL, Graph, Literal, URIRef
 
+from clirun import smekg, smekg_started
 from smekg import Store, run_query
 from smekg.bibliography import load_bibliography
 from smekg.linkhttp import allowed_origins, ensure_allowed, public_url, retry_after
@@ -36,7 +37,7 @@ from smekg.linking import (
     valid_doi,
 )
 from smekg.vocab import PRISM, WORK
-from standins.project import ROOT, copy_project, serve, smekg, smekg_started, write_config
+from standins.project import ROOT, copy_project, serve, write_config
 from standins.server import HERE, StandIn, start_oxigraph, stop
 
 # What the stand-ins know, and so what a run must link: DOI (found, or None when stated or unknown),

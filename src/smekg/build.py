@@ -11,7 +11,7 @@ from pathlib import Path
 from .checks import validate_compiled
 from .errors import Finding, SmekgError
 from .reasoning import INFERRED, reason
-from .release import write_release
+from .release import prepare_release, write_release
 from .sources import Compiled, Project, compile_sources
 
 Progress = Callable[[str, str], None]
@@ -63,10 +63,19 @@ def validate(
 
 
 def build(project: Project | None = None, out_dir: Path | None = None, progress: Progress = quiet) -> BuildResult:
-    """Run the whole pipeline and write the base and full releases atomically."""
+    """Run the whole pipeline and write the base and full releases atomically.
+
+    out_dir (default: the project's release/) must be missing, empty or a release: any other folder is refused
+    before anything runs."""
     project = project or Project.find()
+    release_dir = out_dir or project.release_dir
     timings: dict[str, float] = {}
     started = time.perf_counter()
+
+    def waiting() -> None:
+        progress(f"wait for another build writing {release_dir} to finish", "start")
+
+    prepare_release(release_dir, waiting)
     compiled, warnings = validate(project, progress, timings)
     with step("reason (HermiT + rules)", progress, timings):
         route, findings = reason(compiled)
@@ -75,6 +84,6 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
     with step("write release", progress, timings):
         report = {"timings_s": timings, "reasoning": route, "warnings": [str(f) for f in warnings]}
         base, inferred = compiled.nt_lines(), compiled.nt_lines([INFERRED])
-        artifacts, counts = write_release(out_dir or project.release_dir, base, inferred, report)
+        artifacts, counts = write_release(release_dir, base, inferred, report, waiting)
     timings["total"] = round(time.perf_counter() - started, 3)
-    return BuildResult(out_dir or project.release_dir, artifacts, timings, counts, report["warnings"], route)
+    return BuildResult(release_dir, artifacts, timings, counts, report["warnings"], route)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -78,7 +79,7 @@ def build(root: Path | None, out: Path | None) -> None:
     """Compile, validate, reason and write the release artifacts."""
     result = run_build(find_project(root), out, progress)
     for warning in result.warnings:
-        err.print(f"[yellow]warning[/yellow] {warning}")
+        warn(warning)
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
     err.print(f"release written to {result.release_dir} ({counts}; {result.timings['total']:.1f} s)")
 
@@ -208,11 +209,17 @@ def report(error: SmekgError) -> None:
     sys.exit(1)
 
 
+def stop(signum: int, frame: object) -> None:
+    """SIGTERM ends smekg as Ctrl-C does: cleanup runs (staging folders, temporary files, the Java child)."""
+    raise SystemExit(128 + signum)
+
+
 def run() -> None:
     """Entry point that turns SmekgError into a readable report and exit status 1.
 
     Commands turn every fault they foresee into a SmekgError where it happens; an OSError or
     UnicodeDecodeError that still escapes is reported the same way, on one line."""
+    signal.signal(signal.SIGTERM, stop)
     try:
         main(standalone_mode=False)
     except SmekgError as error:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 from .errors import Finding, SmekgError
+from .jvm import dies_with_parent, java_command
+from .safeio import fail
 from .vocab import SMEKG
 
 JAVA_DIR = Path("/usr/share/java")
@@ -27,6 +28,7 @@ JARS = [
     "xz",
 ]
 GATE = Path(__file__).with_name("java") / "OwlLoadGate.java"
+GATE_TIMEOUT = 600  # seconds
 PROBLEMS = {
     "UNPARSED": "unparsed triple",
     "DL_VIOLATION": "OWL 2 DL profile violation",
@@ -40,21 +42,29 @@ PROBLEMS = {
 def classpath(java_dir: Path = JAVA_DIR) -> str:
     """The OWL API 5 classpath from Debian's libowlapi-java, or a clear error."""
     missing = [j for j in JARS if not (java_dir / f"{j}.jar").is_file()]
-    if missing or shutil.which("java") is None:
-        what = "java" if shutil.which("java") is None else ", ".join(missing)
+    if missing:
         raise SmekgError(
             "OWL API gate",
-            [Finding(str(java_dir), 0, "", f"missing {what}; install Debian's libowlapi-java and a Java runtime")],
+            [Finding(str(java_dir), 0, "", f"missing {', '.join(missing)}; install Debian's libowlapi-java")],
         )
     return ":".join(str(java_dir / f"{j}.jar") for j in JARS)
 
 
 def load_gate(files: list[Path], catalog: Path | None = None, namespace: str = str(SMEKG)) -> dict[str, list]:
     """Load each file with the OWL API; return, per file, the raw (kind, text) lines it reported."""
-    command = ["java", "-cp", classpath(), str(GATE), "--namespace", namespace]
+    command = [java_command("OWL API gate"), "-cp", classpath(), str(GATE), "--namespace", namespace]
     if catalog is not None:
         command += ["--catalog", str(catalog)]
-    done = subprocess.run(command + [str(f) for f in files], capture_output=True, text=True, timeout=600)
+    try:
+        done = subprocess.run(
+            command + [str(f) for f in files],
+            capture_output=True,
+            text=True,
+            timeout=GATE_TIMEOUT,
+            preexec_fn=dies_with_parent(),
+        )
+    except subprocess.TimeoutExpired:
+        raise fail("OWL API gate", GATE, f"the OWL API did not finish within {GATE_TIMEOUT} s") from None
     if done.returncode != 0:
         raise SmekgError("OWL API gate", [Finding(str(GATE), 0, "", done.stderr.strip()[-2000:])])
     report: dict[str, list] = {}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations, count
 from pathlib import Path
@@ -20,6 +22,9 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
 from .errors import Finding
+from .jvm import dies_with_parent, java_command
+from .owners import remove_dead_owners_folders, tagged
+from .safeio import fail
 from .sources import Compiled
 from .vocab import BASE, OWN_NAMESPACES, compact
 
@@ -45,11 +50,34 @@ class Reasoned:
         ]
 
 
+REASON_PREFIX = "smekg-reason-"  # + the build's process id: see owners.tagged
+
+
+@contextmanager
+def hermit_in(folder: str) -> Iterator[None]:
+    """Have owlready2 run HermiT with the java on PATH, killed with this process (see jvm.dies_with_parent), and
+    write its temporary input file into folder (it leaves that file behind when HermiT fails)."""
+    import owlready2
+    import owlready2.reasoning
+
+    java = java_command("reasoning")
+    saved = owlready2.JAVA_EXE, tempfile.tempdir, dict(owlready2.reasoning._subprocess_kargs)
+    owlready2.JAVA_EXE, tempfile.tempdir = java, folder
+    owlready2.reasoning._subprocess_kargs["preexec_fn"] = dies_with_parent()
+    try:
+        yield
+    finally:
+        owlready2.JAVA_EXE, tempfile.tempdir = saved[0], saved[1]
+        owlready2.reasoning._subprocess_kargs.clear()
+        owlready2.reasoning._subprocess_kargs.update(saved[2])
+
+
 def run_hermit(graph: Graph) -> Reasoned:
     """Classify the graph with HermiT; return inferred class and type assertions."""
-    from owlready2 import OwlReadyInconsistentOntologyError, World, sync_reasoner
+    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner
 
-    with tempfile.TemporaryDirectory(prefix="smekg-reason-") as tmp:
+    remove_dead_owners_folders(Path(tempfile.gettempdir()), REASON_PREFIX)
+    with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp, hermit_in(tmp):
         path = Path(tmp) / "input.nt"
         graph.serialize(path, format="nt", encoding="utf-8")
         world = World()
@@ -59,6 +87,8 @@ def run_hermit(graph: Graph) -> Reasoned:
                 sync_reasoner(world, infer_property_values=False, debug=0)
         except OwlReadyInconsistentOntologyError as err:
             return Reasoned(False, explanation=str(err).strip().splitlines()[0] if str(err).strip() else "")
+        except OwlReadyJavaError as err:
+            raise fail("reasoning", "HermiT", f"Java failed: {' '.join(str(err).split())[-500:]}") from None
         unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri.startswith(OWN_NAMESPACES))
         inferred = Graph()
         for s, p, o in world.as_rdflib_graph().triples((None, None, None)):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import glob
 import heapq
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import SmekgError
+from .owners import owner_pid, process_alive, tagged
+from .safeio import fail, file_lock, os_problem
 from .vocab import PREFIXES
 
 FORMATS = {
@@ -158,31 +162,189 @@ def write_triples(folder: Path, base: Iterable[bytes], inferred: Iterable[bytes]
     return counts
 
 
-def write_release(
-    out_dir: Path, base: Iterable[bytes], inferred: Iterable[bytes], report: dict
-) -> tuple[list[Path], dict[str, int]]:
-    """Write every artifact into a temporary sibling folder, then swap it into place; the artifacts and counts."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    staging.chmod(0o755)
+STEP = "writing the release"
+REPORT = "build-report.json"
+MARKER = ".smekg-release"  # written first into every release: `smekg build --out` replaces only such folders
+MARKER_TEXT = "This folder is a smekg release: `smekg build` replaces all of it.\n"
+WORK_FILES = (".runs-", ".base-named", ".inferred-named")  # what write_triples makes while it works
+LOCK_WAIT = 1800.0  # seconds a build waits for another one writing the same release folder
+
+
+def release_files() -> set[str]:
+    """The names a release folder may hold."""
+    return {*artifact_names(), REPORT, MARKER}
+
+
+def is_release(folder: Path) -> bool:
+    """Whether folder holds a smekg release and nothing else: release files only (no subfolder), with the marker,
+    or (as builds before the marker wrote them) every artifact and the build report."""
+    entries = list(folder.iterdir())
+    names = {p.name for p in entries}
+    only_files = all(p.is_symlink() or not p.is_dir() for p in entries)
+    complete = MARKER in names or names >= {*artifact_names(), REPORT}
+    return only_files and names <= release_files() and complete
+
+
+def refuse_non_release(out_dir: Path) -> None:
+    """Raise a SmekgError unless out_dir is missing, empty or a smekg release, the only folders a build replaces."""
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return
+    if not out_dir.is_dir():
+        raise fail("build", out_dir, "is not a folder; choose a new or empty folder for the release")
+    entries = sorted(p.name for p in out_dir.iterdir())
+    if entries and not is_release(out_dir):
+        sample = ", ".join(entries[:3]) + (", …" if len(entries) > 3 else "")
+        raise fail(
+            "build",
+            out_dir,
+            f"is not a smekg release (it holds {sample}); a build replaces only a release folder, so nothing "
+            "was changed: choose a new or empty folder",
+        )
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file beside the release folder, held while a build writes or repairs it."""
+    return out_dir.with_name(f".{out_dir.name}.lock")
+
+
+@contextmanager
+def release_lock(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold the release folder's lock for the block; if another build holds it, call waiting() and wait for it
+    (up to LOCK_WAIT seconds, then a SmekgError saying that another build is running)."""
+    lock, what = lock_path(out_dir), f"smekg build writing {out_dir}"
+    lock.touch()  # a read-only or full disk fails here, not as a lock that seems busy
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(file_lock(lock, what, wait=0))
+        except SmekgError:
+            waiting()
+            stack.enter_context(file_lock(lock, what, wait=LOCK_WAIT))
+        yield
+
+
+@contextmanager
+def release_faults(out_dir: Path) -> Iterator[None]:
+    """A disk fault or an oversized term while writing out_dir becomes a SmekgError naming it."""
     try:
+        yield
+    except OSError as err:
+        raise fail(STEP, out_dir, f"not written ({os_problem(err)}); the previous release is intact") from None
+    except MemoryError as err:
+        why = f"a literal or IRI is too large for Oxigraph ({err})"
+        raise fail(STEP, out_dir, f"not written: {why}; the previous release is intact") from None
+
+
+def leftovers(out_dir: Path) -> list[tuple[str, Path]]:
+    """The retired (.NAME.old-PID) and staging (.NAME.tmp-PID-…) folders of builds that no longer run, as
+    ("old" or "tmp", path).
+
+    Called under the release lock, so a folder tagged with this process's own id is a leftover too."""
+    found = []
+    for kind in ("old", "tmp"):
+        prefix = f".{out_dir.name}.{kind}-"
+        for path in sorted(out_dir.parent.glob(f"{glob.escape(prefix)}*")):
+            pid = owner_pid(path.name, prefix)
+            if pid is not None and (pid == os.getpid() or not process_alive(pid)):
+                found.append((kind, path))
+    return found
+
+
+def recover(out_dir: Path) -> None:
+    """Finish what killed builds left: put back a retired release if a kill came between the two renames of the
+    swap (no release in place), and remove their staging and retired folders (only ones that hold our files)."""
+    for kind, path in leftovers(out_dir):
+        if path.is_symlink() or not path.is_dir():
+            continue
+        names = {p.name for p in path.iterdir()}
+        if kind == "old" and not out_dir.exists() and is_release(path):
+            os.replace(path, out_dir)
+        elif MARKER in names or names <= release_files():
+            remove_release_folder(path)
+
+
+def ours(name: str) -> bool:
+    """Whether a file in a release or staging folder is one a build writes there."""
+    return name in release_files() or name.startswith(WORK_FILES)
+
+
+def remove_release_folder(folder: Path) -> None:
+    """Remove a release or staging folder: only the files a build writes, its marker last, so that a removal cut
+    short leaves a folder still recognisably ours; a folder that holds anything else is left in place."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for entry in folder.iterdir():
+        if entry.name == MARKER or not ours(entry.name):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    if all(entry.name == MARKER for entry in folder.iterdir()):
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def prepare_release(out_dir: Path, waiting: Callable[[], None] = lambda: None) -> None:
+    """Before a build: refuse an out_dir that is not a release, then repair what killed builds left beside it."""
+    out_dir = out_dir.resolve()
+    with release_faults(out_dir):
+        refuse_non_release(out_dir)
+        if out_dir.parent.is_dir():
+            with release_lock(out_dir, waiting):
+                recover(out_dir)
+
+
+def write_release(
+    out_dir: Path,
+    base: Iterable[bytes],
+    inferred: Iterable[bytes],
+    report: dict,
+    waiting: Callable[[], None] = lambda: None,
+) -> tuple[list[Path], dict[str, int]]:
+    """Write every artifact into a temporary sibling folder, then swap it into place; the artifacts and counts.
+
+    Under the release lock (waiting() is called if another build holds it); a disk fault or an oversized literal
+    is a SmekgError and the previous release stays."""
+    out_dir = out_dir.resolve()
+    with release_faults(out_dir):
+        refuse_non_release(out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        with release_lock(out_dir, waiting):
+            recover(out_dir)
+            refuse_non_release(out_dir)
+            counts = write_staged(out_dir, base, inferred, report)
+        return sorted(out_dir.iterdir()), counts
+
+
+def write_staged(out_dir: Path, base: Iterable[bytes], inferred: Iterable[bytes], report: dict) -> dict[str, int]:
+    """Write the release into a new staging folder beside out_dir and swap it in; the counts."""
+    staging = Path(tempfile.mkdtemp(prefix=tagged(f".{out_dir.name}.tmp-"), dir=out_dir.parent))
+    try:
+        staging.chmod(0o755)
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         counts = write_triples(staging, base, inferred)
         for variant in VARIANTS:
             write_formats(staging / f"smekg-{variant}.nt", variant)
         report = {**report, "counts": counts}
-        (staging / "build-report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+        (staging / REPORT).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
         swap_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return sorted(out_dir.iterdir()), counts
+    finally:
+        remove_release_folder(staging)
+    return counts
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging with renames only, so readers never see a half release."""
+    """Replace out_dir by staging with renames only, so readers never see a half release.
+
+    An interruption between the two renames puts the old release back; a kill there leaves it in
+    .NAME.old-PID, which the next build's recover() puts back."""
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     if out_dir.exists():
         os.replace(out_dir, retired)
-    os.replace(staging, out_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        if retired.exists() and not out_dir.exists():
+            os.replace(retired, out_dir)
+        raise
+    remove_release_folder(retired)

@@ -176,7 +176,30 @@ def load_turtle(store: ox.Store, path: Path, root: Path, graph: ox.NamedNode) ->
     except SyntaxError as err:
         why = str(err.msg).split(": ", 1)[-1] if ": " in str(err.msg) else str(err.msg)
         return [Finding(str(path.relative_to(root)), err.lineno or 0, "", f"Turtle syntax error: {why}")]
+    except MemoryError:  # Oxigraph's parser holds a term of at most 16 MiB
+        line, entry, size = longest_term(path.read_text(encoding="utf-8", errors="replace"))
+        why = f"a literal or IRI of {size / 2**20:.1f} MiB is over the Turtle parser's limit of 16 MiB"
+        return [Finding(str(path.relative_to(root)), line, entry, f"{why}; keep large texts outside the graph")]
     return []
+
+
+TERM = re.compile(  # Turtle's string forms and IRIs (and comments, to skip them); runs match possessively, fast
+    r'"""(?:[^"\\]++|\\.|"(?!""))*+"""|\'\'\'(?:[^\'\\]++|\\.|\'(?!\'\'))*+\'\'\''
+    r'|"(?:[^"\\\n]++|\\.)*+"|\'(?:[^\'\\\n]++|\\.)*+\'|<[^>\s]*+>|#[^\n]*+',
+    re.S,
+)
+
+
+def longest_term(text: str) -> tuple[int, str, int]:
+    """The line, entry (the subject opening the statement) and size of the longest literal or IRI in Turtle text."""
+    terms = [m for m in TERM.finditer(text) if not m.group().startswith("#")]  # comments are matched to skip them
+    if not terms:
+        return 0, "", len(text.encode("utf-8"))
+    longest = max(terms, key=lambda m: (m.end() - m.start(), -m.start()))
+    line = text.count("\n", 0, longest.start()) + 1
+    heads = re.findall(r"^([^\s#@][^\s]*)", text[: longest.start()], re.M)
+    entry = next((h for h in reversed(heads) if h.upper() not in ("PREFIX", "BASE")), "")
+    return line, entry, len(longest.group().encode("utf-8"))
 
 
 def compile_sources(project: Project) -> Compiled:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -56,22 +53,3 @@ min_interval = 0
         encoding="utf-8",
     )
     return path
-
-
-def smekg(*args: str, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
-    """`smekg ARGS` in a separate process, as a user runs it; its exit status and output."""
-    return subprocess.run(
-        [sys.executable, "-m", "smekg", *args], env=child_env(), capture_output=True, text=True, timeout=timeout
-    )
-
-
-def smekg_started(*args: str) -> subprocess.Popen[str]:
-    """`smekg ARGS` started in a separate process (not waited for)."""
-    command = [sys.executable, "-m", "smekg", *args]
-    return subprocess.Popen(command, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def child_env() -> dict[str, str]:
-    """This environment, with PYTHONPATH made absolute (so the child imports the same smekg)."""
-    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in paths if p)}
