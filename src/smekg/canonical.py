@@ -1,57 +1,211 @@
-"""One stable, sorted form for the Turtle sources, so that diffs stay reviewable."""
+"""One stable, sorted layout for the Turtle sources, so that diffs stay reviewable — and nothing is lost on the way.
+
+The layout is built from the file's own tokens (turtle_syntax.py): every term is copied as written (never
+re-serialised), every comment stays beside the entry it annotates. Before a file is rewritten, the result is
+checked against the original — same triples with the same lexical forms, same prefixes, same comments, and a
+layout that formatting again leaves alone; a file that fails the check is left as it is, with a finding saying
+why. A file with a syntax error stops the run before anything is written."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
 
-from .errors import Finding
+from .errors import Finding, SmekgError
+from .safeio import atomic_write, os_problem
 from .sources import Project
+from .turtle_syntax import Comments, Document, Node, Pair, Statement, TurtleLayoutError, read_document, tokenize
 
-
-def leading_comments(text: str) -> str:
-    """The comment block that opens a file (kept: it says what the file is)."""
-    lines = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        lines.append(line)
-    return "\n".join(lines) + "\n\n" if lines else ""
+INDENT = "    "
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def canonical_turtle(text: str) -> str:
-    """The file's opening comments, then rdflib's sorted long-form Turtle of its triples."""
-    graph = Graph().parse(data=text, format="turtle")
-    return leading_comments(text) + graph.serialize(format="longturtle").strip() + "\n"
+    """The canonical layout of a Turtle text (TurtleLayoutError if it cannot be taken apart)."""
+    return layout(read_document(text))
+
+
+def layout(document: Document) -> str:
+    """Header comments, the directives in file order, then the subject blocks sorted by subject, then any
+    closing comments; blocks apart by one blank line."""
+    blocks = [document.header] if document.header else []
+    directives = [s for s in document.statements if s.directive]
+    if directives:
+        blocks.append([line for s in directives for line in directive_lines(s)])
+    subjects = [s for s in document.statements if s.subject is not None]
+    blocks += [statement_lines(s) for s in sorted(subjects, key=lambda s: s.subject.key)]  # type: ignore[union-attr]
+    if document.trailer:
+        blocks.append(document.trailer)
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n" if blocks else ""
+
+
+def directive_lines(statement: Statement) -> list[str]:
+    lines = list(statement.lead)
+    end_line(lines, 0, " ".join(statement.directive), statement.close)
+    return lines
+
+
+def statement_lines(statement: Statement) -> list[str]:
+    """The subject on its own line, one predicate a line below it, and the closing '.' on a line of its own."""
+    lines = list(statement.lead)
+    node_lines(statement.subject, 0, "", "", lines)  # type: ignore[arg-type]
+    pair_lines(statement.pairs, 1, lines)
+    end_line(lines, 0, ".", statement.close)
+    return lines
+
+
+def end_line(lines: list[str], depth: int, text: str, comments: Comments) -> None:
+    """A line with its trailing comment; further comments of the same entry on the lines below it."""
+    lines.append(text + (f"  {comments[0]}" if comments else ""))
+    lines += [INDENT * depth + comment for comment in comments[1:]]
+
+
+def verb_key(verb: Node) -> tuple:
+    """rdf:type first, then rdfs:label, then the predicates by IRI (the order of rdflib's long-form Turtle)."""
+    iri = verb.key[1]
+    return (0,) if iri == RDF_TYPE else (1,) if iri == RDFS_LABEL else (2, iri)
+
+
+def pair_lines(pairs: list[Pair], depth: int, lines: list[str]) -> None:
+    """Each predicate ended by ';': a lone object on its line, several objects one a line below it, ','-separated."""
+    pad = INDENT * depth
+    for pair in sorted(pairs, key=lambda p: verb_key(p.verb)):
+        lines += [pad + comment for comment in pair.lead]
+        objects = sorted(pair.objects, key=lambda n: n.key)
+        lone = objects[0]
+        if len(objects) == 1 and not pair.open and not lone.lead and lone.kind != "bnode":
+            node_lines(lone, depth, f"{pad}{pair.verb.text} ", " ;", lines)
+            continue
+        end_line(lines, depth + 1, pad + pair.verb.text, pair.open)
+        for number, node in enumerate(objects, start=1):
+            lines += [pad + INDENT + comment for comment in node.lead]
+            node_lines(node, depth + 1, pad + INDENT, " ;" if number == len(objects) else " ,", lines)
+
+
+def node_lines(node: Node, depth: int, first: str, suffix: str, lines: list[str]) -> None:
+    """A term on one line; `[` / `(` ending the first line, the contents indented, `]` / `)` on a line of its own."""
+    pad = INDENT * depth
+    opening, closing = ("[", "]") if node.kind == "bnode" else ("(", ")")
+    if node.kind == "term" or not (node.pairs or node.items or node.open):
+        text = node.text if node.kind == "term" else opening + closing
+        end_line(lines, depth, first + text + suffix, node.close)
+        return
+    end_line(lines, depth + 1, first + opening, node.open)
+    pair_lines(node.pairs, depth + 1, lines)
+    for item in node.items:
+        lines += [pad + INDENT + comment for comment in item.lead]
+        node_lines(item, depth + 1, pad + INDENT, "", lines)
+    end_line(lines, depth, pad + closing + suffix, node.close)
+
+
+def triples(text: str, base: str) -> set[ox.Quad]:
+    """The triples of a Turtle text with their lexical forms as written, blank nodes canonically labelled."""
+    dataset = ox.Dataset(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)
+
+
+def comments(text: str) -> Counter[str]:
+    return Counter(token.text.rstrip() for token in tokenize(text) if token.kind == "comment")
+
+
+def directives(text: str) -> Counter[str]:
+    return Counter(" ".join(s.directive) for s in read_document(text).statements if s.directive)
+
+
+def loss(original: str, formatted: str, base: str) -> tuple[int, str]:
+    """(line, what) the formatted text would lose or change against the original; (0, '') if nothing."""
+    try:
+        before, after = triples(original, base), triples(formatted, base)
+    except SyntaxError as err:
+        return 0, f"the laid-out text would not parse ({err.msg})"
+    if before != after:
+        example = next(iter(before - after or after - before))
+        lost, added = len(before - after), len(after - before)
+        return 0, f"the triples would change ({lost} lost, {added} added; e.g. {example})"
+    missing = comments(original) - comments(formatted)
+    if missing or comments(formatted) != comments(original):
+        line = next((t.line for t in tokenize(original) if t.text.rstrip() in missing), 0)
+        return line, "a comment would be lost or changed"
+    if directives(formatted) != directives(original):
+        return 0, "the prefix or base declarations would change"
+    if canonical_turtle(formatted) != formatted:
+        return 0, "the layout is not stable here (formatting twice would differ)"
+    return 0, ""
+
+
+@dataclass
+class Prepared:
+    """One source read and laid out, or the finding that stops it: `blocking` for a file that cannot be read
+    or parsed (then nothing is rewritten), otherwise a refusal of this file alone."""
+
+    path: Path
+    text: str = ""
+    formatted: str = ""
+    finding: Finding | None = None
+    blocking: bool = False
+
+
+def prepare(path: Path, root: Path) -> Prepared:
+    """Read a source, check its syntax, lay it out and check that the layout loses nothing."""
+    rel = str(path.relative_to(root))
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as err:
+        return Prepared(path, finding=Finding(rel, 0, "", f"cannot read: {os_problem(err)}"), blocking=True)
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        return Prepared(path, finding=Finding(rel, line, "", "not UTF-8 text"), blocking=True)
+    base = path.resolve().as_uri()
+    try:
+        ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base)
+    except SyntaxError as err:
+        why = str(err.msg).split(": ", 1)[-1]
+        return Prepared(
+            path, text, finding=Finding(rel, err.lineno or 0, "", f"Turtle syntax error: {why}"), blocking=True
+        )
+    try:
+        formatted = canonical_turtle(text)
+        line, what = loss(text, formatted, base)
+    except TurtleLayoutError as err:
+        line, what = err.line, f"cannot lay out {err.message}"
+    if what:
+        return Prepared(path, text, finding=Finding(rel, line, "", f"not formatted, left as it is: {what}"))
+    return Prepared(path, text, formatted)
 
 
 def check_canonical(project: Project) -> list[Finding]:
-    """A finding for every Turtle source that is not in canonical form."""
+    """A finding for every Turtle source that is not in canonical form or cannot be formatted."""
     findings = []
-    for path in project.turtle_sources():
-        text = path.read_text(encoding="utf-8")
-        if canonical_turtle(text) != text:
-            findings.append(
-                Finding(
-                    str(path.relative_to(project.root)), 0, "", "not in canonical form; run `smekg fmt` to rewrite it"
-                )
-            )
+    for prepared in (prepare(path, project.root) for path in project.turtle_sources()):
+        if prepared.finding:
+            findings.append(prepared.finding)
+        elif prepared.formatted != prepared.text:
+            rel = str(prepared.path.relative_to(project.root))
+            findings.append(Finding(rel, 0, "", "not in canonical form; run `smekg fmt` to rewrite it"))
     return findings
 
 
-def format_sources(project: Project) -> list[Path]:
-    """Rewrite the Turtle sources that are not canonical (atomically); return those rewritten."""
-    changed = []
-    for path in project.turtle_sources():
-        text = path.read_text(encoding="utf-8")
-        canonical = canonical_turtle(text)
-        if canonical != text:
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(canonical)
-            os.replace(temporary, path)
-            changed.append(path)
-    return changed
+def format_sources(project: Project) -> tuple[list[Path], list[Finding]]:
+    """Rewrite the Turtle sources that are not canonical, each atomically and keeping its mode; return those
+    rewritten and the files refused. A syntax error (or an unreadable file) anywhere rewrites nothing."""
+    prepared = [prepare(path, project.root) for path in project.turtle_sources()]
+    blocking = [p.finding for p in prepared if p.blocking and p.finding]
+    if blocking:
+        note = "no file was rewritten"
+        raise SmekgError("formatting", [Finding(f.file, f.line, f.entry, f"{f.message}; {note}") for f in blocking])
+    changed, refused = [], [p.finding for p in prepared if p.finding]
+    for p in prepared:
+        if p.finding or p.formatted == p.text:
+            continue
+        if p.path.read_bytes() != p.text.encode("utf-8"):
+            rel = str(p.path.relative_to(project.root))
+            refused.append(Finding(rel, 0, "", "not formatted: the file changed while it was being formatted"))
+            continue
+        atomic_write(p.path, p.formatted, step="formatting")
+        changed.append(p.path)
+    return changed, refused
