@@ -117,10 +117,12 @@ def directives(text: str) -> Counter[str]:
     return Counter(" ".join(s.directive) for s in read_document(text).statements if s.directive)
 
 
-def loss(original: str, formatted: str, base: str) -> tuple[int, str]:
-    """(line, what) the formatted text would lose or change against the original; (0, '') if nothing."""
+def loss(original: str, formatted: str, base: str, before: set[ox.Quad] | None = None) -> tuple[int, str]:
+    """(line, what) the formatted text would lose or change against the original (whose triples may be given);
+    (0, '') if nothing."""
     try:
-        before, after = triples(original, base), triples(formatted, base)
+        before = triples(original, base) if before is None else before
+        after = triples(formatted, base)
     except SyntaxError as err:
         return 0, f"the laid-out text would not parse ({err.msg})"
     if before != after:
@@ -162,7 +164,7 @@ def prepare(path: Path, root: Path) -> Prepared:
         return Prepared(path, finding=Finding(rel, line, "", "not UTF-8 text"), blocking=True)
     base = path.resolve().as_uri()
     try:
-        ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=base)
+        before = triples(text, base)
     except SyntaxError as err:
         why = str(err.msg).split(": ", 1)[-1]
         return Prepared(
@@ -170,7 +172,7 @@ def prepare(path: Path, root: Path) -> Prepared:
         )
     try:
         formatted = canonical_turtle(text)
-        line, what = loss(text, formatted, base)
+        line, what = loss(text, formatted, base, before)
     except TurtleLayoutError as err:
         line, what = err.line, f"cannot lay out {err.message}"
     if what:
