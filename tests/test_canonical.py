@@ -141,7 +141,7 @@ def test_fmt_keeps_the_file_mode(project_copy, mode: int):
     path = project_copy.knowledge_dir / "gao2019role.ttl"
     plant(path)
     path.chmod(mode)
-    assert format_sources(project_copy)[0] == [path]
+    assert path in format_sources(project_copy)[0]
     assert path.stat().st_mode & 0o7777 == mode
 
 
