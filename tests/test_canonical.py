@@ -61,9 +61,9 @@ def beside_their_entries(text: str, subjects: list[str]) -> None:
         assert text.count(f"# last of {subject}\n") == 1
 
 
-def smekg(*args: str) -> subprocess.CompletedProcess[str]:
+def smekg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "smekg", *args], capture_output=True, text=True, env=os.environ, timeout=300
+        [sys.executable, "-m", "smekg", *args], capture_output=True, text=True, env=os.environ, timeout=timeout
     )
 
 
@@ -205,6 +205,23 @@ def test_a_layout_that_would_lose_something_is_caught_before_writing(change, wha
     formatted = canonical_turtle(text)
     assert loss(text, formatted, "http://example.org/") == (0, "")
     assert what in loss(text, change(formatted), "http://example.org/")[1]
+
+
+def test_a_long_list_of_equal_items_is_checked_without_hanging(project_copy):
+    path = project_copy.knowledge_dir / "values.ttl"
+    path.write_text(f"{PREFIXES}\nkg:a smekg:values (" + " 1" * 3000 + " ) .\n", encoding="utf-8")
+    result = smekg("fmt", "--root", str(project_copy.root), timeout=120)  # RDFC-1.0 takes hours on this list
+    assert (result.returncode, result.stderr) == (0, "rewrote ontology/knowledge/values.ttl\n")
+
+
+def test_blank_nodes_nested_too_deeply_are_refused_with_a_finding(project_copy):
+    path = project_copy.knowledge_dir / "deep.ttl"
+    content = f"{PREFIXES}\nkg:a smekg:p " + "[ smekg:q " * 3000 + "kg:o" + " ]" * 3000 + " .\n"
+    path.write_text(content, encoding="utf-8")
+    changed, [finding] = format_sources(project_copy)
+    assert finding.file == "ontology/knowledge/deep.ttl"
+    assert "nested too deeply" in finding.message
+    assert path.read_text(encoding="utf-8") == content
 
 
 def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(project_copy):
