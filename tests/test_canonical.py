@@ -1,36 +1,254 @@
-"""The Turtle sources are kept in one stable, sorted form."""
+"""`smekg fmt` keeps the Turtle sources in one stable, sorted layout — and loses nothing a curator wrote: the same
+triples with the same lexical forms, every comment beside its entry, the file's mode; a file it cannot keep
+whole is refused with a finding, and a syntax error anywhere rewrites nothing."""
 
 from __future__ import annotations
 
-import rdflib
-from rdflib.compare import isomorphic
+import errno
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
-from smekg.canonical import canonical_turtle, check_canonical, format_sources
+import pyoxigraph as ox
+import pytest
+
+from smekg.canonical import canonical_turtle, check_canonical, format_sources, loss
+from smekg.errors import SmekgError
+
+PREFIXES = (
+    "PREFIX cito: <http://purl.org/spar/cito/>\n"
+    "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+    "PREFIX kg: <https://w3id.org/smekg/kg/>\n"
+    "PREFIX smekg: <https://w3id.org/smekg/ontology/>\n"
+    "PREFIX work: <https://w3id.org/smekg/work/>\n"
+    "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+)
+README = Path(__file__).resolve().parents[1] / "ontology" / "knowledge" / "README.md"
+
+
+def triples(path: Path) -> set[ox.Quad]:
+    """The file's triples as Oxigraph parses them (lexical forms as written), blank nodes canonically labelled."""
+    dataset = ox.Dataset(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri="http://example.org/"))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)
+
+
+def plant(path: Path) -> list[str]:
+    """Put the file's entries in reverse order after two blank lines, with a comment before each, one trailing its
+    subject and one trailing its last predicate line; return the subjects."""
+    header, _, rest = path.read_text(encoding="utf-8").partition("\n\n")
+    prefixes, _, body = rest.partition("\n\n")
+    blocks, subjects = [], []
+    for block in body.strip("\n").split("\n\n"):
+        subject, *middle, last, end = block.split("\n")
+        subjects.append(subject)
+        middle = [*middle, f"{last}  # last of {subject}"]
+        blocks.append("\n".join([f"# about {subject}", f"{subject}  # on {subject}", *middle, end]))
+    path.write_text("\n\n".join([header, prefixes + "\n", *reversed(blocks)]) + "\n", encoding="utf-8")
+    return subjects
+
+
+def beside_their_entries(text: str, subjects: list[str]) -> None:
+    """Each planted comment is still where it was: before its subject, on its subject line, on its last line."""
+    lines = text.splitlines()
+    for subject in subjects:
+        at = lines.index(f"{subject}  # on {subject}")
+        assert lines[at - 1] == f"# about {subject}"
+        block = lines[at : lines.index(".", at)]
+        assert sum(line.endswith(f"  # last of {subject}") for line in block) == 1, subject
+        assert text.count(f"# last of {subject}\n") == 1
+
+
+def smekg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "smekg", *args], capture_output=True, text=True, env=os.environ, timeout=timeout
+    )
 
 
 def test_every_turtle_source_is_canonical(project):
     assert [str(f) for f in check_canonical(project)] == []
 
 
-def test_fmt_rewrites_a_shuffled_file_into_the_same_graph(project_copy):
-    path = project_copy.knowledge_dir / "gao2019role.ttl"
-    original = path.read_text(encoding="utf-8")
-    comments, _, rest = original.partition("\n\n")
-    prefixes, _, body = rest.partition("\n\n")
-    blocks = body.split("\n\n")
-    path.write_text("\n\n".join([comments, prefixes, *reversed(blocks)]), encoding="utf-8")
-    assert [f.file for f in check_canonical(project_copy)] == ["ontology/knowledge/gao2019role.ttl"]
-    assert format_sources(project_copy) == [path]
-    assert path.read_text(encoding="utf-8") == original
-    assert check_canonical(project_copy) == []
+def test_fmt_on_every_curated_file_changes_no_triple_lexical_form_or_comment(project_copy):
+    sources = project_copy.turtle_sources()
+    assert len(sources) >= 6
+    before = {path: triples(path) for path in sources}
+    headers = {path: path.read_text(encoding="utf-8").partition("\n\n")[0] for path in sources}
+    planted = {path: plant(path) for path in sources}
+    changed, refused = format_sources(project_copy)
+    assert refused == []
+    assert sorted(changed) == sorted(sources)
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert triples(path) == before[path], path
+        assert text.startswith(headers[path] + "\n\n"), path
+        beside_their_entries(text, planted[path])
 
 
-def test_canonical_form_keeps_the_opening_comments_and_the_triples():
-    text = "# about this file\n@prefix ex: <http://example.org/> .\nex:b ex:p ex:c .\nex:a ex:p ex:c .\n"
-    canonical = canonical_turtle(text)
-    assert canonical.startswith("# about this file\n\n")
-    assert canonical.index("ex:a") < canonical.index("ex:b")
-    assert isomorphic(
-        rdflib.Graph().parse(data=text, format="turtle"), rdflib.Graph().parse(data=canonical, format="turtle")
+def test_the_readme_example_keeps_its_inline_comments_on_their_lines(project_copy):
+    example = re.search(r"```turtle\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    commented = {line.split()[0]: "#" + line.split("#", 1)[1] for line in example.splitlines() if "#" in line}
+    assert len(commented) >= 5
+    path = project_copy.knowledge_dir / "example.ttl"
+    path.write_text(f"# an example\n\n{PREFIXES}\n{example}", encoding="utf-8")
+    before = triples(path)
+    assert path in format_sources(project_copy)[0]
+    text = path.read_text(encoding="utf-8")
+    assert triples(path) == before
+    for predicate, comment in commented.items():
+        [line] = [line for line in text.splitlines() if line.endswith(f"  {comment}")]
+        assert line.split()[0] == predicate, line
+
+
+def test_comments_between_entries_and_inside_nodes_stay_next_to_their_entry():
+    text = (
+        f"{PREFIXES}\n"
+        "# about b\n"
+        "kg:b a smekg:Claim ; smekg:locator '§1' .\n"
+        "\n# about a, first line\n# about a, second line\n"
+        "kg:a smekg:p [ smekg:q kg:r ] ;  # after the node\n"
+        "    smekg:list ( kg:one  # the first item\n"
+        '        "two"@en ) ;\n'
+        "    # before the count\n"
+        "    smekg:count 3 .\n"
     )
-    assert canonical_turtle(canonical) == canonical
+    lines = canonical_turtle(text).splitlines()
+    assert lines[lines.index("kg:a") - 2 : lines.index("kg:a")] == ["# about a, first line", "# about a, second line"]
+    assert lines[lines.index("kg:b") - 1] == "# about b"
+    assert lines[lines.index("    # before the count") + 1] == "    smekg:count 3 ;"
+    assert "        kg:one  # the first item" in lines
+    assert "        ] ;  # after the node" in lines
+
+
+def test_planted_literals_stay_distinct_and_verbatim(project_copy):
+    literals = ['"2020-01-01Z"^^xsd:date', '"1"^^xsd:boolean', '"true"^^xsd:boolean', '"01"^^xsd:integer', "1.50"]
+    objects = " , ".join(literals)
+    path = project_copy.knowledge_dir / "literals.ttl"
+    path.write_text(f"{PREFIXES}\nkg:z smekg:value {objects} ;\n  smekg:when 'x'@en-GB .\n", encoding="utf-8")
+    before = triples(path)
+    assert len(before) == len(literals) + 1
+    format_sources(project_copy)
+    text = path.read_text(encoding="utf-8")
+    assert triples(path) == before
+    for literal in [*literals, "'x'@en-GB"]:
+        assert literal in text
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640])
+def test_fmt_keeps_the_file_mode(project_copy, mode: int):
+    path = project_copy.knowledge_dir / "gao2019role.ttl"
+    plant(path)
+    path.chmod(mode)
+    assert path in format_sources(project_copy)[0]
+    assert path.stat().st_mode & 0o7777 == mode
+
+
+def test_a_syntax_error_in_the_second_file_rewrites_nothing_and_names_file_and_line(project_copy):
+    first = project_copy.ontology
+    plant(first)
+    second = project_copy.knowledge_dir / "costa2015new.ttl"
+    lines = second.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[40] = 'kg:broken smekg:locator "unclosed ;\n'
+    second.write_text("".join(lines), encoding="utf-8")
+    before = {path: path.read_bytes() for path in project_copy.turtle_sources()}
+    result = smekg("fmt", "--root", str(project_copy.root))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "ontology/knowledge/costa2015new.ttl:41" in result.stderr
+    assert "no file was rewritten" in result.stderr
+    assert {path: path.read_bytes() for path in project_copy.turtle_sources()} == before
+
+
+def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(project_copy):
+    path = project_copy.knowledge_dir / "seed002review.ttl"
+    subjects = plant(path)
+    assert smekg("fmt", "--check", "--root", str(project_copy.root)).returncode == 1
+    first = smekg("fmt", "--root", str(project_copy.root))
+    assert first.returncode == 0, first.stderr
+    assert "rewrote ontology/knowledge/seed002review.ttl" in first.stderr
+    once = path.read_text(encoding="utf-8")
+    beside_their_entries(once, subjects)
+    second = smekg("fmt", "--root", str(project_copy.root))
+    assert (second.returncode, second.stderr) == (0, "")
+    assert path.read_text(encoding="utf-8") == once
+    check = smekg("fmt", "--check", "--root", str(project_copy.root))
+    assert (check.returncode, check.stderr) == (0, "")
+
+
+def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(project_copy):
+    refused = project_copy.knowledge_dir / "triple-terms.ttl"
+    content = f"{PREFIXES}\nkg:b smekg:p kg:c .\nkg:a smekg:p <<( kg:s smekg:p kg:o )>> .\n"
+    refused.write_text(content, encoding="utf-8")
+    other = project_copy.knowledge_dir / "gao2019role.ttl"
+    plant(other)
+    changed, findings = format_sources(project_copy)
+    assert refused.read_text(encoding="utf-8") == content
+    assert changed == [other]
+    [finding] = findings
+    assert (finding.file, finding.line) == ("ontology/knowledge/triple-terms.ttl", 9)
+    assert "not formatted, left as it is" in finding.message
+    assert [f.file for f in check_canonical(project_copy)] == ["ontology/knowledge/triple-terms.ttl"]
+
+
+@pytest.mark.parametrize(
+    "change, what",
+    [
+        (lambda t: t.replace('"1"^^xsd:boolean', '"true"^^xsd:boolean'), "the triples would change"),
+        (lambda t: t.replace("  # kept", ""), "a comment would be lost"),
+        (lambda t: t.replace("PREFIX unused: <http://example.org/unused/>\n", ""), "prefix"),
+    ],
+)
+def test_a_layout_that_would_lose_something_is_caught_before_writing(change, what: str):
+    text = f'PREFIX unused: <http://example.org/unused/>\n{PREFIXES}\nkg:a smekg:v "1"^^xsd:boolean .  # kept\n'
+    formatted = canonical_turtle(text)
+    assert loss(text, formatted, "http://example.org/") == (0, "")
+    assert what in loss(text, change(formatted), "http://example.org/")[1]
+
+
+def test_a_long_list_of_equal_items_is_checked_without_hanging(project_copy):
+    path = project_copy.knowledge_dir / "values.ttl"
+    path.write_text(f"{PREFIXES}\nkg:a smekg:values (" + " 1" * 3000 + " ) .\n", encoding="utf-8")
+    result = smekg("fmt", "--root", str(project_copy.root), timeout=120)  # RDFC-1.0 takes hours on this list
+    assert (result.returncode, result.stderr) == (0, "rewrote ontology/knowledge/values.ttl\n")
+
+
+def test_blank_nodes_nested_too_deeply_are_refused_with_a_finding(project_copy):
+    path = project_copy.knowledge_dir / "deep.ttl"
+    content = f"{PREFIXES}\nkg:a smekg:p " + "[ smekg:q " * 3000 + "kg:o" + " ]" * 3000 + " .\n"
+    path.write_text(content, encoding="utf-8")
+    changed, [finding] = format_sources(project_copy)
+    assert finding.file == "ontology/knowledge/deep.ttl"
+    assert "nested too deeply" in finding.message
+    assert path.read_text(encoding="utf-8") == content
+
+
+def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(project_copy):
+    path = project_copy.knowledge_dir / "latin1.ttl"
+    path.write_bytes(f"{PREFIXES}\nkg:a smekg:p 'caf\xe9' .\n".encode("latin-1"))
+    first = project_copy.ontology
+    plant(first)
+    before = first.read_bytes()
+    with pytest.raises(SmekgError) as raised:
+        format_sources(project_copy)
+    [finding] = raised.value.findings
+    assert (finding.file, finding.line) == ("ontology/knowledge/latin1.ttl", 8)
+    assert first.read_bytes() == before
+
+
+def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(project_copy, monkeypatch):
+    path = project_copy.knowledge_dir / "gao2019role.ttl"
+    plant(path)
+    before = path.read_bytes()
+
+    def no_space(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("smekg.safeio.os.replace", no_space)
+    with pytest.raises(SmekgError) as raised:
+        format_sources(project_copy)
+    assert "ontology/knowledge/gao2019role.ttl" in str(raised.value)
+    assert "no space left on device" in str(raised.value)
+    assert path.read_bytes() == before
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]

@@ -172,15 +172,17 @@ def check(root: Path | None, release: Path | None, no_owlapi: bool) -> None:
 @project_option
 @click.option("--check", "check_only", is_flag=True, help="Only report files not in canonical form (exit 1).")
 def fmt(root: Path | None, check_only: bool) -> None:
-    """Rewrite the Turtle sources in their canonical sorted form (you ask for it; builds never do)."""
+    """Lay the Turtle sources out in their canonical sorted form, losing nothing (you ask for it; builds never do)."""
     project = find_project(root)
     if check_only:
         findings = check_canonical(project)
-        for finding in findings:
-            err.print(str(finding))
-        sys.exit(1 if findings else 0)
-    for path in format_sources(project):
-        err.print(f"rewrote {path.relative_to(project.root)}")
+    else:
+        changed, findings = format_sources(project)
+        for path in changed:
+            err.print(f"rewrote {path.relative_to(project.root)}", markup=False)
+    for finding in findings:
+        err.print(str(finding), markup=False)
+    sys.exit(1 if findings else 0)
 
 
 @main.command()
