@@ -179,9 +179,9 @@ def fmt(root: Path | None, check_only: bool) -> None:
     else:
         changed, findings = format_sources(project)
         for path in changed:
-            err.print(f"rewrote {path.relative_to(project.root)}", markup=False)
+            err.print(f"rewrote {path.relative_to(project.root)}")
     for finding in findings:
-        err.print(str(finding), markup=False)
+        err.print(str(finding))
     sys.exit(1 if findings else 0)
 
 

@@ -31,6 +31,7 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .bibliography import BibRecord, ascii_slug, citation_string, load_bibliography, normalise_doi, plain
+from .canonical import canonical_turtle
 from .errors import SmekgError
 from .jsonshape import WrongShape, json_name, member, members
 from .linkhttp import LinkError, Origin, PoliteClient, allowed_origins, ensure_allowed, sparql_request
@@ -665,9 +666,9 @@ LINKS_HEADER = """\
 
 
 def write_links(path: Path, links: list[Link]) -> None:
-    """Write the links file atomically, keeping its mode: the header, then sorted long-form Turtle."""
+    """Write the links file atomically, keeping its mode, in the canonical layout of `smekg fmt`."""
     body = links_graph(links).serialize(format="longturtle").strip()
-    atomic_write(path, f"{LINKS_HEADER}{body}\n", step="linking")
+    atomic_write(path, canonical_turtle(f"{LINKS_HEADER}{body}\n"), step="linking")
 
 
 @contextmanager
