@@ -131,14 +131,15 @@ def runs_of(query: CannedQuery) -> list[dict[str, str]]:
 
 
 def provenance() -> dict[str, str]:
-    """The commit (with +dirty for uncommitted changes) and the time a snapshot is taken."""
+    """The commit (+dirty if tracked files had uncommitted changes), the time and the graph of a snapshot."""
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "describe", "--always", "--dirty=+dirty", "--abbrev=40"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    return {"commit": commit, "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"commit": commit, "date": when, "graph": "smekg-full.nt built from that commit"}
 
 
 def dumps(name: str, taken: dict[str, str], runs: list[dict[str, object]]) -> str:
