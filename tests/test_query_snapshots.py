@@ -24,7 +24,7 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from querysnap import FOLDER, ROOT, answer, compare, differences, load, queries, refresh, runs_of
+from querysnap import FOLDER, ROOT, answer, compare, differences, list_columns, load, queries, refresh, runs_of
 from smekg import run_query
 from smekg.query import python_value
 
@@ -48,13 +48,21 @@ def test_query_answers_as_in_its_snapshot(name, project, store):
 
 def test_snapshots_read_the_rows_run_query_returns(project, store):
     """answer() runs without Store.select's substitutions (a speed-up) to keep IRIs apart from literals."""
+
+    def plain(row: tuple, columns: list[str], lists: dict[str, str]) -> tuple:
+        return tuple(
+            tuple(sorted(v.split(lists[c]))) if c in lists and isinstance(v, str) else v
+            for c, v in zip(columns, row, strict=True)
+        )
+
     for name, query in queries(project).items():
+        lists = list_columns(query.text)
         for params in runs_of(query):
             columns, rows = answer(store, query, params)
             given = run_query(name, params, store=store, project=project)
             assert given.columns == columns, name
-            expected = Counter(tuple(map(python_value, row)) for row in rows)
-            assert Counter(tuple(row[c] for c in columns) for row in given) == expected, (name, params)
+            expected = Counter(plain(tuple(map(python_value, row)), columns, lists) for row in rows)
+            assert Counter(plain(tuple(row.values()), columns, lists) for row in given) == expected, (name, params)
 
 
 def test_a_changed_value_a_renamed_column_and_a_lost_row_are_differences(project, store):
@@ -89,8 +97,9 @@ def test_row_column_and_list_item_order_are_not_differences(project, store):
     assert differences(run, (columns, shuffled)) == []
 
 
-def test_refresh_prints_a_difference_and_overwrites_only_with_accept(project, store, tmp_path, capsys):
-    shutil.copytree(FOLDER, tmp_path, dirs_exist_ok=True)
+def test_refresh_prints_a_difference_overwrites_only_with_accept_and_never_deletes(project, store, tmp_path, capsys):
+    for snapshot_file in FOLDER.glob("*.json"):
+        shutil.copy(snapshot_file, tmp_path)
     path = tmp_path / "smes.json"
     snapshot = json.loads(path.read_text(encoding="utf-8"))
     snapshot["runs"][0]["rows"][0]["employees"] += 1
@@ -103,3 +112,7 @@ def test_refresh_prints_a_difference_and_overwrites_only_with_accept(project, st
     assert refresh(store, project, tmp_path, accept=True) == 0
     assert compare(store, queries(project)["smes"], load("smes", tmp_path)) == []
     assert refresh(store, project, tmp_path, accept=False) == 0
+    stale = tmp_path / "a-removed-query.json"
+    stale.write_text("{}", encoding="utf-8")
+    assert refresh(store, project, tmp_path, accept=True) == 1 and stale.read_text(encoding="utf-8") == "{}"
+    assert "no query 'a-removed-query' any more" in capsys.readouterr().out
