@@ -76,7 +76,7 @@ def list_columns(text: str) -> dict[str, str]:
                 continue
             if "GROUP_CONCAT" in expression.upper():
                 separator = SEPARATOR.search(text[start : match.start()])
-                lists[name] = separator.group(1) or separator.group(2)
+                lists[name] = (separator.group(1) or separator.group(2)) if separator else " "  # SPARQL's default
                 found = True
             elif inherited := [lists[v] for v in re.findall(r"\?(\w+)", expression) if v in lists]:
                 lists[name] = inherited[0]
