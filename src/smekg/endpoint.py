@@ -142,9 +142,8 @@ class Endpoint:
             method="POST",
         )
         limits = self.limits
-        opened = with_deadline(
-            lambda: self.opener.open(request, timeout=min(limits.connect, limits.total)), limits.total
-        )
+        # The socket timeout bounds connecting and each read; the total deadline alone decides when it is shorter.
+        opened = with_deadline(lambda: self.opener.open(request, timeout=limits.connect), limits.total)
         with opened as response:
             return response.headers.get("Content-Type", ""), read_capped(response, deadline, limits.max_bytes)
 
@@ -158,7 +157,7 @@ class Endpoint:
         if isinstance(err, urllib.error.URLError):
             return f"cannot reach the endpoint: {err.reason}"
         if isinstance(err, TimeoutError):
-            return f"the endpoint sent nothing for {min(limits.connect, limits.total):g} s (--connect-timeout)"
+            return f"the endpoint sent nothing for {limits.connect:g} s (--connect-timeout)"
         problem = os_problem(err) if isinstance(err, OSError) else f"{type(err).__name__} {err}"
         return f"the connection failed: {problem}"
 
