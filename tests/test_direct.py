@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, URIRef
 
-from smekg import Project, SmekgError, list_queries, run_query
+from smekg import Project, list_queries, run_query
 from smekg.query import Store
 from smekg.vocab import SMEKG
 from test_endpoint import normalised
@@ -143,10 +142,3 @@ def test_loading_the_direct_view_changes_no_canned_answer(project, release, dire
         plain = run_query(query.name, store=alone, project=project)
         viewed = run_query(query.name, store=direct_store, project=project)
         assert normalised(plain) == normalised(viewed), query.name
-
-
-def test_a_release_without_its_direct_view_is_a_finding(release, tmp_path: Path):
-    shutil.copytree(release.release_dir, tmp_path / "release")
-    (tmp_path / "release" / "smekg-direct.nt").unlink()
-    with pytest.raises(SmekgError, match="smekg-direct.nt.*run `smekg build`"):
-        Store.for_project(Project(tmp_path))

@@ -328,13 +328,15 @@ class Store:
     def __init__(self, path: Path, views: tuple[Path, ...] = ()):
         self.path = path
         self.store = ox.Store()
-        for each in (path, *views):
-            self.load(each)
+        self.load(path, "no release here; run `smekg build` first")
+        for view in views:
+            self.load(view, "the release lacks this view (an older build wrote it); run `smekg build` again")
 
-    def load(self, path: Path) -> None:
-        """Add the triples of one release file; a missing, unreadable or damaged file is a finding naming it."""
+    def load(self, path: Path, missing: str) -> None:
+        """Add the triples of one release file; a missing (the message missing), unreadable or damaged file is a
+        finding naming it."""
         if not path.is_file():
-            raise SmekgError("query", [Finding(str(path), 0, "", "no release here; run `smekg build` first")])
+            raise SmekgError("query", [Finding(str(path), 0, "", missing)])
         try:
             self.store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
         except OSError as err:
