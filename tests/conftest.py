@@ -26,8 +26,8 @@ def release(project: Project, tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def store(release) -> Store:
-    """The embedded store loaded with the full (inferred) release."""
-    return Store(release.release_dir / "smekg-full.nt")
+    """The embedded store loaded with the full (inferred) release and its direct view, as `smekg query` loads it."""
+    return Store(release.release_dir / "smekg-full.nt", (release.release_dir / "smekg-direct.nt",))
 
 
 @pytest.fixture

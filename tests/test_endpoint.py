@@ -36,13 +36,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(release, tmp_path_factory):
-    """A read-only Oxigraph SPARQL server on 127.0.0.1, loaded with the full release."""
+    """A read-only Oxigraph SPARQL server on 127.0.0.1, loaded with the full release and its direct view."""
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the oxigraph server (PyPI package 'oxigraph') is not installed")
     location = tmp_path_factory.mktemp("oxigraph")
     subprocess.run(
-        [binary, "load", "--location", str(location), "--file", str(release.release_dir / "smekg-full.nt")],
+        [binary, "load", "--location", str(location), "--file"]
+        + [str(release.release_dir / name) for name in ("smekg-full.nt", "smekg-direct.nt")],
         check=True,
         capture_output=True,
     )

@@ -266,7 +266,8 @@ QUERY_HEADER = "# title: t\n# question: q?\n# sources: s\n"
 def query_project(project_copy, release):
     """A copy of the project with the session's release beside it, to which a test adds its own .rq files."""
     (project_copy.root / "release").mkdir()
-    (project_copy.root / "release" / "smekg-full.nt").symlink_to(release.release_dir / "smekg-full.nt")
+    for name in ("smekg-full.nt", "smekg-direct.nt"):
+        (project_copy.root / "release" / name).symlink_to(release.release_dir / name)
     return project_copy
 
 
@@ -335,6 +336,13 @@ def test_query_on_a_damaged_release(query_project):
     release.write_text('<https://w3id.org/smekg/kg/a> <https://w3id.org/smekg/kg/b> "unterminated .\n')
     result = smekg("query", "smes", "--root", query_project.root)
     one_finding(result, f"{release}: error: the release is damaged", "run `smekg build` again")
+
+
+def test_query_on_a_release_without_its_direct_view(query_project):
+    view = query_project.root / "release" / "smekg-direct.nt"
+    view.unlink()
+    result = smekg("query", "smes", "--root", query_project.root)
+    one_finding(result, f"{view}: error: the release lacks this view", "run `smekg build` again")
 
 
 BROKEN_ANSWERS = [

@@ -99,7 +99,7 @@ def check_annotations(compiled: Compiled) -> list[Finding]:
 TERMS = f"""
 SELECT ?term (COUNT(DISTINCT ?label) AS ?labels) (COUNT(DISTINCT ?definition) AS ?definitions) WHERE {{
   VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
-                 smekg:Theory smekg:RelationType }}
+                 smekg:Theory }}
   ?term a ?kind .
   FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{SMEKG}"))
   OPTIONAL {{ ?term rdfs:label ?label FILTER(LANG(?label) = "en") }}

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
+from .direct import DIRECT_FILES
 from .errors import Finding, SmekgError
 from .safeio import fail, os_problem
 from .sources import Project
@@ -321,13 +322,21 @@ class Rows(list):
 
 
 class Store:
-    """The embedded query engine (Oxigraph), loaded with one RDF file (format from its extension)."""
+    """The embedded query engine (Oxigraph), loaded with one RDF file and any views beside it (format from each
+    file's extension), all in the default graph."""
 
-    def __init__(self, path: Path):
-        if not path.is_file():
-            raise SmekgError("query", [Finding(str(path), 0, "", "no release here; run `smekg build` first")])
+    def __init__(self, path: Path, views: tuple[Path, ...] = ()):
         self.path = path
         self.store = ox.Store()
+        self.load(path, "no release here; run `smekg build` first")
+        for view in views:
+            self.load(view, "the release lacks this view (an older build wrote it); run `smekg build` again")
+
+    def load(self, path: Path, missing: str) -> None:
+        """Add the triples of one release file; a missing (the message missing), unreadable or damaged file is a
+        finding naming it."""
+        if not path.is_file():
+            raise SmekgError("query", [Finding(str(path), 0, "", missing)])
         try:
             self.store.bulk_load(path=str(path), format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
         except OSError as err:
@@ -366,8 +375,9 @@ class Store:
 
     @classmethod
     def for_project(cls, project: Project | None = None, variant: str = "full") -> Store:
+        """The project's release of that variant with its direct view (`?s smekg:provides ?o` answers)."""
         project = project or Project.find()
-        return cls(project.release_dir / f"smekg-{variant}.nt")
+        return cls(project.release_dir / f"smekg-{variant}.nt", (project.release_dir / DIRECT_FILES[0],))
 
 
 def run_query(

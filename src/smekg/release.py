@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .direct import DIRECT_FILES, write_direct_view
 from .errors import SmekgError
 from .owners import owner_pid, process_alive, tagged
 from .safeio import fail, file_lock, os_problem
@@ -172,7 +173,7 @@ LOCK_WAIT = 1800.0  # seconds a build waits for another one writing the same rel
 
 def release_files() -> set[str]:
     """The names a release folder may hold."""
-    return {*artifact_names(), REPORT, MARKER}
+    return {*artifact_names(), *DIRECT_FILES, REPORT, MARKER}
 
 
 def is_release(folder: Path) -> bool:
@@ -325,12 +326,18 @@ def write_staged(out_dir: Path, base: Iterable[bytes], inferred: Iterable[bytes]
         counts = write_triples(staging, base, inferred)
         for variant in VARIANTS:
             write_formats(staging / f"smekg-{variant}.nt", variant)
+        write_views(staging, counts)
         report = {**report, "counts": counts}
         (staging / REPORT).write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
         swap_into_place(staging, out_dir)
     finally:
         remove_release_folder(staging)
     return counts
+
+
+def write_views(staging: Path, counts: dict[str, int]) -> None:
+    """Write the views derived from the full release beside it (the direct view, see direct.py); add their counts."""
+    counts["direct triples"] = write_direct_view(staging)
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
