@@ -27,7 +27,7 @@ def release(project: Project, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def store(release) -> Store:
     """The embedded store loaded with the full (inferred) release and its direct view, as `smekg query` loads it."""
-    return Store(release.release_dir / "smekg-full.nt", (release.release_dir / "smekg-direct.nt",))
+    return Store.for_release(release.release_dir)
 
 
 @pytest.fixture

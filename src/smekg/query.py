@@ -376,8 +376,12 @@ class Store:
     @classmethod
     def for_project(cls, project: Project | None = None, variant: str = "full") -> Store:
         """The project's release of that variant with its direct view (`?s smekg:provides ?o` answers)."""
-        project = project or Project.find()
-        return cls(project.release_dir / f"smekg-{variant}.nt", (project.release_dir / DIRECT_FILES[0],))
+        return cls.for_release((project or Project.find()).release_dir, variant)
+
+    @classmethod
+    def for_release(cls, folder: Path, variant: str = "full") -> Store:
+        """The release in folder, of that variant, with its direct view."""
+        return cls(folder / f"smekg-{variant}.nt", (folder / DIRECT_FILES[0],))
 
 
 def run_query(

@@ -28,7 +28,7 @@ def main() -> int:
     project = Project(ROOT)
     with tempfile.TemporaryDirectory() as folder:
         release = build(project, Path(folder) / "release")
-        store = Store(release.release_dir / "smekg-full.nt")
+        store = Store.for_release(release.release_dir)
     return refresh(store, project, FOLDER, accept)
 
 
