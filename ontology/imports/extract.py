@@ -25,6 +25,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 HERE = Path(__file__).resolve().parent
+DCTERMS = "http://purl.org/dc/terms/"
 BASE = "https://w3id.org/smekg/imports/"
 SOURCES = {  # module name → (published file, its ontology IRI, licence, where it was copied from)
     "fabio": (
@@ -148,8 +149,9 @@ def header(g: Graph, name: str, iri: str, licence: str, origin: str, version: st
     g.add((node, RDF.type, OWL.Ontology))
     g.add((node, RDFS.label, Literal(f"smekg import module: {name}", lang="en")))
     g.add((node, RDFS.comment, Literal(f"Extracted by ontology/imports/extract.py from {origin}", lang="en")))
-    g.add((node, URIRef("http://purl.org/dc/terms/source"), URIRef(version or iri)))
-    g.add((node, URIRef("http://purl.org/dc/terms/license"), URIRef(licence)))
+    for prop, value in (("source", version or iri), ("license", licence)):
+        g.add((node, URIRef(DCTERMS + prop), URIRef(value)))
+        g.add((URIRef(DCTERMS + prop), RDF.type, OWL.AnnotationProperty))  # declared: each module stands alone
 
 
 def main(vocabularies: Path) -> None:
