@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+from rdflib import OWL, RDF, Graph, URIRef
 
 from smekg.owlapi import gate_findings, load_gate
 from smekg.quality import check_release, load_profile, run_checks
 from smekg.query import Store
+from smekg.sources import compile_sources
 from smekg.vocab import ONTOLOGY_IRI
 
 FIXTURES = Path(__file__).parent / "fixtures" / "owl"
@@ -97,3 +100,79 @@ def test_catalog_resolves_an_import_offline(tmp_path):
 def test_release_passes_every_gate(project, release):
     findings = check_release(project, release.release_dir)
     assert [str(f) for f in findings if f.level == "error"] == []
+
+
+VOCABULARIES = Path(__file__).resolve().parents[2] / "shared" / "vocabularies"
+needs_vocabularies = pytest.mark.skipif(
+    not VOCABULARIES.is_dir() and not os.environ.get("CI"), reason="the published vocabularies are in ../shared"
+)
+
+
+def merged_with_vocabularies(release_nt: Path, out: Path) -> Path:
+    """The release merged with the published FaBiO, CiTO, PROV-O and ORG, their ontology headers dropped."""
+    import pyoxigraph as ox
+
+    header = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+    triples = list(ox.parse(path=str(release_nt), format=ox.RdfFormat.N_TRIPLES))
+    for name in ("fabio.ttl", "cito.ttl", "prov-o.ttl", "org.ttl"):
+        published = list(ox.parse(path=str(VOCABULARIES / name), format=ox.RdfFormat.TURTLE))
+        heads = {t.subject for t in published if t.object == header}
+        triples += [t for t in published if t.subject not in heads]
+    ox.serialize(triples, output=str(out), format=ox.RdfFormat.N_TRIPLES)
+    return out
+
+
+@needs_owlapi
+@needs_vocabularies
+def test_reused_terms_keep_their_publishers_types_in_a_merge(release, tmp_path):
+    """Merged with the vocabularies it reuses, the release puns none of the properties they type logically."""
+    merged = merged_with_vocabularies(release.release_dir / "smekg-full.nt", tmp_path / "merged.nt")
+    lines = next(iter(load_gate([merged]).values()))
+    puns = {text.split(">")[0] for kind, text in lines if kind == "DL_VIOLATION" and text.startswith("Cannot pun")}
+    typed = ("prism/", "fabio/hasURL", "terms/creator", "terms/title", "prov#wasAttributedTo")
+    assert [p for p in puns if any(t in p for t in typed)] == []
+
+
+def reused(iri: str) -> bool:
+    return iri.startswith("http") and not iri.startswith("https://w3id.org/smekg/")
+
+
+def test_reused_terms_are_declared_and_placed_only_by_the_import_modules(project):
+    """No edit or knowledge file declares a reused term or gives it a superclass: the publisher's place holds."""
+    compiled = compile_sources(project)
+    rows = compiled.query(
+        "SELECT ?t ?g WHERE { GRAPH ?g { ?t rdf:type|rdfs:subClassOf|rdfs:subPropertyOf ?x } "
+        "FILTER(?x IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty) || "
+        "!isBlank(?x) && ?x != owl:NamedIndividual && EXISTS { ?t rdfs:subClassOf|rdfs:subPropertyOf ?x }) }"
+    )
+    placed = {(str(r["t"].value), compiled.files[r["g"].value]) for r in rows if reused(r["t"].value)}
+    assert {(t, f) for t, f in placed if not f.startswith("ontology/imports/")} == set()
+    assert ("http://purl.org/spar/fabio/WebPage", "ontology/imports/fabio_import.ttl") in placed
+
+
+def test_edit_module_imports_resolve_through_the_catalog(project):
+    """Every owl:imports of smekg.ttl is mapped by catalog-v001.xml to a module file with that ontology IRI."""
+    catalog = project.ontology.with_name("catalog-v001.xml")
+    mapped = {
+        e.get("name"): catalog.parent / e.get("uri")
+        for e in ElementTree.parse(catalog).getroot()
+        if e.tag.endswith("uri")
+    }
+    imports = set(Graph().parse(project.ontology).objects(None, OWL.imports))
+    assert imports and all(str(i) in mapped for i in imports)
+    for iri in imports:
+        assert (URIRef(iri), RDF.type, OWL.Ontology) in Graph().parse(mapped[str(iri)])
+
+
+@needs_owlapi
+def test_import_modules_load_in_the_owlapi_as_owl2_dl(project):
+    """The OWL API's own Turtle parser reads each module (no PREFIX lines) with no finding."""
+    report = load_gate(project.import_modules())
+    assert report and {f: gate_findings({f: lines}) for f, lines in report.items()} == {f: [] for f in report}
+
+
+def test_the_duplicate_systematic_review_class_is_gone(release):
+    """smekg:SystematicReview duplicated fabio:SystematicReview: the sources now use FaBiO's."""
+    nt = (release.release_dir / "smekg-full.nt").read_text(encoding="utf-8")
+    assert "<https://w3id.org/smekg/ontology/SystematicReview>" not in nt
+    assert "<http://purl.org/spar/fabio/SystematicReview>" in nt

@@ -21,9 +21,9 @@ Key = tuple[str, str, str, str, str]
 
 @pytest.fixture(scope="module")
 def sources(project: Project) -> dict[str, Graph]:
-    """The real sources, one graph per Turtle file plus the bibliography, parsed here with rdflib."""
+    """The real sources and import modules, one graph per Turtle file plus the bibliography, parsed with rdflib."""
     graphs = {}
-    for path in project.turtle_sources():
+    for path in project.compiled_turtle():
         graphs[path.name] = Graph().parse(path, format="turtle")
     bibliography, errors = load_bibliography(project.references_dir, project.root)
     assert not errors

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person, parse_string
 from pybtex.scanner import PybtexError, PybtexSyntaxError
-from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib import DC, DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from .errors import Finding
 from .safeio import os_problem
@@ -32,11 +32,13 @@ ENTRY_CLASSES = {
     "online": FABIO.WebPage,
 }
 
+# A publisher's name is a literal: dc:publisher (DCMI's element, an annotation property), not dcterms:publisher,
+# which FaBiO declares an object property (and an annotation property: any use of it puns in a merge with FaBiO).
 TEXT_FIELDS = {
-    "publisher": DCTERMS.publisher,
+    "publisher": DC.publisher,
     "address": SMEKG.publisherPlace,
     "school": SMEKG.school,
-    "institution": DCTERMS.publisher,
+    "institution": DC.publisher,
     "degree": SMEKG.degree,
     "tutor": SMEKG.tutor,
     "note": SKOS.note,

@@ -1,6 +1,6 @@
 """Namespaces used across smekg, and the prefixes shown to users."""
 
-from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace
+from rdflib import DC, DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace
 
 BASE = "https://w3id.org/smekg/"
 SMEKG = Namespace(BASE + "ontology/")
@@ -26,6 +26,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
     "skos": str(SKOS),
+    "dc": str(DC),
     "dcterms": str(DCTERMS),
     "fabio": str(FABIO),
     "cito": str(CITO),
