@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from itertools import chain
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import validate_compiled
 from .errors import Finding, SmekgError
+from .identity import release_version
+from .labels import GENERATED, generate
 from .reasoning import INFERRED, reason
 from .release import prepare_release, write_release
 from .sources import Compiled, Project, compile_sources
@@ -83,7 +86,17 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
             raise SmekgError("reasoning", findings)
     with step("write release", progress, timings):
         report = {"timings_s": timings, "reasoning": route, "warnings": [str(f) for f in warnings]}
-        base, inferred = compiled.nt_lines(), compiled.nt_lines([INFERRED])
-        artifacts, counts = write_release(release_dir, base, inferred, report, waiting)
+        report |= release_identity(compiled)
+        base, inferred = chain(compiled.nt_lines(), compiled.nt_lines([GENERATED])), compiled.nt_lines([INFERRED])
+        artifacts, counts = write_release(release_dir, base, inferred, report, waiting, report["version"])
     timings["total"] = round(time.perf_counter() - started, 3)
     return BuildResult(release_dir, artifacts, timings, counts, report["warnings"], route)
+
+
+def release_identity(compiled: Compiled) -> dict:
+    """The release's version (identity.py) and the generated declarations and labels (labels.py), for the report."""
+    generated = generate(compiled)
+    return {
+        "version": release_version(compiled.project),
+        "generated": {"individuals declared": generated.individuals, "labels generated": generated.labelled},
+    }
