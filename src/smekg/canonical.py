@@ -32,8 +32,8 @@ def canonical_turtle(text: str) -> str:
 
 
 def layout(document: Document) -> str:
-    """Header comments, the directives in file order (each in its `@prefix` form), then the subject blocks sorted by subject, then any
-    closing comments; blocks apart by one blank line."""
+    """Header comments, the directives in file order (each in its `@prefix` form), then the subject blocks sorted
+    by subject, then any closing comments; blocks apart by one blank line."""
     blocks = [document.header] if document.header else []
     directives = [s for s in document.statements if s.directive]
     if directives:

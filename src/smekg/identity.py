@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -81,7 +81,7 @@ def release_version(project: Project) -> str:
     """The release's version, the UTC date (YYYY-MM-DD) its sources last changed (see the module's docstring)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = epoch_seconds(epoch) if epoch is not None else last_change(project)
-    return datetime.fromtimestamp(seconds, timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(seconds, UTC).date().isoformat()
 
 
 def epoch_seconds(epoch: str) -> int:

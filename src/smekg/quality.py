@@ -8,11 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
+from .identity import ontology_iri
 from .owlapi import gate_findings, load_gate
 from .query import Store
 from .release import VARIANTS, artifact_names
 from .sources import Project
-from .identity import ontology_iri
 from .vocab import compact
 
 LEVELS = ("ERROR", "WARN", "INFO")
