@@ -70,6 +70,13 @@ def smekg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture
+def canonical_copy(project_copy):
+    """A copy of the project with every source already in canonical form, so that a test sees only its own change."""
+    format_sources(project_copy)
+    return project_copy
+
+
 def test_every_turtle_source_is_canonical(project):
     assert [str(f) for f in check_canonical(project)] == []
 
@@ -180,6 +187,7 @@ def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(project_copy):
     assert (check.returncode, check.stderr) == (0, "")
 
 
+@pytest.mark.usefixtures("canonical_copy")
 def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(project_copy):
     refused = project_copy.knowledge_dir / "triple-terms.ttl"
     content = f"{PREFIXES}\nkg:b smekg:p kg:c .\nkg:a smekg:p <<( kg:s smekg:p kg:o )>> .\n"
@@ -210,6 +218,7 @@ def test_a_layout_that_would_lose_something_is_caught_before_writing(change, wha
     assert what in loss(text, change(formatted), "http://example.org/")[1]
 
 
+@pytest.mark.usefixtures("canonical_copy")
 def test_a_long_list_of_equal_items_is_checked_without_hanging(project_copy):
     path = project_copy.knowledge_dir / "values.ttl"
     path.write_text(f"{PREFIXES}\nkg:a smekg:values (" + " 1" * 3000 + " ) .\n", encoding="utf-8")
@@ -240,6 +249,7 @@ def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(project_copy):
     assert first.read_bytes() == before
 
 
+@pytest.mark.usefixtures("canonical_copy")
 def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(project_copy, monkeypatch):
     path = project_copy.knowledge_dir / "gao2019role.ttl"
     plant(path)
