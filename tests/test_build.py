@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS
 
-from smekg.labels import GENERATED, generate
+from smekg.labels import GENERATED, generate, label_text
 from smekg.owlapi import load_gate
 from smekg.release import VARIANTS, artifact_names
 from smekg.sources import compile_sources
@@ -136,3 +137,31 @@ def test_the_owl_api_loads_every_release_artifact_with_its_own_identity(project,
         assert ("FORMAT", "RDF/XML Syntax" if path.suffix == ".owl" else "Turtle Syntax") in lines
         assert ("IRI", f"https://w3id.org/smekg/smekg-{variant}.owl") in lines
         assert ("VERSION_IRI", f"https://w3id.org/smekg/releases/{version}/smekg-{variant}.owl") in lines
+
+
+@pytest.mark.parametrize(
+    ("parts", "label"),
+    [
+        (
+            {"cite": ["A 2020"], "kind": ["claim"], "subject": ["x", "y"], "relation": ["hinders"], "object": ["z"]},
+            "A 2020: x and y hinders z",
+        ),
+        (
+            {"cite": ["A 2020"], "kind": ["hypothesis"], "subject": ["x"], "relation": ["affects"], "object": ["z"]},
+            "A 2020: x affects z (hypothesis)",
+        ),
+        (
+            {"cite": ["A 2020"], "kind": ["definition statement"], "of": ["born global"]},
+            "A 2020: definition statement of born global",
+        ),
+        ({"cite": ["A 2020"], "kind": ["authorship"], "number": ["2"], "name": ["K. P"]}, "A 2020: authorship 2 K. P"),
+        (
+            {"cite": ["A 2020"], "kind": ["analysis step"], "sort": ["analysis step"], "number": ["6"]},
+            "A 2020: analysis step 6",
+        ),
+        ({"cite": ["A 2020"], "kind": ["criterion"], "sort": ["exclusion"]}, "A 2020: exclusion criterion"),
+        ({"kind": ["research gap"], "about": ["a", "b", "c"]}, "research gap about a, b and c"),
+    ],
+)
+def test_generated_labels_read_as_english(parts, label):
+    assert label_text(parts) == label

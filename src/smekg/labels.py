@@ -99,7 +99,8 @@ def label_parts(compiled: Compiled) -> dict[str, dict[str, list[str]]]:
 
 def label_text(parts: dict[str, list[str]]) -> str:
     """A readable label: "<short citation>: <what it records>"."""
-    kind = " ".join([*parts.get("sort", [])[:1], parts["kind"][0]])
+    kind, sort = parts["kind"][0], parts.get("sort", [""])[0]
+    kind = kind if sort in kind else f"{sort} {kind}"
     if all(parts.get(key) for key in ("subject", "relation", "object")):
         body = f"{listed(parts['subject'])} {parts['relation'][0]} {listed(parts['object'])}"
         body += "" if kind == "claim" else f" ({kind})"
