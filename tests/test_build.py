@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
+import pytest
 import rdflib
+from rdflib import OWL, RDF, RDFS
 
-from smekg.release import artifact_names
+from smekg.labels import GENERATED, generate, label_text
+from smekg.owlapi import load_gate
+from smekg.release import VARIANTS, artifact_names
+from smekg.sources import compile_sources
+from test_quality_gates import needs_owlapi
 
 
 def test_release_has_every_artifact(release):
@@ -47,3 +53,115 @@ def test_inferred_hierarchy_is_in_full_release_only(release):
     firm = rdflib.URIRef("https://w3id.org/smekg/ontology/Firm")
     assert (sme, rdflib.RDFS.subClassOf, firm) not in base
     assert (sme, rdflib.RDFS.subClassOf, firm) in full
+
+
+SMEKG, KG = "https://w3id.org/smekg/ontology/", "https://w3id.org/smekg/kg/"
+INDIVIDUALS = """SELECT DISTINCT ?x WHERE { ?x a ?t FILTER(isIRI(?x) && !STRSTARTS(STR(?t), STR(owl:))
+  && !STRSTARTS(STR(?t), STR(rdf:)) && !STRSTARTS(STR(?t), STR(rdfs:))) }"""
+
+
+LABEL = ox.NamedNode(str(RDFS.label))
+
+
+def base_store(release) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(release.release_dir / "smekg-base.nt"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def ask(store: ox.Store, query: str) -> list:
+    prefixes = {"owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "smekg": SMEKG, "kg": KG}
+    return [row[0].value for row in store.query(query, prefixes=prefixes)]
+
+
+def test_every_individual_is_declared_and_labelled(release):
+    store = base_store(release)
+    individuals = ask(store, INDIVIDUALS)
+    assert len(individuals) > 2000
+    assert (
+        ask(store, f"SELECT ?x WHERE {{ {{ {INDIVIDUALS} }} FILTER NOT EXISTS {{ ?x a owl:NamedIndividual }} }}") == []
+    )
+    assert ask(store, f"SELECT ?x WHERE {{ {{ {INDIVIDUALS} }} FILTER NOT EXISTS {{ ?x rdfs:label ?l }} }}") == []
+    report = json.loads((release.release_dir / "build-report.json").read_text())
+    assert report["generated"]["individuals declared"] == len(individuals)
+
+
+CLAIM = KG + "gao2019-concl-lack-of-capital-hinders"
+
+
+def test_claims_get_a_readable_generated_label_that_stays_out_of_the_sources(project, release):
+    label = "Gao et al. 2019: lack of capital hinders internationalization"
+    assert ask(base_store(release), f"SELECT ?l WHERE {{ <{CLAIM}> rdfs:label ?l }}") == [label]
+    assert not any(label in path.read_text(encoding="utf-8") for path in project.turtle_sources())
+
+
+def generated_label(project) -> list[str]:
+    compiled = compile_sources(project)
+    generate(compiled)
+    return [q.object.value for q in compiled.store.quads_for_pattern(ox.NamedNode(CLAIM), LABEL, None, GENERATED)]
+
+
+def test_a_curated_label_wins(project_copy):
+    assert generated_label(project_copy) == ["Gao et al. 2019: lack of capital hinders internationalization"]
+    source = project_copy.knowledge_dir / "gao2019role.ttl"
+    source.write_text(source.read_text(encoding="utf-8") + f'<{CLAIM}> rdfs:label "no capital, no exports"@en .\n')
+    assert generated_label(project_copy) == []
+
+
+def test_no_two_entities_share_a_label(release):
+    """A generated label never repeats another one, curated or generated (ignoring case, per language)."""
+    query = """SELECT (SAMPLE(?x) AS ?entity) WHERE {
+      ?x rdfs:label ?l FILTER(isIRI(?x) && (STRSTARTS(STR(?x), STR(smekg:)) || STRSTARTS(STR(?x), STR(kg:))))
+    } GROUP BY (LCASE(STR(?l)) AS ?text) (LANG(?l) AS ?lang) HAVING (COUNT(DISTINCT ?x) > 1)"""
+    assert ask(base_store(release), query) == []
+
+
+def test_owlready2_lists_the_individuals(release):
+    import owlready2
+
+    world = owlready2.World()
+    onto = world.get_ontology((release.release_dir / "smekg-base.owl").as_uri()).load()
+    names = {individual.iri for individual in onto.individuals()}
+    assert KG + "gao2019-concl-lack-of-capital-hinders" in names and len(names) > 2000
+
+
+@needs_owlapi
+def test_the_owl_api_loads_every_release_artifact_with_its_own_identity(project, release):
+    """The OWL API's own parsers (RDF/XML and Turtle) read each artifact whole, under its own ontology IRI."""
+    files = {release.release_dir / f"smekg-{v}.{ext}": v for v in VARIANTS for ext in ("owl", "ttl")}
+    report = load_gate(list(files), project.ontology.with_name("catalog-v001.xml"))
+    version = json.loads((release.release_dir / "build-report.json").read_text())["version"]
+    for path, variant in files.items():
+        lines = report[str(path)]
+        assert not {kind for kind, _ in lines} & {"LOAD_ERROR", "UNPARSED", "ERROR_ENTITY"}, (path, lines)
+        assert ("FORMAT", "RDF/XML Syntax" if path.suffix == ".owl" else "Turtle Syntax") in lines
+        assert ("IRI", f"https://w3id.org/smekg/smekg-{variant}.owl") in lines
+        assert ("VERSION_IRI", f"https://w3id.org/smekg/releases/{version}/smekg-{variant}.owl") in lines
+
+
+@pytest.mark.parametrize(
+    ("parts", "label"),
+    [
+        (
+            {"cite": ["A 2020"], "kind": ["claim"], "subject": ["x", "y"], "relation": ["hinders"], "object": ["z"]},
+            "A 2020: x and y hinders z",
+        ),
+        (
+            {"cite": ["A 2020"], "kind": ["hypothesis"], "subject": ["x"], "relation": ["affects"], "object": ["z"]},
+            "A 2020: x affects z (hypothesis)",
+        ),
+        (
+            {"cite": ["A 2020"], "kind": ["definition statement"], "of": ["born global"]},
+            "A 2020: definition statement of born global",
+        ),
+        ({"cite": ["A 2020"], "kind": ["authorship"], "number": ["2"], "name": ["K. P"]}, "A 2020: authorship 2 K. P"),
+        (
+            {"cite": ["A 2020"], "kind": ["analysis step"], "sort": ["analysis step"], "number": ["6"]},
+            "A 2020: analysis step 6",
+        ),
+        ({"cite": ["A 2020"], "kind": ["criterion"], "sort": ["exclusion"]}, "A 2020: exclusion criterion"),
+        ({"kind": ["research gap"], "about": ["a", "b", "c"]}, "research gap about a, b and c"),
+    ],
+)
+def test_generated_labels_read_as_english(parts, label):
+    assert label_text(parts) == label

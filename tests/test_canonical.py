@@ -16,6 +16,9 @@ import pytest
 
 from smekg.canonical import canonical_turtle, check_canonical, format_sources, loss
 from smekg.errors import SmekgError
+from smekg.identity import EDIT_MODULE_IRI
+from smekg.owlapi import load_gate
+from test_quality_gates import needs_owlapi
 
 PREFIXES = (
     "PREFIX cito: <http://purl.org/spar/cito/>\n"
@@ -65,6 +68,13 @@ def smekg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "smekg", *args], capture_output=True, text=True, env=os.environ, timeout=timeout
     )
+
+
+@pytest.fixture
+def canonical_copy(project_copy):
+    """A copy of the project with every source already in canonical form, so that a test sees only its own change."""
+    format_sources(project_copy)
+    return project_copy
 
 
 def test_every_turtle_source_is_canonical(project):
@@ -177,6 +187,7 @@ def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(project_copy):
     assert (check.returncode, check.stderr) == (0, "")
 
 
+@pytest.mark.usefixtures("canonical_copy")
 def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(project_copy):
     refused = project_copy.knowledge_dir / "triple-terms.ttl"
     content = f"{PREFIXES}\nkg:b smekg:p kg:c .\nkg:a smekg:p <<( kg:s smekg:p kg:o )>> .\n"
@@ -197,7 +208,7 @@ def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(project_copy):
     [
         (lambda t: t.replace('"1"^^xsd:boolean', '"true"^^xsd:boolean'), "the triples would change"),
         (lambda t: t.replace("  # kept", ""), "a comment would be lost"),
-        (lambda t: t.replace("PREFIX unused: <http://example.org/unused/>\n", ""), "prefix"),
+        (lambda t: t.replace("@prefix unused: <http://example.org/unused/> .\n", ""), "prefix"),
     ],
 )
 def test_a_layout_that_would_lose_something_is_caught_before_writing(change, what: str):
@@ -207,6 +218,7 @@ def test_a_layout_that_would_lose_something_is_caught_before_writing(change, wha
     assert what in loss(text, change(formatted), "http://example.org/")[1]
 
 
+@pytest.mark.usefixtures("canonical_copy")
 def test_a_long_list_of_equal_items_is_checked_without_hanging(project_copy):
     path = project_copy.knowledge_dir / "values.ttl"
     path.write_text(f"{PREFIXES}\nkg:a smekg:values (" + " 1" * 3000 + " ) .\n", encoding="utf-8")
@@ -237,6 +249,7 @@ def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(project_copy):
     assert first.read_bytes() == before
 
 
+@pytest.mark.usefixtures("canonical_copy")
 def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(project_copy, monkeypatch):
     path = project_copy.knowledge_dir / "gao2019role.ttl"
     plant(path)
@@ -252,3 +265,43 @@ def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(project_copy, monk
     assert "no space left on device" in str(raised.value)
     assert path.read_bytes() == before
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_prefix_and_base_directives_are_written_in_their_at_form_losing_nothing():
+    """The OWL API's own Turtle parser rejects SPARQL-style `PREFIX`: fmt writes every directive as `@prefix`."""
+    text = (
+        "# header\n\nPREFIX kg: <https://w3id.org/smekg/kg/>  # kg\nprefix smekg: <https://w3id.org/smekg/ontology/>\n"
+        "BASE <http://example.org/>\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n\n"
+        'kg:a smekg:v "1"^^xsd:integer ; smekg:w <b> .\n'
+    )
+    formatted = canonical_turtle(text)
+    assert formatted.splitlines()[2:6] == [
+        "@prefix kg: <https://w3id.org/smekg/kg/> .  # kg",
+        "@prefix smekg: <https://w3id.org/smekg/ontology/> .",
+        "@base <http://example.org/> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+    ]
+    assert "PREFIX" not in formatted.upper().replace("@PREFIX", "")
+    assert loss(text, formatted, "http://example.org/") == (0, "")
+
+
+def test_fmt_changes_only_the_form_of_the_directives_of_every_source(project_copy):
+    """On the real sources, fmt's only change is `PREFIX p: <iri>` → `@prefix p: <iri> .`."""
+    sources = project_copy.turtle_sources()
+    before = {path: path.read_text(encoding="utf-8") for path in sources}
+    format_sources(project_copy)
+    for path in sources:
+        expected = re.sub(r"^PREFIX (\S+) (<[^>]*>)$", r"@prefix \1 \2 .", before[path], flags=re.M)
+        assert path.read_text(encoding="utf-8") == expected, path
+
+
+@needs_owlapi
+def test_the_owl_api_turtle_parser_loads_the_edit_module_after_fmt(project_copy):
+    """The OWL API's own parser (not rdf4j's, as in Protégé) reads smekg.ttl once fmt has written it."""
+    format_sources(project_copy)
+    catalog = project_copy.ontology.with_name("catalog-v001.xml")
+    [(file, lines)] = load_gate([project_copy.ontology], catalog).items()
+    kinds = {kind for kind, _ in lines}
+    assert "LOAD_ERROR" not in kinds and "UNPARSED" not in kinds and "ERROR_ENTITY" not in kinds, lines
+    assert ("FORMAT", "Turtle Syntax") in lines
+    assert ("IRI", EDIT_MODULE_IRI) in lines

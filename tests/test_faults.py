@@ -128,6 +128,14 @@ def test_a_java_that_fails_is_a_finding(project, release, tmp_path):
     assert snapshot(out) == before
 
 
+def test_a_malformed_source_date_epoch_is_a_finding_and_keeps_the_release(project, release, tmp_path):
+    out = release_copy(release, tmp_path)
+    before = snapshot(out)
+    done = smekg("build", "--root", project.root, "--out", out, env=child_env(SOURCE_DATE_EPOCH="tomorrow"))
+    one_finding(done, "SOURCE_DATE_EPOCH", "'tomorrow'", "not a number of seconds since 1970")
+    assert snapshot(out) == before
+
+
 def test_owlapi_gate_without_java_says_what_to_install(release, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(SmekgError, match="default-jre-headless") as failed:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 from pathlib import Path
 
+import pytest
+import rdflib
+from rdflib import DCTERMS, OWL, RDF
+
 from smekg import build
-from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique
+from smekg.errors import SmekgError
+from smekg.identity import release_version, source_files
+from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique, write_triples
 
 
 def lines(n: int, seed: int) -> list[bytes]:
@@ -75,3 +83,61 @@ def test_two_builds_write_identical_bytes(project, release, tmp_path: Path):
     again = build(project, tmp_path / "release")
     for name in artifact_names():
         assert (again.release_dir / name).read_bytes() == (release.release_dir / name).read_bytes(), name
+
+
+ONT = "https://w3id.org/smekg/ontology"
+
+
+def test_each_release_gets_its_own_ontology_iri_and_a_dated_version_iri(tmp_path: Path):
+    """The edit module's header moves to each artifact's IRI; its version triples are replaced, blank nodes kept."""
+    base = [
+        f"<{ONT}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Ontology> .\n",
+        f'<{ONT}> <http://purl.org/dc/terms/title> "t"@en .\n',
+        f'<{ONT}> <http://www.w3.org/2002/07/owl#versionInfo> "0.1.0" .\n',
+        f"<{ONT}> <http://purl.org/dc/terms/creator> _:who .\n",
+        '_:who <http://schema.org/name> "someone" .\n',
+        "<urn:s> <urn:p> <urn:o> .\n",
+    ]
+    counts = write_triples(tmp_path, [line.encode() for line in base], [b"<urn:s> <urn:q> <urn:o> .\n"], "2026-01-02")
+    assert counts == {"base triples": 9, "full triples": 10, "inferred triples": 1}
+    for variant in ("base", "full"):
+        graph = rdflib.Graph().parse(tmp_path / f"smekg-{variant}.nt")
+        iri = rdflib.URIRef(f"https://w3id.org/smekg/smekg-{variant}.owl")
+        assert set(graph.subjects(RDF.type, OWL.Ontology)) == {iri}
+        assert graph.value(iri, OWL.versionIRI) == rdflib.URIRef(
+            f"https://w3id.org/smekg/releases/2026-01-02/smekg-{variant}.owl"
+        )
+        assert str(graph.value(iri, OWL.versionInfo)) == "2026-01-02"
+        assert str(graph.value(iri, DCTERMS.modified)) == "2026-01-02"
+        assert str(graph.value(iri, DCTERMS.title)) == "t"
+        assert str(graph.value(graph.value(iri, DCTERMS.creator), rdflib.URIRef("http://schema.org/name"))) == "someone"
+        assert not list(graph.triples((rdflib.URIRef(ONT), None, None)))
+
+
+def test_the_version_is_source_date_epoch_when_set(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert release_version(project) == "2026-01-01"
+    for wrong in ("soon", "-5", "1e9", "99999999999999"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", wrong)
+        with pytest.raises(SmekgError, match="SOURCE_DATE_EPOCH: .*not a number of seconds"):
+            release_version(project)
+
+
+def test_the_version_is_the_date_the_sources_last_changed(project_copy, monkeypatch):
+    """Outside git, the newest source file's modification time; an edit since the last commit moves it too."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for number, path in enumerate(source_files(project_copy)):
+        os.utime(path, (0, 86400 * number))
+    assert release_version(project_copy) == f"1970-01-{len(source_files(project_copy)):02d}"
+    root = project_copy.root
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
+        subprocess.run(
+            ["git", "-C", str(root), *command],
+            check=True,
+            env={**os.environ, "GIT_COMMITTER_DATE": "2025-03-04T12:00:00Z"},
+        )
+    assert release_version(project_copy) == "2025-03-04"
+    os.utime(project_copy.ontology, (0, 1767225600))  # 2026-01-01
+    project_copy.ontology.write_text(project_copy.ontology.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(project_copy.ontology, (0, 1767225600))
+    assert release_version(project_copy) == "2026-01-01"

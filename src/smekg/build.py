@@ -6,10 +6,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from .checks import validate_compiled
 from .errors import Finding, SmekgError
+from .identity import release_version
+from .labels import GENERATED, generate
 from .reasoning import INFERRED, reason
 from .release import prepare_release, write_release
 from .sources import Compiled, Project, compile_sources
@@ -76,6 +79,7 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
         progress(f"wait for another build writing {release_dir} to finish", "start")
 
     prepare_release(release_dir, waiting)
+    version = release_version(project)  # first: a malformed SOURCE_DATE_EPOCH stops the build before any work
     compiled, warnings = validate(project, progress, timings)
     with step("reason (HermiT + rules)", progress, timings):
         route, findings = reason(compiled)
@@ -83,7 +87,18 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
             raise SmekgError("reasoning", findings)
     with step("write release", progress, timings):
         report = {"timings_s": timings, "reasoning": route, "warnings": [str(f) for f in warnings]}
-        base, inferred = compiled.nt_lines(), compiled.nt_lines([INFERRED])
-        artifacts, counts = write_release(release_dir, base, inferred, report, waiting)
+        report |= release_identity(compiled, version)
+        base, inferred = chain(compiled.nt_lines(), compiled.nt_lines([GENERATED])), compiled.nt_lines([INFERRED])
+        artifacts, counts = write_release(release_dir, base, inferred, report, waiting, version)
     timings["total"] = round(time.perf_counter() - started, 3)
     return BuildResult(release_dir, artifacts, timings, counts, report["warnings"], route)
+
+
+def release_identity(compiled: Compiled, version: str) -> dict:
+    """Add the generated declarations and labels (labels.py) to the compiled graph; for the report, the release's
+    version (identity.py) and how many were generated."""
+    generated = generate(compiled)
+    return {
+        "version": version,
+        "generated": {"individuals declared": generated.individuals, "labels generated": generated.labelled},
+    }

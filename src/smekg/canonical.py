@@ -32,8 +32,8 @@ def canonical_turtle(text: str) -> str:
 
 
 def layout(document: Document) -> str:
-    """Header comments, the directives in file order, then the subject blocks sorted by subject, then any
-    closing comments; blocks apart by one blank line."""
+    """Header comments, the directives in file order (each in its `@prefix` form), then the subject blocks sorted
+    by subject, then any closing comments; blocks apart by one blank line."""
     blocks = [document.header] if document.header else []
     directives = [s for s in document.statements if s.directive]
     if directives:
@@ -73,8 +73,16 @@ def nested(node: Node) -> Iterator[Node]:
 
 def directive_lines(statement: Statement) -> list[str]:
     lines = list(statement.lead)
-    end_line(lines, 0, " ".join(statement.directive), statement.close)
+    end_line(lines, 0, at_form(statement.directive), statement.close)
     return lines
+
+
+def at_form(directive: list[str]) -> str:
+    """A directive as `@prefix p: <iri> .` or `@base <iri> .`, whichever way it was written: the OWL API's own
+    Turtle parser rejects the SPARQL-style `PREFIX p: <iri>` and `BASE <iri>`, which mean the same."""
+    keyword = directive[0].lstrip("@").lower()
+    iri = directive[-1].removesuffix(" .")
+    return " ".join([f"@{keyword}", *directive[1:-1], iri, "."])
 
 
 def statement_lines(statement: Statement) -> list[str]:
@@ -181,7 +189,8 @@ def comments(text: str) -> Counter[str]:
 
 
 def directives(text: str) -> Counter[str]:
-    return Counter(" ".join(s.directive) for s in read_document(text).statements if s.directive)
+    """The prefix and base declarations, each in its `@` form (the form is the layout's to choose)."""
+    return Counter(at_form(s.directive) for s in read_document(text).statements if s.directive)
 
 
 def loss(original: str, formatted: str, base: str, before: Counter[Triple] | None = None) -> tuple[int, str]:

@@ -8,11 +8,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
+from .identity import ontology_iri
 from .owlapi import gate_findings, load_gate
 from .query import Store
 from .release import VARIANTS, artifact_names
 from .sources import Project
-from .vocab import ONTOLOGY_IRI, compact
+from .vocab import compact
 
 LEVELS = ("ERROR", "WARN", "INFO")
 
@@ -96,8 +97,9 @@ def check_release(project: Project, release_dir: Path | None = None, owlapi: boo
     findings = run_checks(store, load_profile(project.root / "quality"))
     findings += [f for name in artifact_names() if (f := parse_twice(release_dir / name))]
     if owlapi:
-        files = [release_dir / f"smekg-{variant}.{ext}" for variant in VARIANTS for ext in ("owl", "ttl")]
+        files = {release_dir / f"smekg-{variant}.{ext}": variant for variant in VARIANTS for ext in ("owl", "ttl")}
         catalog = project.ontology.with_name("catalog-v001.xml")
-        report = load_gate(files, catalog if catalog.is_file() else None)
-        findings += gate_findings(report, ONTOLOGY_IRI)
+        report = load_gate(list(files), catalog if catalog.is_file() else None)
+        for path, variant in files.items():
+            findings += gate_findings({str(path): report.get(str(path), [])}, ontology_iri(variant))
     return findings

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from .direct import DIRECT_FILES, write_direct_view
 from .errors import SmekgError
+from .identity import release_header, set_aside_header
 from .owners import owner_pid, process_alive, tagged
 from .safeio import fail, file_lock, os_problem
 from .vocab import PREFIXES
@@ -142,24 +143,34 @@ def write_formats(nt: Path, variant: str) -> None:
             )
 
 
-def write_triples(folder: Path, base: Iterable[bytes], inferred: Iterable[bytes]) -> dict[str, int]:
+def write_triples(
+    folder: Path, base: Iterable[bytes], inferred: Iterable[bytes], version: str | None = None
+) -> dict[str, int]:
     """Write smekg-base.nt and smekg-full.nt into folder; the triple counts.
 
     base and inferred are N-Triples lines in any order, possibly repeated: the base release is the sorted distinct
-    base lines, the full release adds the inferred ones; blank nodes get canonical labels.
+    base lines, the full release adds the inferred ones; blank nodes get canonical labels. With a version, each
+    release gets its own ontology header (see identity.py), made from the edit module's.
     """
     base_nt, full_nt = folder / "smekg-base.nt", folder / "smekg-full.nt"
-    named_base, named_inferred = folder / ".base-named", folder / ".inferred-named"
+    named_base, named_inferred, body = folder / ".base-named", folder / ".inferred-named", folder / ".body"
     base_blank: list[bytes] = []
     inferred_blank: list[bytes] = []
+    header: list[bytes] = []
+    if version is not None:
+        base, inferred = set_aside_header(base, header), set_aside_header(inferred, header)
     sort_unique(base, named_base, base_blank)
     sort_unique(inferred, named_inferred, inferred_blank)
     canonical_base, canonical_inferred = canonical_blank_nodes(base_blank, inferred_blank)
-    counts = {"base triples": merge_unique([named_base, canonical_base], base_nt)}
-    counts["full triples"] = merge_unique([base_nt, named_inferred, canonical_inferred], full_nt)
+    if version is not None:
+        canonical_base = [*set_aside_header(canonical_base, header, blank=True)]
+    merge_unique([named_base, canonical_base], body)
+    headers = {variant: release_header(header, variant, version) if version else [] for variant in VARIANTS}
+    counts = {"base triples": merge_unique([body, headers["base"]], base_nt)}
+    counts["full triples"] = merge_unique([body, named_inferred, canonical_inferred, headers["full"]], full_nt)
     counts["inferred triples"] = counts["full triples"] - counts["base triples"]
-    named_base.unlink()
-    named_inferred.unlink()
+    for work_file in (named_base, named_inferred, body):
+        work_file.unlink()
     return counts
 
 
@@ -167,7 +178,7 @@ STEP = "writing the release"
 REPORT = "build-report.json"
 MARKER = ".smekg-release"  # written first into every release: `smekg build --out` replaces only such folders
 MARKER_TEXT = "This folder is a smekg release: `smekg build` replaces all of it.\n"
-WORK_FILES = (".runs-", ".base-named", ".inferred-named")  # what write_triples makes while it works
+WORK_FILES = (".runs-", ".base-named", ".inferred-named", ".body")  # what write_triples makes while it works
 LOCK_WAIT = 1800.0  # seconds a build waits for another one writing the same release folder
 
 
@@ -301,11 +312,13 @@ def write_release(
     inferred: Iterable[bytes],
     report: dict,
     waiting: Callable[[], None] = lambda: None,
+    version: str | None = None,
 ) -> tuple[list[Path], dict[str, int]]:
     """Write every artifact into a temporary sibling folder, then swap it into place; the artifacts and counts.
 
-    Under the release lock (waiting() is called if another build holds it); a disk fault or an oversized literal
-    is a SmekgError and the previous release stays."""
+    With a version (YYYY-MM-DD), each artifact gets its release identity (identity.py). Under the release lock
+    (waiting() is called if another build holds it); a disk fault or an oversized literal is a SmekgError and the
+    previous release stays."""
     out_dir = out_dir.resolve()
     with release_faults(out_dir):
         refuse_non_release(out_dir)
@@ -313,17 +326,19 @@ def write_release(
         with release_lock(out_dir, waiting):
             recover(out_dir)
             refuse_non_release(out_dir)
-            counts = write_staged(out_dir, base, inferred, report)
+            counts = write_staged(out_dir, base, inferred, report, version)
         return sorted(out_dir.iterdir()), counts
 
 
-def write_staged(out_dir: Path, base: Iterable[bytes], inferred: Iterable[bytes], report: dict) -> dict[str, int]:
+def write_staged(
+    out_dir: Path, base: Iterable[bytes], inferred: Iterable[bytes], report: dict, version: str | None
+) -> dict[str, int]:
     """Write the release into a new staging folder beside out_dir and swap it in; the counts."""
     staging = Path(tempfile.mkdtemp(prefix=tagged(f".{out_dir.name}.tmp-"), dir=out_dir.parent))
     try:
         staging.chmod(0o755)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        counts = write_triples(staging, base, inferred)
+        counts = write_triples(staging, base, inferred, version)
         for variant in VARIANTS:
             write_formats(staging / f"smekg-{variant}.nt", variant)
         write_views(staging, counts)
