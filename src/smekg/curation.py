@@ -34,10 +34,11 @@ LEXICAL_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d
 AGENTS = f"SELECT DISTINCT ?agent WHERE {{ VALUES ?kind {{ {AGENT_KINDS} }} ?agent a ?kind }}"
 STATED = """
 SELECT ?node ?p ?o WHERE {{
-  GRAPH {graph} {{ {{ ?node a smekg:Claim }} UNION {{ VALUES ?node {{ {file} }} }} ?node ?p ?o }}
+  {{ GRAPH {graph} {{ ?node a ?kind }} ?kind rdfs:subClassOf* smekg:Claim }} UNION {{ VALUES ?node {{ {file} }} }}
   VALUES ?p {{ prov:wasAttributedTo prov:generatedAtTime }}
+  GRAPH {graph} {{ ?node ?p ?o }}
 }}"""
-CLAIMS = "SELECT DISTINCT ?claim WHERE {{ GRAPH {graph} {{ ?claim a smekg:Claim }} }}"
+CLAIMS = "SELECT DISTINCT ?claim WHERE {{ GRAPH {graph} {{ ?claim a ?kind }} ?kind rdfs:subClassOf* smekg:Claim }}"
 
 
 def blob_id(data: bytes) -> str:
