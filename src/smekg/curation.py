@@ -100,22 +100,24 @@ def add_version(store: ox.Store, graph: ox.NamedNode, rel: str, blob: str) -> ox
 def faults(rel: str, text: str, node: ox.NamedNode, is_file: bool, values: dict, agents: set) -> list[Finding]:
     """What is wrong with the curator and date a file (its default) or a claim (its override) states."""
     entry = "<>" if is_file else compact(node.value)
-    line = entry_line(text, node.value, is_file)
+    lines = entry_lines(text, node.value, is_file)
     found = []
     for agent in values.get(CURATOR, []):
         if agent not in agents:
             why = f"names {shown(agent)} as curator, but it is not declared as an agent"
-            found.append(Finding(rel, line, entry, f"{why} (a prov:Person, prov:SoftwareAgent or prov:Organization)"))
+            found.append(
+                Finding(rel, lines[0], entry, f"{why} (a prov:Person, prov:SoftwareAgent or prov:Organization)")
+            )
     for when in values.get(WHEN, []):
         problem = date_problem(when)
         if problem:
-            found.append(Finding(rel, line, entry, f"prov:generatedAtTime {shown(when)} {problem}"))
+            found.append(Finding(rel, lines[0], entry, f"prov:generatedAtTime {shown(when)} {problem}"))
     if is_file:
         for prop in (CURATOR, WHEN):
             if len(values.get(prop, [])) > 1:
                 listed = ", ".join(sorted(map(shown, values[prop])))
                 why = f"two defaults in one file: {compact(prop.value)} {listed}; a file states one"
-                found.append(Finding(rel, line, entry, f"{why}, a claim curated otherwise states its own"))
+                found.append(Finding(rel, lines[-1], entry, f"{why}, a claim curated otherwise states its own"))
     return found
 
 
@@ -137,10 +139,9 @@ def shown(term: ox.NamedNode | ox.Literal) -> str:
     return compact(term.value) if isinstance(term, ox.NamedNode) else f'"{term.value}"'
 
 
-def entry_line(text: str, iri: str, is_file: bool) -> int:
-    """The line on which the file's own node (`<>`) or a claim is first written as a subject."""
+def entry_lines(text: str, iri: str, is_file: bool) -> list[int]:
+    """The lines on which the file's own node (`<>`) or a claim opens a statement ([0] if none is found)."""
     local = re.escape(iri.rsplit("/", 1)[-1])
     written = r"<>" if is_file else rf"[\w-]*:{local}"
     pattern = rf"^[ \t]*(?:{written}|<{re.escape(iri)}>)(?=[\s;])"
-    match = re.search(pattern, text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
+    return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(pattern, text, re.M)] or [0]
