@@ -4,7 +4,9 @@ is a finding naming the file, the line and the entry."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,20 @@ def test_two_defaults_in_one_file_are_a_finding(project_copy, second, what):
     file, line, entry, message = one_finding(project_copy)
     assert (file, line, entry) == ("ontology/knowledge/zz-curation.ttl", 24, "<>")  # the second one
     assert f"two defaults in one file: {what}" in message
+
+
+def test_a_file_that_cannot_be_read_for_its_version_is_a_finding(project_copy, monkeypatch):
+    """The build reads each knowledge file again to name its version; an OSError then (the file was loaded a
+    moment before, so it is simulated) is a finding naming the file, never a traceback."""
+    read_bytes = Path.read_bytes
+
+    def failing(path: Path) -> bytes:
+        if path.name == "costa2015new.ttl":
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    with pytest.raises(SmekgError) as error:
+        compile_sources(project_copy)
+    [finding] = error.value.findings
+    assert finding.file == "ontology/knowledge/costa2015new.ttl" and "input/output error" in finding.message

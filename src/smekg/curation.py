@@ -31,9 +31,9 @@ ENTITY, DATETIME = ox.NamedNode(PROV.Entity), ox.NamedNode(XSD.dateTime)
 AGENT_KINDS = " ".join(f"<{PROV[k]}>" for k in ("Agent", "Person", "SoftwareAgent", "Organization"))
 LEXICAL_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
-AGENTS = f"SELECT DISTINCT ?agent WHERE {{ VALUES ?kind {{ {AGENT_KINDS} }} ?agent a ?kind }}"
+AGENTS = f"SELECT DISTINCT ?agent WHERE {{ VALUES ?kind {{ {AGENT_KINDS} }} ?agent a/rdfs:subClassOf* ?kind }}"
 STATED = """
-SELECT ?node ?p ?o WHERE {{
+SELECT DISTINCT ?node ?p ?o WHERE {{
   {{ GRAPH {graph} {{ ?node a ?kind }} ?kind rdfs:subClassOf* smekg:Claim }} UNION {{ VALUES ?node {{ {file} }} }}
   VALUES ?p {{ prov:wasAttributedTo prov:generatedAtTime }}
   GRAPH {graph} {{ ?node ?p ?o }}
@@ -77,24 +77,21 @@ def curate_file(compiled: Compiled, graph: ox.NamedNode, rel: str, path: Path, a
         stated[row["node"]][row["p"]].append(row["o"])
     findings = [f for n, values in stated.items() for f in faults(rel, text, n, n == node, values, agents)]
     default = stated.get(node, {})
-    version = add_version(compiled.store, graph, rel, blob_id(data))
+    version, quads = file_version(graph, rel, blob_id(data))
     for row in compiled.query(CLAIMS.format(graph=graph)):
-        claim = row["claim"]
-        own = stated.get(claim, {})
-        quads = [ox.Quad(claim, DERIVED, version, graph)]
+        claim, own = row["claim"], stated.get(row["claim"], {})
+        quads.append(ox.Quad(claim, DERIVED, version, graph))
         quads += [ox.Quad(claim, p, o, graph) for p in (CURATOR, WHEN) if not own.get(p) for o in default.get(p, [])]
-        compiled.store.extend(quads)
+    compiled.store.extend(quads)
     return findings
 
 
-def add_version(store: ox.Store, graph: ox.NamedNode, rel: str, blob: str) -> ox.NamedNode:
-    """The node of this version of the file: a prov:Entity named and identified by its git blob id."""
+def file_version(graph: ox.NamedNode, rel: str, blob: str) -> tuple[ox.NamedNode, list[ox.Quad]]:
+    """The node of this version of the file, a prov:Entity named and identified by its git blob id, and its quads."""
     version = ox.NamedNode(f"{file_iri(rel)}/blob/{blob}")
     label = ox.Literal(f"{rel} (git blob {blob[:12]})", language="en")
-    store.extend(
-        ox.Quad(version, p, o, graph) for p, o in ((TYPE, ENTITY), (LABEL, label), (IDENTIFIER, ox.Literal(blob)))
-    )
-    return version
+    facts = ((TYPE, ENTITY), (LABEL, label), (IDENTIFIER, ox.Literal(blob)))
+    return version, [ox.Quad(version, p, o, graph) for p, o in facts]
 
 
 def faults(rel: str, text: str, node: ox.NamedNode, is_file: bool, values: dict, agents: set) -> list[Finding]:
