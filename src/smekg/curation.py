@@ -29,6 +29,7 @@ CURATOR, WHEN, DERIVED = (ox.NamedNode(PROV[p]) for p in ("wasAttributedTo", "ge
 TYPE, LABEL, IDENTIFIER = ox.NamedNode(RDF.type), ox.NamedNode(RDFS.label), ox.NamedNode(DCTERMS.identifier)
 ENTITY, DATETIME = ox.NamedNode(PROV.Entity), ox.NamedNode(XSD.dateTime)
 AGENT_KINDS = " ".join(f"<{PROV[k]}>" for k in ("Agent", "Person", "SoftwareAgent", "Organization"))
+UNDECLARED = "but it is not declared as an agent (a prov:Person, prov:SoftwareAgent or prov:Organization)"
 LEXICAL_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 AGENTS = f"SELECT DISTINCT ?agent WHERE {{ VALUES ?kind {{ {AGENT_KINDS} }} ?agent a/rdfs:subClassOf* ?kind }}"
@@ -96,26 +97,19 @@ def file_version(graph: ox.NamedNode, rel: str, blob: str) -> tuple[ox.NamedNode
 
 def faults(rel: str, text: str, node: ox.NamedNode, is_file: bool, values: dict, agents: set) -> list[Finding]:
     """What is wrong with the curator and date a file (its default) or a claim (its override) states."""
-    entry = "<>" if is_file else compact(node.value)
-    lines = entry_lines(text, node.value, is_file)
-    found = []
-    for agent in values.get(CURATOR, []):
-        if agent not in agents:
-            why = f"names {shown(agent)} as curator, but it is not declared as an agent"
-            found.append(
-                Finding(rel, lines[0], entry, f"{why} (a prov:Person, prov:SoftwareAgent or prov:Organization)")
-            )
-    for when in values.get(WHEN, []):
-        problem = date_problem(when)
-        if problem:
-            found.append(Finding(rel, lines[0], entry, f"prov:generatedAtTime {shown(when)} {problem}"))
-    if is_file:
-        for prop in (CURATOR, WHEN):
-            if len(values.get(prop, [])) > 1:
-                listed = ", ".join(sorted(map(shown, values[prop])))
-                why = f"two defaults in one file: {compact(prop.value)} {listed}; a file states one"
-                found.append(Finding(rel, lines[-1], entry, f"{why}, a claim curated otherwise states its own"))
-    return found
+    problems = [(0, f"names {shown(a)} as curator, {UNDECLARED}") for a in values.get(CURATOR, []) if a not in agents]
+    problems += [
+        (0, f"prov:generatedAtTime {shown(w)} {date_problem(w)}") for w in values.get(WHEN, []) if date_problem(w)
+    ]
+    for prop in (CURATOR, WHEN) if is_file else ():
+        if len(values.get(prop, [])) > 1:
+            listed = ", ".join(sorted(map(shown, values[prop])))
+            why = f"two defaults in one file: {compact(prop.value)} {listed}; a file states one"
+            problems.append((-1, f"{why}, a claim curated otherwise states its own"))
+    if not problems:
+        return []
+    entry, lines = "<>" if is_file else compact(node.value), entry_lines(text, node.value, is_file)
+    return [Finding(rel, lines[which], entry, message) for which, message in problems]
 
 
 def date_problem(term: ox.NamedNode | ox.Literal) -> str:
