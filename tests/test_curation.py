@@ -218,3 +218,13 @@ def test_a_file_that_cannot_be_read_for_its_version_is_a_finding(project_copy, m
         compile_sources(project_copy)
     [finding] = error.value.findings
     assert finding.file == "ontology/knowledge/costa2015new.ttl" and "input/output error" in finding.message
+
+
+def test_each_knowledge_file_is_a_labelled_entity_with_its_curation(project):
+    rows = compile_sources(project).query(
+        "SELECT ?file ?label ?agent WHERE { ?file a prov:Entity ; rdfs:label ?label ; prov:wasAttributedTo ?agent ; "
+        'prov:generatedAtTime "2026-11-22T08:14:39Z"^^xsd:dateTime }'
+    )
+    found = {(row["file"].value, row["label"].value, row["agent"].value) for row in rows}
+    paths = sorted(str(p.relative_to(project.root)) for p in project.knowledge_dir.glob("*.ttl"))
+    assert found == {(f"https://w3id.org/smekg/source/{p}", p, AGENT) for p in paths}

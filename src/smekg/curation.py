@@ -88,11 +88,13 @@ def curate_file(compiled: Compiled, graph: ox.NamedNode, rel: str, path: Path, a
 
 
 def file_version(graph: ox.NamedNode, rel: str, blob: str) -> tuple[ox.NamedNode, list[ox.Quad]]:
-    """The node of this version of the file, a prov:Entity named and identified by its git blob id, and its quads."""
-    version = ox.NamedNode(f"{file_iri(rel)}/blob/{blob}")
-    label = ox.Literal(f"{rel} (git blob {blob[:12]})", language="en")
-    facts = ((TYPE, ENTITY), (LABEL, label), (IDENTIFIER, ox.Literal(blob)))
-    return version, [ox.Quad(version, p, o, graph) for p, o in facts]
+    """The node of this version of the file, a prov:Entity named and identified by its git blob id, and the quads
+    that describe it and the file (`<>`, also a prov:Entity, labelled with its path)."""
+    node, version = ox.NamedNode(file_iri(rel)), ox.NamedNode(f"{file_iri(rel)}/blob/{blob}")
+    facts = [(node, TYPE, ENTITY), (node, LABEL, ox.Literal(rel, language="en")), (version, TYPE, ENTITY)]
+    facts += [(version, LABEL, ox.Literal(f"{rel} (git blob {blob[:12]})", language="en"))]
+    facts += [(version, IDENTIFIER, ox.Literal(blob))]
+    return version, [ox.Quad(*fact, graph) for fact in facts]
 
 
 def faults(rel: str, text: str, node: ox.NamedNode, is_file: bool, values: dict, agents: set) -> list[Finding]:
