@@ -28,10 +28,16 @@ kg:test-claim a smekg:Claim ;
     dcterms:description "A test claim."@en .
 """
 
+# Who curated the file and when (ontology/knowledge/README.md), last so that it moves no line of the text.
+CURATION = """
+<> <http://www.w3.org/ns/prov#wasAttributedTo> <https://w3id.org/smekg/agent/seed-d912c087-maintainers> ;
+    <http://www.w3.org/ns/prov#generatedAtTime> "2026-12-06T21:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
+"""
+
 
 def add_knowledge(project: Project, text: str, name: str = "zz-test.ttl") -> Path:
     path = project.knowledge_dir / name
-    path.write_text(PREFIXES + text, encoding="utf-8")
+    path.write_text(PREFIXES + text + CURATION, encoding="utf-8")
     return path
 
 

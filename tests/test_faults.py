@@ -264,6 +264,25 @@ def test_bib_input_that_is_not_utf8_is_a_finding(monkeypatch, capsys, project_co
     assert status == 1 and f"{incoming}:8: bad2001: error: not UTF-8: byte 0xe9 on line 8" in stderr
 
 
+@pytest.mark.parametrize(
+    "old, new, below, words",
+    [
+        ("agent:seed-d912c087-maintainers ;\n.", "agent:nobody ;\n.", 0, ("agent/nobody", "not declared as an agent")),
+        ('"2026-11-22T08:14:39+00:00"', '"2026-11-22"', 0, ('"2026-11-22"', "with a time zone")),
+        ("<>\n", '<> prov:generatedAtTime "2026-12-01T00:00:00Z"^^xsd:dateTime .\n<>\n', 1, ("two defaults",)),
+    ],
+)
+def test_curation_block_faults_name_file_line_and_entry(project_copy, old, new, below, words):
+    """A knowledge file's curation block (`<>`: who curated it and when) that names an undeclared agent, a
+    malformed date, or a second default: the finding is at the block (the second one's line)."""
+    path = project_copy.knowledge_dir / "gao2019role.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[: text.index("\n<>\n")].count("\n") + 2 + below
+    where = f"ontology/knowledge/gao2019role.ttl:{line}: <>: error:"
+    one_finding(smekg("validate", "--root", project_copy.root), where, *words)
+
+
 # --- queries and endpoints ------------------------------------------------------------------------------------
 
 

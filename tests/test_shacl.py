@@ -9,10 +9,9 @@ from pyshacl import validate
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
 
-from smekg.bibliography import bibliography_triples, load_bibliography
 from smekg.errors import SmekgError
 from smekg.shacl import Violation, compile_shapes, component, shape_violations
-from smekg.sources import Project
+from smekg.sources import Project, compile_sources
 from smekg.vocab import CITO, FABIO, PRISM, SCHEMA, SMEKG
 
 EX = Namespace("https://example.org/test/")
@@ -21,16 +20,13 @@ Key = tuple[str, str, str, str, str]
 
 @pytest.fixture(scope="module")
 def sources(project: Project) -> dict[str, Graph]:
-    """The real sources and import modules, one graph per Turtle file plus the bibliography, parsed with rdflib."""
-    graphs = {}
-    for path in project.compiled_turtle():
-        graphs[path.name] = Graph().parse(path, format="turtle")
-    bibliography, errors = load_bibliography(project.references_dir, project.root)
-    assert not errors
-    graphs["references"] = Graph()
-    for triple in bibliography_triples(bibliography):
-        graphs["references"].add(triple)
-    return graphs
+    """The real sources as the build validates them (compiled, the curation defaults applied), one rdflib graph
+    per source file and one for the bibliography."""
+    compiled = compile_sources(project)
+    return {
+        rel: Graph().parse(data=compiled.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), format="nt")
+        for rel, graph in zip(compiled.files.values(), compiled.graphs, strict=True)
+    }
 
 
 @pytest.fixture(scope="module")

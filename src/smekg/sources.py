@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 
 from .bibliography import Bibliography, bibliography_triples, entry_lines, load_bibliography
+from .curation import apply_curation, file_iri
 from .errors import Finding, SmekgError
 from .vocab import PREFIXES, SOURCE, WORK, compact
 
@@ -182,9 +183,11 @@ def oxigraph_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
 
 
 def load_turtle(store: ox.Store, path: Path, root: Path, graph: ox.NamedNode) -> list[Finding]:
-    """Parse one Turtle file into its named graph; a syntax error becomes a finding with file and line."""
+    """Parse one Turtle file into its named graph, with the file's own IRI as base (so `<>` in it names the file);
+    a syntax error becomes a finding with file and line."""
+    base = file_iri(str(path.relative_to(root)))
     try:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), to_graph=graph)
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=graph)
     except SyntaxError as err:
         why = str(err.msg).split(": ", 1)[-1] if ": " in str(err.msg) else str(err.msg)
         return [Finding(str(path.relative_to(root)), err.lineno or 0, "", f"Turtle syntax error: {why}")]
@@ -251,4 +254,4 @@ def compile_sources(project: Project) -> Compiled:
     files[str(SOURCE[bib_rel])] = bib_rel
     graph = ox.NamedNode(SOURCE[bib_rel])
     store.extend(ox.Quad(*map(oxigraph_term, triple), graph) for triple in bibliography_triples(bibliography))
-    return Compiled(project, store, bibliography, files)
+    return apply_curation(Compiled(project, store, bibliography, files))
