@@ -92,6 +92,9 @@ CLAIM = KG + "gao2019-concl-lack-of-capital-hinders"
 def test_claims_get_a_readable_generated_label_that_stays_out_of_the_sources(project, release):
     label = "Gao et al. 2019: lack of capital hinders internationalization"
     assert ask(base_store(release), f"SELECT ?l WHERE {{ <{CLAIM}> rdfs:label ?l }}") == [label]
+    marked = "SELECT ?x WHERE { ?x smekg:labelIsGenerated true }"
+    assert CLAIM in ask(base_store(release), marked)  # so queries can prefer a curated label to a description
+    assert KG + "country-china" not in ask(base_store(release), marked)  # its label is curated: not marked
     assert not any(label in path.read_text(encoding="utf-8") for path in project.turtle_sources())
 
 

@@ -5,7 +5,8 @@ that states it, then the labels of its subject, relation and object), a definiti
 technology partnership", and so on for every kind.
 
 They go into their own named graph (GENERATED), part of the base release and never written into the sources; a
-curated label always wins, and a generated label is unique (it never repeats another label, curated or not).
+curated label always wins, and a generated label is unique (it never repeats another label, curated or not);
+smekg:labelIsGenerated true marks the entities whose label was generated.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS
+from rdflib import OWL, RDF, RDFS, XSD
 
 from .reasoning import INFERRED
 from .sources import Compiled
-from .vocab import BASE
+from .vocab import BASE, SMEKG
 
 GENERATED = ox.NamedNode(BASE + "generated")
 BUILT_IN = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", str(RDFS))
@@ -79,11 +80,15 @@ def generate(compiled: Compiled) -> Generated:
     labels = unique_labels(compiled, label_parts(compiled))
     declared = [ox.Quad(ox.NamedNode(x), RDF_TYPE, NAMED_INDIVIDUAL, GENERATED) for x in individuals]
     labelled = [ox.Quad(ox.NamedNode(x), RDFS_LABEL, ox.Literal(text, language="en"), GENERATED) for x, text in labels]
-    compiled.store.extend(declared + labelled)
+    marked = [ox.Quad(ox.NamedNode(x), LABEL_IS_GENERATED, TRUE, GENERATED) for x, _ in labels]
+    compiled.store.extend(declared + labelled + marked)
     return Generated(len(individuals), len(labelled))
 
 
 RDF_TYPE, RDFS_LABEL = ox.NamedNode(RDF.type), ox.NamedNode(RDFS.label)
+# Says that an entity's label was made by the build: queries that prefer a curated label to a description skip it.
+LABEL_IS_GENERATED = ox.NamedNode(SMEKG + "labelIsGenerated")
+TRUE = ox.Literal("true", datatype=ox.NamedNode(XSD.boolean))
 NAMED_INDIVIDUAL = ox.NamedNode(OWL.NamedIndividual)
 
 
