@@ -57,7 +57,7 @@ def test_author_year_citations_resolve_only_to_matching_records(store):
     rows = store.select("""SELECT ?label ?key ?year WHERE {
                              ?c a smekg:InTextCitation ; smekg:statedIn work:seed002review ;
                                 smekg:citationLabel ?label ; smekg:resolvesTo ?w .
-                             ?w smekg:citationKey ?key ; fabio:hasPublicationYear ?year }""")
+                             ?w smekg:citationKey ?key ; smekg:yearPublished ?year }""")
     assert rows
     for row in rows:
         assert str(row["year"]) in row["label"], row

@@ -15,6 +15,7 @@ from smekg import build
 from smekg.errors import SmekgError
 from smekg.identity import release_version, source_files
 from smekg.release import artifact_names, canonical_blank_nodes, merge_unique, sort_unique, write_triples
+from smekg.vocab import SCHEMA
 
 
 def lines(n: int, seed: int) -> list[bytes]:
@@ -108,7 +109,7 @@ def test_each_release_gets_its_own_ontology_iri_and_a_dated_version_iri(tmp_path
             f"https://w3id.org/smekg/releases/2026-01-02/smekg-{variant}.owl"
         )
         assert str(graph.value(iri, OWL.versionInfo)) == "2026-01-02"
-        assert str(graph.value(iri, DCTERMS.modified)) == "2026-01-02"
+        assert str(graph.value(iri, SCHEMA.dateModified)) == "2026-01-02"
         assert str(graph.value(iri, DCTERMS.title)) == "t"
         assert str(graph.value(graph.value(iri, DCTERMS.creator), rdflib.URIRef("http://schema.org/name"))) == "someone"
         assert not list(graph.triples((rdflib.URIRef(ONT), None, None)))

@@ -11,8 +11,9 @@ Domains, ranges, restrictions and disjointness axioms are left out (a SLME-like 
 they would make the build's reasoner type smekg's records with classes smekg does not use.
 Where the publishers declare a property both as an annotation property and as an object or data property
 (FaBiO and ORG/PROV-O do for dcterms:created, issued, modified, license, publisher; see also
-KEPT_ANNOTATIONS), the modules keep only the annotation property: one type, so the merged modules are
-OWL 2 DL, and the one smekg's header and records use.
+the modules keep only the annotation property: one type, so the merged modules are OWL 2 DL. smekg itself uses none
+of these punned properties (any use of one is an OWL 2 DL violation next to the published vocabularies): licences
+are schema:license, publication years smekg:yearPublished (see minimal_import.ttl and ../smekg.ttl).
 Terms no published copy declares are in minimal_import.ttl, written by hand.
 The modules are written with @prefix lines (the OWL API's own Turtle parser rejects PREFIX lines).
 """
@@ -26,6 +27,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 HERE = Path(__file__).resolve().parent
 DCTERMS = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
 BASE = "https://w3id.org/smekg/imports/"
 SOURCES = {  # module name → (published file, its ontology IRI, licence, where it was copied from)
     "fabio": (
@@ -55,14 +57,6 @@ SOURCES = {  # module name → (published file, its ontology IRI, licence, where
 }
 KEPT = {RDF.type, RDFS.label, RDFS.comment, RDFS.subClassOf, RDFS.subPropertyOf}
 UPWARD = (RDFS.subClassOf, RDFS.subPropertyOf)
-# Kept annotation properties although FaBiO types them otherwise: FaBiO gives fabio:hasPublicationYear the range
-# xsd:gYear, outside the OWL 2 datatype map (as a data property every year, an xsd:gYear as smekg's shapes
-# require, would be an OWL 2 DL violation); dcterms:language is an object property in FaBiO, but smekg's knowledge
-# gives ISO 639-1 codes as literals ("en").
-KEPT_ANNOTATIONS = {
-    URIRef("http://purl.org/spar/fabio/hasPublicationYear"),
-    URIRef("http://purl.org/dc/terms/language"),
-}
 PREFIXES = {
     "owl": OWL,
     "rdf": RDF,
@@ -149,9 +143,9 @@ def header(g: Graph, name: str, iri: str, licence: str, origin: str, version: st
     g.add((node, RDF.type, OWL.Ontology))
     g.add((node, RDFS.label, Literal(f"smekg import module: {name}", lang="en")))
     g.add((node, RDFS.comment, Literal(f"Extracted by ontology/imports/extract.py from {origin}", lang="en")))
-    for prop, value in (("source", version or iri), ("license", licence)):
-        g.add((node, URIRef(DCTERMS + prop), URIRef(value)))
-        g.add((URIRef(DCTERMS + prop), RDF.type, OWL.AnnotationProperty))  # declared: each module stands alone
+    for prop, value in ((DCTERMS + "source", version or iri), (SCHEMA + "license", licence)):
+        g.add((node, URIRef(prop), URIRef(value)))
+        g.add((URIRef(prop), RDF.type, OWL.AnnotationProperty))  # declared: each module stands alone
 
 
 def main(vocabularies: Path) -> None:
@@ -161,7 +155,7 @@ def main(vocabularies: Path) -> None:
         version = next((str(v) for v in source.objects(URIRef(iri), OWL.versionIRI)), "")
         modules[name] = module(source, terms)
         header(modules[name], name, iri, licence, origin, version)
-    puns = annotation_puns(list(modules.values())) | KEPT_ANNOTATIONS
+    puns = annotation_puns(list(modules.values()))
     for name, g in modules.items():
         drop_logical_types(g, puns)
         for prefix, ns in PREFIXES.items():

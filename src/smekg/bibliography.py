@@ -351,7 +351,7 @@ def record_graph(rec: BibRecord, is_source: bool, g: Triples) -> None:
     if rec.title:
         g.add((w, DCTERMS.title, Literal(rec.title)))
     if YEAR.fullmatch(rec.year):
-        g.add((w, FABIO.hasPublicationYear, Literal(rec.year, datatype=XSD.gYear)))
+        g.add((w, SMEKG.yearPublished, Literal(rec.year, datatype=XSD.integer)))
     container = fields.get("journal") or fields.get("booktitle")
     if container:
         g.add((w, SMEKG.container, Literal(plain(container))))
@@ -364,7 +364,7 @@ def record_graph(rec: BibRecord, is_source: bool, g: Triples) -> None:
     if fields.get("url"):
         g.add((w, FABIO.hasURL, Literal(fields["url"].strip(), datatype=XSD.anyURI)))
     if fields.get("license"):
-        g.add((w, DCTERMS.license, URIRef(fields["license"].strip())))
+        g.add((w, SCHEMA.license, URIRef(fields["license"].strip())))
     add_authors(g, w, rec.entry.persons.get("author", []), "author")
     add_authors(g, w, rec.entry.persons.get("editor", []), "editor")
 

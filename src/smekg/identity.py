@@ -20,15 +20,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import DCTERMS, OWL, RDF, RDFS, XSD
+from rdflib import OWL, RDF, RDFS, XSD
 
 from .safeio import fail
 from .sources import Project
-from .vocab import BASE, ONTOLOGY_IRI
+from .vocab import BASE, ONTOLOGY_IRI, SCHEMA
 
 EDIT_MODULE_IRI = ONTOLOGY_IRI
 EDIT_SUBJECT = f"<{EDIT_MODULE_IRI}> ".encode()
-STAMPED = {f"<{iri}>".encode() for iri in (OWL.versionIRI, OWL.versionInfo, DCTERMS.modified)}  # set per release
+STAMPED = {f"<{iri}>".encode() for iri in (OWL.versionIRI, OWL.versionInfo, SCHEMA.dateModified)}  # set per release
 DESCRIPTIONS = {
     "base": "The base release: the terms of the edit module and the curated knowledge, with generated labels "
     "and individual declarations; asserted axioms only, no inferences.",
@@ -61,7 +61,7 @@ def set_aside_header(lines: Iterable[bytes], header: list[bytes], blank: bool = 
 
 def release_header(header: list[bytes], variant: str, version: str) -> list[bytes]:
     """A release's header, sorted: the edit module's header about the release's ontology IRI, with its version
-    IRI, owl:versionInfo and dcterms:modified set to the version and a comment saying which release it is."""
+    IRI, owl:versionInfo and schema:dateModified set to the version and a comment saying which release it is."""
     subject = ox.NamedNode(ontology_iri(variant))
     kept = [f"<{subject.value}> ".encode() + line[len(EDIT_SUBJECT) :] for line in header]
     kept = [line for line in kept if line.split(b" ", 2)[1] not in STAMPED]
@@ -69,7 +69,7 @@ def release_header(header: list[bytes], variant: str, version: str) -> list[byte
         (RDF.type, ox.NamedNode(OWL.Ontology)),
         (OWL.versionIRI, ox.NamedNode(version_iri(variant, version))),
         (OWL.versionInfo, ox.Literal(version)),
-        (DCTERMS.modified, ox.Literal(version, datatype=ox.NamedNode(XSD.date))),
+        (SCHEMA.dateModified, ox.Literal(version, datatype=ox.NamedNode(XSD.date))),
         (RDFS.comment, ox.Literal(DESCRIPTIONS[variant], language="en")),
     ]
     triples = [ox.Triple(subject, ox.NamedNode(p), o) for p, o in stamps]
