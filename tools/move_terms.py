@@ -151,14 +151,13 @@ def verify(before: dict[Path, str], after: dict[Path, str], root: Path, module: 
 
 def report(moved: list[Statement], terms: dict[str, set[str]]) -> str:
     """How many classes, properties and comments moved."""
-    kinds = [terms[s.subject.key[1]] for s in moved]  # type: ignore[union-attr]
-    classes = sum(OWL_CLASS in k for k in kinds)
+    subjects = {s.subject.key[1] for s in moved}  # type: ignore[union-attr]
+    classes = sum(OWL_CLASS in terms[subject] for subject in subjects)
     lines = [line for s in moved for line in statement_lines(s)]
     notes = sum(token.kind == "comment" for token in tokenize("\n".join(lines)))
-    subjects = len({s.subject.key for s in moved})  # type: ignore[union-attr]
     return (
-        f"moved {len(moved)} blocks ({subjects} subjects): {classes} classes, {len(kinds) - classes} properties "
-        f"or datatypes, {notes} comments"
+        f"moved {len(moved)} blocks ({len(subjects)} subjects): {classes} classes, {len(subjects) - classes} "
+        f"properties or datatypes, {notes} comments"
     )
 
 
@@ -171,9 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     paths = [project.ontology, *sorted(project.knowledge_dir.glob("*.ttl"))]
     before = {path: path.read_text(encoding="utf-8") for path in paths}
     documents = {path: read_document(text) for path, text in before.items()}
-    moved = move(documents[project.ontology], {p: d for p, d in documents.items() if p != project.ontology}, terms)
-    after = {path: layout(document) for path, document in documents.items()}
+    knowledge = {path: document for path, document in documents.items() if path != project.ontology}
     try:
+        moved = move(documents[project.ontology], knowledge, terms)
+        after = {path: layout(document) for path, document in documents.items()}
         verify(before, after, project.root, project.ontology, set(terms))
     except Refused as err:
         print(f"nothing written: {err}", file=sys.stderr)
