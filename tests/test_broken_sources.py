@@ -6,10 +6,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from smekg import SmekgError, build, validate
-from smekg.sources import Project
+from smekg.checks import check_knowledge_holds_no_terms
+from smekg.sources import Project, compile_sources
+from smekg.vocab import SMEKG, TERM_KINDS
 
 PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
 @prefix kg: <https://w3id.org/smekg/kg/> .
@@ -88,9 +91,73 @@ def test_citation_of_unknown_work_names_the_missing_key(project_copy):
 
 
 def test_conflicting_labels_across_files(project_copy):
-    add_knowledge(project_copy, '\nsmekg:Cluster rdfs:label "business cluster"@en .\n')
+    add_knowledge(project_copy, '\nkg:country-china rdfs:label "People\'s Republic of China"@en .\n')
     [finding] = failure(project_copy).findings
-    assert finding.entry == "smekg:Cluster" and "rdfs:label" in finding.message
+    assert finding.entry == "kg:country-china" and "rdfs:label" in finding.message
+
+
+OWL = "http://www.w3.org/2002/07/owl#"
+NEW_TERM = """
+smekg:ZzNewConcept a <{kinds}> ;
+    rdfs:label "new concept"@en ;
+    <http://www.w3.org/2004/02/skos/core#definition> "A concept a new paper needs."@en ;
+    dcterms:source work:guimaraes2021collaboration ;
+    smekg:sourceLocator "§3" .
+"""
+
+
+@pytest.mark.parametrize(
+    "kinds, what",
+    [
+        (f"{OWL}Class> ; rdfs:subClassOf <https://w3id.org/smekg/ontology/Barrier", "class"),
+        (f"{OWL}ObjectProperty", "property"),
+        (f"{OWL}DatatypeProperty> , <{OWL}FunctionalProperty", "property"),
+        (f"{OWL}AnnotationProperty", "property"),
+        ("http://www.w3.org/2000/01/rdf-schema#Datatype", "datatype"),
+    ],
+)
+def test_a_term_declared_in_a_knowledge_file_names_file_line_and_the_edit_module(project_copy, kinds, what):
+    """Classes and properties live in the edit module; a knowledge file that declares one fails the build, and the
+    same block in the edit module passes."""
+    block = NEW_TERM.format(kinds=kinds)
+    add_knowledge(project_copy, GOOD_CLAIM + block)
+    [finding] = failure(project_copy).findings
+    assert (finding.file, finding.line, finding.entry) == ("ontology/knowledge/zz-test.ttl", 15, "smekg:ZzNewConcept")
+    assert finding.message.startswith(f"declares the {what} smekg:ZzNewConcept: ")
+    assert "belong in the edit module ontology/smekg.ttl" in finding.message
+    add_knowledge(project_copy, GOOD_CLAIM)
+    with project_copy.ontology.open("a", encoding="utf-8") as module:
+        module.write(PREFIXES + block)
+    validate(project_copy)
+
+
+def test_a_knowledge_file_describing_a_class_of_the_edit_module_names_it(project_copy):
+    add_knowledge(project_copy, GOOD_CLAIM + '\nsmekg:Cluster rdfs:comment "Also called a business cluster."@en .\n')
+    [finding] = failure(project_copy).findings
+    assert (finding.file, finding.line, finding.entry) == ("ontology/knowledge/zz-test.ttl", 15, "smekg:Cluster")
+    assert finding.message.startswith("describes the class smekg:Cluster: ")
+    assert "ontology/smekg.ttl" in finding.message
+
+
+def test_the_knowledge_files_declare_no_class_or_property(project):
+    """Every class, property and datatype the sources declare is declared in the edit module or an import module,
+    none in a knowledge file, and no knowledge file describes one."""
+    terms = {ox.NamedNode(kind) for kind in TERM_KINDS}
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def parse(path: Path) -> list[ox.Triple]:
+        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()))
+
+    def declared(paths: list[Path]) -> set:
+        return {t.subject for path in paths for t in parse(path) if t.predicate == kind and t.object in terms}
+
+    knowledge = sorted(project.knowledge_dir.glob("*.ttl"))
+    assert len(knowledge) == 4
+    in_modules = declared([project.ontology, *project.import_modules()])
+    assert declared(knowledge) == set()
+    assert {t.subject for path in knowledge for t in parse(path)} & in_modules == set()
+    assert len({t for t in in_modules if isinstance(t, ox.NamedNode) and t.value.startswith(str(SMEKG))}) > 400
+    assert check_knowledge_holds_no_terms(compile_sources(project)) == []
 
 
 def test_bibtex_syntax_error_names_file_and_line(project_copy):

@@ -87,7 +87,8 @@ def curation(compiled: Compiled) -> dict[str, dict[str, set[str]]]:
 
 def files_of(compiled: Compiled) -> dict[str, str]:
     """Per claim, the knowledge file that states it."""
-    rows = compiled.query("SELECT ?claim ?g WHERE { GRAPH ?g { ?claim a/rdfs:subClassOf* smekg:Claim } }")
+    query = "SELECT ?claim ?g WHERE { GRAPH ?g { ?claim a ?kind } ?kind rdfs:subClassOf* smekg:Claim }"
+    rows = compiled.query(query)  # the kinds of claim are in the edit module, the claims in the knowledge files
     return {row["claim"].value: compiled.files[row["g"].value] for row in rows}
 
 

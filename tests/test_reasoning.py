@@ -30,6 +30,12 @@ S = rdflib.Namespace("https://w3id.org/smekg/ontology/")
 K = rdflib.Namespace("https://w3id.org/smekg/kg/")
 
 
+def add_to_edit_module(project, text: str) -> None:
+    """Declare terms where they belong: in the edit module (a knowledge file may not)."""
+    with project.ontology.open("a", encoding="utf-8") as module:
+        module.write(HEAD + text)
+
+
 def types(path, node):
     return set(rdflib.Graph().parse(path).objects(node, rdflib.RDF.type))
 
@@ -44,13 +50,12 @@ def test_headcount_and_structure_classify_individuals(project_copy, tmp_path):
 
 
 def test_unsatisfiable_class_fails_the_build(project_copy, tmp_path):
-    (project_copy.knowledge_dir / "zz-bad.ttl").write_text(
-        HEAD
-        + """
+    add_to_edit_module(
+        project_copy,
+        """
 smekg:SmallGiant a owl:Class ; rdfs:subClassOf smekg:SME , smekg:LargeFirm ;
     rdfs:label "small giant"@en ; skos:definition "A deliberately impossible class."@en .
 """,
-        encoding="utf-8",
     )
     with pytest.raises(SmekgError, match="SmallGiant.*unsatisfiable"):
         build(project_copy, tmp_path / "out")
@@ -124,14 +129,14 @@ def test_rules_give_the_same_individual_types_as_hermit_on_everything(project_co
 
 
 def test_a_definition_the_rules_cannot_realise_falls_back_to_hermit(project_copy, tmp_path):
-    (project_copy.knowledge_dir / "zz-firms.ttl").write_text(
-        FIRMS
-        + """
+    (project_copy.knowledge_dir / "zz-firms.ttl").write_text(FIRMS, encoding="utf-8")
+    add_to_edit_module(
+        project_copy,
+        """
 smekg:StaffedFirm a owl:Class ; rdfs:label "staffed firm"@en ; skos:definition "A firm with a headcount."@en ;
     owl:equivalentClass [ owl:intersectionOf ( smekg:Firm
         [ a owl:Restriction ; owl:onProperty smekg:numberOfEmployees ; owl:minCardinality 1 ] ) ] .
 """,
-        encoding="utf-8",
     )
     result = build(project_copy, tmp_path / "out")
     assert result.reasoning.startswith("HermiT (TBox and classifiable individuals")

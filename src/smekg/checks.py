@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib.namespace import OWL, RDFS, SH
 
 from .errors import Finding
 from .shacl import shape_violations
-from .sources import Compiled
-from .vocab import KG, ONTOLOGY_IRI, OWN_NAMESPACES, SMEKG, WORK, compact
+from .sources import Compiled, subject_line
+from .vocab import KG, ONTOLOGY_IRI, OWN_NAMESPACES, SMEKG, TERM_KINDS, WORK, compact
 
 OWN_IRI = " || ".join(f'STRSTARTS(STR(?term), "{ns}")' for ns in OWN_NAMESPACES)
 
@@ -122,6 +122,40 @@ def check_terms(compiled: Compiled) -> list[Finding]:
     return findings
 
 
+TERMS_IN_FILES = """
+SELECT ?g ?term (GROUP_CONCAT(DISTINCT STR(?kind); separator=" ") AS ?kinds) (MAX(?here) AS ?declared) WHERE {{
+  VALUES ?g {{ {graphs} }}
+  VALUES ?kind {{ {kinds} }}
+  {{ SELECT DISTINCT ?g ?term WHERE {{ GRAPH ?g {{ ?term ?p ?o }} FILTER(isIRI(?term)) }} }}
+  ?term a ?kind
+  BIND(IF(EXISTS {{ GRAPH ?g {{ ?term a ?kind }} }}, 1, 0) AS ?here)
+}} GROUP BY ?g ?term"""
+
+
+def check_knowledge_holds_no_terms(compiled: Compiled) -> list[Finding]:
+    """A knowledge file holds individuals only: a class, property or datatype it declares or describes belongs in
+    the edit module. (A rule on which file holds a triple, so it is a check here: the shapes see one graph.)"""
+    project = compiled.project
+    graphs = [gid for gid, rel in compiled.files.items() if (project.root / rel).parent == project.knowledge_dir]
+    if not graphs:
+        return []
+    module = str(project.ontology.relative_to(project.root))
+    query = TERMS_IN_FILES.format(
+        graphs=" ".join(f"<{g}>" for g in graphs), kinds=" ".join(f"<{k}>" for k in TERM_KINDS)
+    )
+    findings = []
+    for row in compiled.query(query):
+        rel, term, kinds = compiled.files[row["g"].value], row["term"].value, row["kinds"].value.split()
+        what = "class" if str(OWL.Class) in kinds else "datatype" if str(RDFS.Datatype) in kinds else "property"
+        verb = "declares" if row["declared"].value == "1" else "describes"
+        message = (
+            f"{verb} the {what} {compact(term)}: classes and properties belong in the edit module {module}, "
+            "not in a knowledge file; move its block there"
+        )
+        findings.append(Finding(rel, subject_line(project.root / rel, term), compact(term), message))
+    return sorted(findings)
+
+
 def check_shapes(compiled: Compiled) -> list[Finding]:
     """Run the SHACL shapes in shapes/ (as SPARQL on the store) and turn each violation into a located finding."""
     shapes = Graph()
@@ -139,4 +173,10 @@ def check_shapes(compiled: Compiled) -> list[Finding]:
 
 def validate_compiled(compiled: Compiled) -> list[Finding]:
     """All checks on the compiled sources; errors and warnings together."""
-    return check_references(compiled) + check_annotations(compiled) + check_terms(compiled) + check_shapes(compiled)
+    return (
+        check_references(compiled)
+        + check_knowledge_holds_no_terms(compiled)
+        + check_annotations(compiled)
+        + check_terms(compiled)
+        + check_shapes(compiled)
+    )

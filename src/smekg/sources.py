@@ -139,7 +139,7 @@ class Compiled:
         return "", 0
 
 
-LEADING_TOKEN = re.compile(r"^[ \t]*([^\s,]+)", re.M)
+LEADING_TOKEN = re.compile(r"^([ \t]*)([^\s,]+)", re.M)
 
 
 def subject_line(path: Path, node: str) -> int:
@@ -160,17 +160,19 @@ def subject_line(path: Path, node: str) -> int:
 @lru_cache(maxsize=32)
 def line_index(path: Path, mtime_ns: int, size: int) -> dict[str, int]:
     """For one file (as of this modification time and size), the first line of each subject it describes:
-    the leading token of a Turtle line, the key of a BibTeX entry. One pass over the file."""
+    the leading token of a Turtle line, one at the start of a line before an indented one (an indented token is
+    usually an object, one of a list); the key of a BibTeX entry. One pass over the file."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".bib":
         return entry_lines(text)
-    index: dict[str, int] = {}
+    flush: dict[str, int] = {}
+    indented: dict[str, int] = {}
     line, counted = 1, 0
     for match in LEADING_TOKEN.finditer(text):
         line += text.count("\n", counted, match.start())
         counted = match.start()
-        index.setdefault(match.group(1), line)
-    return index
+        (indented if match.group(1) else flush).setdefault(match.group(2), line)
+    return indented | flush
 
 
 def oxigraph_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:

@@ -37,6 +37,28 @@ PREFIXES: dict[str, str] = {
 
 OWN_NAMESPACES = (str(SMEKG), str(KG), str(WORK), str(PERSON))
 
+# The types that make a subject a term of the ontology (a class, a property or a datatype), whose declarations
+# belong in the edit module ontology/smekg.ttl, never in a knowledge file.
+TERM_KINDS: tuple[str, ...] = (
+    *(
+        str(OWL[kind])
+        for kind in (
+            "Class",
+            "ObjectProperty",
+            "DatatypeProperty",
+            "AnnotationProperty",
+            "FunctionalProperty",
+            "InverseFunctionalProperty",
+            "TransitiveProperty",
+            "SymmetricProperty",
+            "AsymmetricProperty",
+            "ReflexiveProperty",
+            "IrreflexiveProperty",
+        )
+    ),
+    str(RDFS.Datatype),
+)
+
 
 def compact(iri: str) -> str:
     """Shorten an IRI to prefix:local form when a known prefix covers it."""
