@@ -12,7 +12,7 @@ from rdflib.namespace import SH
 
 from .errors import Finding
 from .shacl import shape_violations
-from .sources import Compiled
+from .sources import Compiled, subject_line
 from .vocab import KG, ONTOLOGY_IRI, OWN_NAMESPACES, SMEKG, WORK, compact
 
 OWN_IRI = " || ".join(f'STRSTARTS(STR(?term), "{ns}")' for ns in OWN_NAMESPACES)
@@ -122,6 +122,41 @@ def check_terms(compiled: Compiled) -> list[Finding]:
     return findings
 
 
+BUILT_IN = " || ".join(f"STRSTARTS(STR(?prop), STR({p}:))" for p in ("rdf", "rdfs", "owl"))
+
+# A class used as an individual (OWL 2 punning): typed with anything but owl:Class, or the subject or the
+# value of a property that is not an annotation property (nor a built-in of RDF, RDFS or OWL, which state axioms).
+CLASS_AS_INDIVIDUAL = f"""
+SELECT DISTINCT ?g ?node ?class ?prop ?type WHERE {{
+  ?class a owl:Class FILTER(isIRI(?class))
+  GRAPH ?g {{
+    {{ ?class a ?type FILTER(?type NOT IN (owl:Class, rdfs:Class)) BIND(?class AS ?node) }}
+    UNION {{ ?node ?prop ?class FILTER(!({BUILT_IN})) }}
+    UNION {{ ?class ?prop ?value FILTER(!({BUILT_IN})) BIND(?class AS ?node) }}
+  }}
+  FILTER(BOUND(?type) || NOT EXISTS {{ ?prop a owl:AnnotationProperty }})
+}}"""
+
+
+def check_class_uses(compiled: Compiled) -> list[Finding]:
+    """No class is also an individual: records refer to classes only through annotation properties."""
+    findings = []
+    for row in compiled.query(CLASS_AS_INDIVIDUAL):
+        rel = compiled.files.get(row["g"].value)
+        if rel is None:
+            continue
+        node, cls = row["node"].value, compact(row["class"].value)
+        if row["type"] is not None:
+            use = f"is the class {cls} and also typed {compact(row['type'].value)}, an individual"
+        elif node == row["class"].value:
+            use = f"is the class {cls} and also the subject of {compact(row['prop'].value)}, an individual"
+        else:
+            use = f"uses the class {cls} as the value of {compact(row['prop'].value)}, as an individual"
+        message = f"{use} (OWL 2 punning): refer to a class only through an annotation property such as smekg:about"
+        findings.append(Finding(rel, subject_line(compiled.project.root / rel, node), compact(node), message))
+    return sorted(findings)
+
+
 def check_shapes(compiled: Compiled) -> list[Finding]:
     """Run the SHACL shapes in shapes/ (as SPARQL on the store) and turn each violation into a located finding."""
     shapes = Graph()
@@ -139,4 +174,5 @@ def check_shapes(compiled: Compiled) -> list[Finding]:
 
 def validate_compiled(compiled: Compiled) -> list[Finding]:
     """All checks on the compiled sources; errors and warnings together."""
-    return check_references(compiled) + check_annotations(compiled) + check_terms(compiled) + check_shapes(compiled)
+    checks = (check_references, check_annotations, check_terms, check_class_uses, check_shapes)
+    return [finding for check in checks for finding in check(compiled)]
