@@ -122,20 +122,17 @@ def check_terms(compiled: Compiled) -> list[Finding]:
     return findings
 
 
-BUILT_IN = " || ".join(f"STRSTARTS(STR(?prop), STR({p}:))" for p in ("rdf", "rdfs", "owl"))
-
-# A class used as an individual (OWL 2 punning): typed with anything but owl:Class, or the subject or the
-# value of a property that is not an annotation property (nor a built-in of RDF, RDFS or OWL, which state axioms).
-CLASS_AS_INDIVIDUAL = f"""
-SELECT DISTINCT ?g ?node ?class ?prop ?type WHERE {{
+# A class used as an individual (OWL 2 punning): typed with anything but owl:Class, or the subject or the value of an
+# object or datatype property assertion.
+CLASS_AS_INDIVIDUAL = """
+SELECT DISTINCT ?g ?node ?class ?prop ?type WHERE {
   ?class a owl:Class FILTER(isIRI(?class))
-  GRAPH ?g {{
-    {{ ?class a ?type FILTER(?type NOT IN (owl:Class, rdfs:Class)) BIND(?class AS ?node) }}
-    UNION {{ ?node ?prop ?class FILTER(!({BUILT_IN})) }}
-    UNION {{ ?class ?prop ?value FILTER(!({BUILT_IN})) BIND(?class AS ?node) }}
-  }}
-  FILTER(BOUND(?type) || NOT EXISTS {{ ?prop a owl:AnnotationProperty }})
-}}"""
+  GRAPH ?g {
+    { ?class a ?type FILTER(?type NOT IN (owl:Class, rdfs:Class)) BIND(?class AS ?node) }
+    UNION { ?node ?prop ?class } UNION { ?class ?prop ?value BIND(?class AS ?node) }
+  }
+  FILTER(BOUND(?type) || EXISTS { VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty } ?prop a ?kind })
+}"""
 
 
 def check_class_uses(compiled: Compiled) -> list[Finding]:
