@@ -38,6 +38,7 @@ def owlapi_report():
         "clean.ttl",
         "undeclared-entity.ttl",
         "punned-property.ttl",
+        "punned-class.ttl",
         "unresolved-import.ttl",
         "class-without-label.ttl",
     ]
@@ -54,6 +55,7 @@ def test_clean_fixture_passes_quality(project):
     [
         ("undeclared-entity.ttl", "undeclared_term", "smekg:suppliedBy"),
         ("punned-property.ttl", "property_punning", "smekg:size"),
+        ("punned-class.ttl", "class_punning", "smekg:Cluster"),
         ("class-without-label.ttl", "missing_label", "smekg:Cluster"),
         ("subclass-cycle.ttl", "subclass_cycle", "smekg:Alliance"),
         ("subclass-cycle.ttl", "subclass_cycle", "smekg:Venture"),
@@ -75,6 +77,7 @@ def test_owlapi_accepts_the_clean_fixture(owlapi_report):
     [
         ("undeclared-entity.ttl", "OWL 2 DL profile violation"),
         ("punned-property.ttl", "OWL 2 DL profile violation"),
+        ("punned-class.ttl", "class also used as an individual"),
         ("unresolved-import.ttl", "import that does not resolve offline"),
         ("class-without-label.ttl", "class without rdfs:label"),
     ],

@@ -156,6 +156,38 @@ def check_knowledge_holds_no_terms(compiled: Compiled) -> list[Finding]:
     return sorted(findings)
 
 
+# A class used as an individual (OWL 2 punning): typed with anything but owl:Class, or the subject or the value of an
+# object or datatype property assertion.
+CLASS_AS_INDIVIDUAL = """
+SELECT DISTINCT ?g ?node ?class ?prop ?type WHERE {
+  ?class a owl:Class FILTER(isIRI(?class))
+  GRAPH ?g {
+    { ?class a ?type FILTER(?type NOT IN (owl:Class, rdfs:Class)) BIND(?class AS ?node) }
+    UNION { ?node ?prop ?class } UNION { ?class ?prop ?value BIND(?class AS ?node) }
+  }
+  FILTER(BOUND(?type) || EXISTS { VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty } ?prop a ?kind })
+}"""
+
+
+def check_class_uses(compiled: Compiled) -> list[Finding]:
+    """No class is also an individual: records refer to classes only through annotation properties."""
+    findings = []
+    for row in compiled.query(CLASS_AS_INDIVIDUAL):
+        rel = compiled.files.get(row["g"].value)
+        if rel is None:
+            continue
+        node, cls = row["node"].value, compact(row["class"].value)
+        if row["type"] is not None:
+            use = f"is the class {cls} and also typed {compact(row['type'].value)}, an individual"
+        elif node == row["class"].value:
+            use = f"is the class {cls} and also the subject of {compact(row['prop'].value)}, an individual"
+        else:
+            use = f"uses the class {cls} as the value of {compact(row['prop'].value)}, as an individual"
+        message = f"{use} (OWL 2 punning): refer to a class only through an annotation property such as smekg:about"
+        findings.append(Finding(rel, subject_line(compiled.project.root / rel, node), compact(node), message))
+    return sorted(findings)
+
+
 def check_shapes(compiled: Compiled) -> list[Finding]:
     """Run the SHACL shapes in shapes/ (as SPARQL on the store) and turn each violation into a located finding."""
     shapes = Graph()
@@ -173,10 +205,12 @@ def check_shapes(compiled: Compiled) -> list[Finding]:
 
 def validate_compiled(compiled: Compiled) -> list[Finding]:
     """All checks on the compiled sources; errors and warnings together."""
-    return (
-        check_references(compiled)
-        + check_knowledge_holds_no_terms(compiled)
-        + check_annotations(compiled)
-        + check_terms(compiled)
-        + check_shapes(compiled)
+    checks = (
+        check_references,
+        check_knowledge_holds_no_terms,
+        check_annotations,
+        check_terms,
+        check_class_uses,
+        check_shapes,
     )
+    return [finding for check in checks for finding in check(compiled)]

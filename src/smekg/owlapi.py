@@ -36,6 +36,7 @@ PROBLEMS = {
     "UNRESOLVED_IMPORT": "import that does not resolve offline",
     "LOAD_ERROR": "could not be loaded",
     "UNLABELLED_CLASS": "class without rdfs:label (Protégé would show its IRI)",
+    "PUNNED_CLASS": "class also used as an individual (punning)",
 }
 
 

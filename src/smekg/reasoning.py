@@ -180,16 +180,17 @@ class Rules:
         return edges
 
     def typing_pairs(self, axiom: URIRef) -> list[tuple[URIRef, URIRef]]:
-        """(property, class) for every domain or range axiom, inherited by subproperties; not for annotations."""
+        """(property, class) for every domain or range axiom, inherited by subproperties; never for an annotation
+        property, nor through one (as a DL reasoner, which gives their domains and ranges no meaning)."""
         sub_of = closure(
             {p: set(self.tbox.objects(p, RDFS.subPropertyOf)) for p in self.tbox.subjects(RDFS.subPropertyOf)}
         )
         annotation = set(self.tbox.subjects(RDF.type, OWL.AnnotationProperty))
-        properties = {p for p in self.tbox.subjects(axiom) if p not in annotation} | set(sub_of)
+        properties = (set(self.tbox.subjects(axiom)) | set(sub_of)) - annotation
         return sorted(
             (p, cls)
             for p in properties
-            for sup in sub_of.get(p, {p})
+            for sup in sub_of.get(p, {p}) - annotation
             for cls in self.tbox.objects(sup, axiom)
             if cls in self.classes
         )

@@ -1,12 +1,15 @@
 // Loads ontology files with the OWL API (the library Protégé uses) and reports, one finding per
 // line as TAB-separated KIND and TEXT: the ontology IRI and version IRI, unparsed triples, OWL 2 DL
 // profile violations, placeholder entities in the OWL API error namespace, unresolved imports,
-// and named classes of the checked namespace that have no rdfs:label.
+// named classes of the checked namespace that have no rdfs:label, and IRIs that are both a class and an
+// individual (OWL 2 punning, which the DL profile allows but smekg does not).
 // Usage: java -cp CP OwlLoadGate.java [--catalog catalog-v001.xml] [--namespace IRI] FILE...
 
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.io.FileDocumentSource;
@@ -68,6 +71,10 @@ public class OwlLoadGate {
         ont.signature(Imports.INCLUDED)
             .filter(e -> e.getIRI().toString().startsWith(ERROR_NS))
             .forEach(e -> emit("ERROR_ENTITY", e));
+        Set<IRI> classes = ont.classesInSignature(Imports.INCLUDED).map(OWLClass::getIRI).collect(Collectors.toSet());
+        ont.individualsInSignature(Imports.INCLUDED)
+            .filter(i -> classes.contains(i.getIRI()))
+            .forEach(i -> emit("PUNNED_CLASS", i.getIRI()));
         emit("AXIOMS", ont.getAxiomCount());
         emit("CLASSES", ont.classesInSignature().count());
         if (namespace != null) {
