@@ -71,9 +71,17 @@ def renamed(graph: Graph) -> Graph:
     return result
 
 
+SELF = URIRef("urn:smekg:synthetic:this-file")  # stands for `<>`, the file itself, while a template is made
+
+
 def knowledge_template(path: Path) -> str:
-    """A knowledge file's instance triples as Turtle, renamed into copy MARK."""
-    return renamed(instance_part(Graph().parse(path, format="turtle"))).serialize(format="turtle")
+    """A knowledge file's instance triples as Turtle, renamed into copy MARK, with the file's own curation
+    defaults (the triples about `<>`) kept about the copy's file."""
+    graph = Graph().parse(path, format="turtle", publicID=str(SELF))
+    template = renamed(instance_part(graph))
+    for triple in graph.triples((SELF, None, None)):
+        template.add(triple)
+    return template.serialize(format="turtle").replace(f"<{SELF}>", "<>")
 
 
 def closing_brace(text: str, start: int) -> int:
@@ -128,6 +136,7 @@ def make_project(real: Project, copies: int, dest: Path) -> Project:
     project.knowledge_dir.mkdir(parents=True)
     project.references_dir.mkdir(parents=True)
     shutil.copy2(real.ontology, project.ontology)
+    shutil.copytree(real.imports_dir, project.imports_dir)  # the reused vocabularies' modules, compiled too
     if real.links_dir.is_dir():
         shutil.copytree(real.links_dir, project.links_dir)
     for path in sorted(real.knowledge_dir.glob("*.ttl")):

@@ -104,7 +104,7 @@ def plant_violations(graph: Graph) -> tuple[Graph, list[str]]:
     planted.append("2 case firms with a second rdfs:label (maxCount)")
     claim = first(g, SMEKG.Claim, SMEKG.claimRelation)[0]
     g.set((claim, SMEKG.claimRelation, SMEKG.Firm))
-    planted.append("a claimRelation that is no smekg:RelationType (class)")
+    planted.append("a claimRelation that is no owl:ObjectProperty (class)")
     claim = first(g, SMEKG.Claim, SMEKG.claimObject, 2)[1]
     g.set((claim, SMEKG.claimObject, Literal("not an IRI")))
     planted.append("a claimObject literal (nodeKind)")
