@@ -132,6 +132,19 @@ def test_comments_between_entries_and_inside_nodes_stay_next_to_their_entry():
     assert "        ] ;  # after the node" in lines
 
 
+def test_a_predicate_written_twice_is_laid_out_once_and_rdf_type_as_a():
+    """An OWL API (Protégé) save writes `rdf:type owl:ObjectProperty ; rdf:type owl:FunctionalProperty ;`."""
+    text = (
+        f"{PREFIXES}\n@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "kg:a rdf:type smekg:B ;\n    smekg:p kg:x ;  # first x\n    rdf:type smekg:A ;\n    smekg:p kg:y .\n"
+    )
+    formatted = canonical_turtle(text)
+    body = formatted[formatted.index("kg:a") :]
+    lines = ["kg:a", "    a", "        smekg:A ,", "        smekg:B ;", "    smekg:p", "        kg:x ,  # first x"]
+    assert body == "\n".join([*lines, "        kg:y ;", ".", ""])
+    assert loss(text, formatted, "http://example.org/") == (0, "")
+
+
 def test_planted_literals_stay_distinct_and_verbatim(project_copy):
     literals = ['"2020-01-01Z"^^xsd:date', '"1"^^xsd:boolean', '"true"^^xsd:boolean', '"01"^^xsd:integer', "1.50"]
     objects = " , ".join(literals)

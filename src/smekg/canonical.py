@@ -106,17 +106,36 @@ def verb_key(verb: Node) -> tuple:
     return (0,) if iri == RDF_TYPE else (1,) if iri == RDFS_LABEL else (2, iri)
 
 
+def verb_text(verb: Node) -> str:
+    """`a` for rdf:type however it was written (an OWL API save writes `rdf:type`), else the verb as written."""
+    return "a" if verb.key[1] == RDF_TYPE else verb.text
+
+
+def merged(pairs: list[Pair]) -> list[Pair]:
+    """One pair per predicate, its objects and comments gathered (an OWL API save repeats `rdf:type X ;`)."""
+    by_verb: dict[tuple, Pair] = {}
+    for pair in pairs:
+        kept = by_verb.get(pair.verb.key)
+        if kept is None:
+            by_verb[pair.verb.key] = Pair(pair.verb, list(pair.objects), list(pair.lead), list(pair.open))
+        else:
+            kept.objects += pair.objects
+            kept.lead += pair.lead
+            kept.open += pair.open
+    return list(by_verb.values())
+
+
 def pair_lines(pairs: list[Pair], depth: int, lines: list[str]) -> None:
     """Each predicate ended by ';': a lone object on its line, several objects one a line below it, ','-separated."""
     pad = INDENT * depth
-    for pair in sorted(pairs, key=lambda p: verb_key(p.verb)):
+    for pair in sorted(merged(pairs), key=lambda p: verb_key(p.verb)):
         lines += [pad + comment for comment in pair.lead]
         objects = sorted(pair.objects, key=lambda n: n.key)
         lone = objects[0]
         if len(objects) == 1 and not pair.open and not lone.lead and lone.kind != "bnode":
-            node_lines(lone, depth, f"{pad}{pair.verb.text} ", " ;", lines)
+            node_lines(lone, depth, f"{pad}{verb_text(pair.verb)} ", " ;", lines)
             continue
-        end_line(lines, depth + 1, pad + pair.verb.text, pair.open)
+        end_line(lines, depth + 1, pad + verb_text(pair.verb), pair.open)
         for number, node in enumerate(objects, start=1):
             lines += [pad + INDENT + comment for comment in node.lead]
             node_lines(node, depth + 1, pad + INDENT, " ;" if number == len(objects) else " ,", lines)
