@@ -81,7 +81,7 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
     prepare_release(release_dir, waiting)
     version = release_version(project)  # first: a malformed SOURCE_DATE_EPOCH stops the build before any work
     compiled, warnings = validate(project, progress, timings)
-    with step("reason (HermiT + rules)", progress, timings):
+    with step("reason (OWL 2 DL reasoner)", progress, timings):
         route, findings = reason(compiled)
         if findings:
             raise SmekgError("reasoning", findings)

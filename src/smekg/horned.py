@@ -1,0 +1,90 @@
+"""The graph as OWL 2 axioms (py-horned-owl): read from N-Triples by the OWL 2 RDF mapping, checked to have lost no
+triple, written as OWL/XML for a reasoner, walked to name the constructs it uses."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pyhornedowl
+import pyoxigraph as ox
+
+from .safeio import fail
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_CLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#Class")
+OWL_CLASS = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
+NO_LOGIC = ("Declare", "AnnotationAssertion", "SubAnnotationPropertyOf", "AnnotationPropertyDomain")
+NO_LOGIC += ("AnnotationPropertyRange", "OntologyAnnotation", "Import", "DocIRI", "OntologyID", "OntologyRewrite")
+
+Ontology = pyhornedowl.PyIndexedOntology
+
+
+def read_ntriples(path: Path) -> Ontology:
+    """The axioms of an N-Triples file, as py-horned-owl reads them by the OWL 2 RDF mapping."""
+    try:
+        return pyhornedowl.open_ontology_from_file(str(path))  # .nt: read as Turtle
+    except (ValueError, OSError) as err:
+        raise fail("reasoning", path, f"py-horned-owl cannot read the graph as OWL 2: {err}") from None
+
+
+def unread_triples(path: Path, ontology: Ontology) -> list[ox.Triple]:
+    """Triples of the file that the axioms do not give back (written out as RDF again), blank nodes compared as
+    wildcards. rdfs:Class types of OWL classes are left out: OWL 2 gives them no meaning."""
+    given_back = signature(ox.parse(input=ontology.save_to_string("owl").encode(), format=ox.RdfFormat.RDF_XML))
+    triples = set(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
+    owl_classes = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == OWL_CLASS}
+    missing = signature(triples) - given_back
+    return [
+        t
+        for t in triples
+        if missing[key(t)] and not (t.predicate == RDF_TYPE and t.object == RDFS_CLASS and t.subject in owl_classes)
+    ]
+
+
+def key(triple: ox.Triple) -> tuple:
+    """A triple with its blank nodes replaced by None."""
+    blank = ox.BlankNode
+    return (
+        None if isinstance(triple.subject, blank) else triple.subject,
+        triple.predicate,
+        None if isinstance(triple.object, blank) else triple.object,
+    )
+
+
+def signature(triples: object) -> Counter:
+    """How often each blank-node-free key occurs."""
+    return Counter(key(t) for t in triples)
+
+
+def write_owx(ontology: Ontology, path: Path) -> Path:
+    """The ontology as OWL/XML, the syntax Konclude reads fully."""
+    ontology.save_to_file(str(path), "owx")
+    return path
+
+
+def logical_axioms(ontology: Ontology) -> list:
+    """The annotated components that carry meaning for a reasoner (no declarations, annotations or headers)."""
+    return [a for a in ontology.get_axioms() if not kind(a).startswith(NO_LOGIC)]
+
+
+def kind(axiom: object) -> str:
+    """The axiom's OWL 2 functional-syntax name, e.g. 'SubClassOf' (py-horned-owl's Declare* for declarations)."""
+    return type(axiom.component).__name__
+
+
+def subset(declarations: list, axioms: list) -> Ontology:
+    """A new ontology of the given declarations (they carry no meaning but keep each entity's kind) and axioms."""
+    result = pyhornedowl.PyIndexedOntology()
+    for axiom in [*declarations, *axioms]:
+        result.add_axiom(axiom.component)
+    return result
+
+
+IRI = re.compile(r"<([^>]+)>")
+
+
+def iris(axiom: object) -> list[str]:
+    """The IRIs an axiom mentions, in the order its functional syntax writes them."""
+    return IRI.findall(str(axiom.component))

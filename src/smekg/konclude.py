@@ -1,0 +1,150 @@
+"""Konclude, a complete OWL 2 DL reasoner (SROIQV(D)), run as a program on OWL/XML.
+
+Always with at least two worker threads and under a deadline: with one worker it can hang while precomputing, and it
+waits forever for a missing input. Classification and realisation run as two processes side by side."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .jvm import dies_with_parent
+from .safeio import fail
+
+PROGRAM = "Konclude"
+INSTALL = "install Konclude (Debian: apt-get install konclude)"
+DEADLINE_S = float(os.environ.get("SMEKG_REASONER_TIMEOUT", "900"))
+OWL = "http://www.w3.org/2002/07/owl#"
+RESULTS = "{http://www.w3.org/2005/sparql-results#}"
+OWX = "{http://www.w3.org/2002/07/owl#}"
+
+
+def available() -> bool:
+    """Whether Konclude is on PATH."""
+    return shutil.which(PROGRAM) is not None
+
+
+@dataclass
+class Answer:
+    """What Konclude entails: the named class hierarchy, every named type, every object property value."""
+
+    consistent: bool
+    direct: set[tuple[str, str]] = field(default_factory=set)
+    equivalent: list[set[str]] = field(default_factory=list)
+    types: set[tuple[str, str]] = field(default_factory=set)
+    values: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+def run(args: list[str], cwd: Path) -> subprocess.Popen:
+    """Start Konclude with two workers (see the module docstring), killed with this process."""
+    program = shutil.which(PROGRAM)
+    if program is None:
+        raise fail("reasoning", "PATH", f"no `{PROGRAM}` program on PATH; {INSTALL}", PROGRAM)
+    command = [program, *args[:1], "-w", str(max(2, os.cpu_count() or 2)), *args[1:]]
+    return subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=dies_with_parent()
+    )
+
+
+def finish(process: subprocess.Popen, what: str) -> str:
+    """Konclude's console output once it has ended; a finding if it fails or runs out of time."""
+    try:
+        output, _ = process.communicate(timeout=DEADLINE_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise fail(
+            "reasoning", PROGRAM, f"{what} did not finish in {DEADLINE_S:.0f} s (SMEKG_REASONER_TIMEOUT)"
+        ) from None
+    if process.returncode != 0:
+        tail = " ".join(output.split())[-400:]
+        raise fail("reasoning", PROGRAM, f"{what} failed (exit {process.returncode}): {tail}")
+    return output
+
+
+def entail(owx: Path, object_properties: list[str]) -> Answer:
+    """Classify and realise the ontology in owx and ask for every value of each object property, three Konclude
+    processes side by side. (Its SPARQL answers for `?x rdf:type ?c` with the class a variable were seen missing
+    types that `realization` gives, so types come from `realization`.)"""
+    folder = owx.parent
+    started = {
+        "classification": run(["classification", "-i", owx.name, "-o", "hierarchy.owx"], folder),
+        "realisation": run(["realization", "-i", owx.name, "-o", "types.owx"], folder),
+    }
+    if object_properties:  # an empty query file would keep Konclude waiting
+        (folder / "values.sparql").write_text(sparql(object_properties), encoding="utf-8")
+        args = ["sparqlfile", "-s", "values.sparql", "-i", owx.name, "-o", "values.xml"]
+        started["property values"] = run(args, folder)
+    outputs = [finish(process, what) for what, process in started.items()]
+    if any(inconsistent(output) for output in outputs):
+        return Answer(False)
+    answer = Answer(True)
+    read_owx(folder / "hierarchy.owx", answer)
+    read_owx(folder / "types.owx", answer)
+    if object_properties:
+        solutions(folder / "values.xml", object_properties, answer)
+    return answer
+
+
+def consistent(owx: Path) -> bool:
+    """Whether the ontology in owx is consistent."""
+    output = finish(run(["consistency", "-i", owx.name], owx.parent), "the consistency check")
+    if inconsistent(output):
+        return False
+    if re.search(r"Ontology '.*' is consistent", output):
+        return True
+    raise fail("reasoning", PROGRAM, f"no verdict in Konclude's output: {' '.join(output.split())[-300:]}")
+
+
+def satisfiable(owx: Path, cls: str) -> bool:
+    """Whether a named class is satisfiable in the ontology in owx."""
+    output = finish(run(["satisfiability", "-i", owx.name, "-x", cls], owx.parent), "the satisfiability check")
+    if "is not satisfiable" in output:
+        return False
+    if "is satisfiable" in output:
+        return True
+    raise fail("reasoning", PROGRAM, f"no verdict in Konclude's output: {' '.join(output.split())[-300:]}")
+
+
+def inconsistent(output: str) -> bool:
+    """Whether Konclude's console says the ontology is inconsistent."""
+    return re.search(r"Ontology '[^']*'( for Query '[^']*')? is inconsistent", output) is not None
+
+
+def sparql(object_properties: list[str]) -> str:
+    """Konclude's query file: the values of each object property, one query each."""
+    return "".join(f"SELECT ?x ?y WHERE {{ ?x <{p}> ?y }}\n" for p in object_properties)
+
+
+def read_owx(path: Path, answer: Answer) -> None:
+    """Direct subclass edges, equivalence groups and class assertions of named classes from Konclude's OWL/XML."""
+    for axiom in ET.parse(path).getroot():
+        named = [c.get("IRI", "") for c in axiom if c.tag == f"{OWX}Class"]
+        individuals = [i.get("IRI", "") for i in axiom if i.tag == f"{OWX}NamedIndividual"]
+        if axiom.tag == f"{OWX}SubClassOf" and len(named) == 2:
+            answer.direct.add((named[0], named[1]))
+        elif axiom.tag == f"{OWX}EquivalentClasses":
+            answer.equivalent.append(set(named))
+        elif axiom.tag == f"{OWX}ClassAssertion" and len(named) == 1 and len(individuals) == 1:
+            answer.types.add((individuals[0], named[0]))
+
+
+def solutions(path: Path, object_properties: list[str], answer: Answer) -> None:
+    """Read the result documents Konclude wrote one after another, one per property."""
+    documents = [d for d in path.read_text(encoding="utf-8").split("<?xml") if d.strip()]
+    if len(documents) != len(object_properties):
+        raise fail("reasoning", PROGRAM, f"expected {len(object_properties)} answers, got {len(documents)}")
+    for index, document in enumerate(documents):
+        root = ET.fromstring("<?xml" + document)
+        if (error := root.find(f"{RESULTS}error")) is not None:
+            raise fail("reasoning", PROGRAM, f"query {index + 1} failed: {(error.text or '')[:300]}")
+        for row in root.iter(f"{RESULTS}result"):
+            cells = [b.findtext(f"{RESULTS}uri") for b in row.findall(f"{RESULTS}binding")]
+            if len(cells) != 2 or None in cells:
+                continue  # a blank node or literal: only named individuals are reported
+            answer.values.add((cells[0], object_properties[index], cells[1]))
