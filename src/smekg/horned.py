@@ -74,14 +74,6 @@ def kind(axiom: object) -> str:
     return type(axiom.component).__name__
 
 
-def subset(declarations: list, axioms: list) -> Ontology:
-    """A new ontology of the given declarations (they carry no meaning but keep each entity's kind) and axioms."""
-    result = pyhornedowl.PyIndexedOntology()
-    for axiom in [*declarations, *axioms]:
-        result.add_axiom(axiom.component)
-    return result
-
-
 IRI = re.compile(r"<([^>]+)>")
 
 

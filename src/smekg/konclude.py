@@ -67,7 +67,7 @@ def finish(process: subprocess.Popen, what: str) -> str:
     return output
 
 
-def entail(owx: Path, object_properties: list[str]) -> Answer:
+def entail(owx: Path, classes: set[str], object_properties: list[str]) -> Answer:
     """Classify and realise the ontology in owx and ask for every value of each object property, three Konclude
     processes side by side. (Its SPARQL answers for `?x rdf:type ?c` with the class a variable were seen missing
     types that `realization` gives, so types come from `realization`.)"""
@@ -85,10 +85,23 @@ def entail(owx: Path, object_properties: list[str]) -> Answer:
         return Answer(False)
     answer = Answer(True)
     read_owx(folder / "hierarchy.owx", answer)
+    read_whole(classes, answer)
     read_owx(folder / "types.owx", answer)
     if object_properties:
         solutions(folder / "values.xml", object_properties, answer)
     return answer
+
+
+def read_whole(classes: set[str], answer: Answer) -> None:
+    """A finding unless the classification names every class of the input (Konclude was seen taking an input it
+    could not parse for an empty ontology, without a word)."""
+    named = {c for edge in answer.direct for c in edge} | {c for group in answer.equivalent for c in group}
+    if missing := sorted(classes - named):
+        raise fail(
+            "reasoning",
+            PROGRAM,
+            f"did not read the whole input: its classification lacks {len(missing)} class(es), e.g. {missing[0]}",
+        )
 
 
 def consistent(owx: Path) -> bool:

@@ -95,16 +95,16 @@ def entail_file(path: Path, engine: str = "auto") -> Entailments:
     route = choose(ontology, path, engine)
     remove_dead_owners_folders(Path(tempfile.gettempdir()), REASON_PREFIX)
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
+        owx = horned.write_owx(ontology, Path(tmp) / "input.owx")
         if route.engine == "Konclude":
-            owx = horned.write_owx(ontology, Path(tmp) / "input.owx")
-            answer = konclude.entail(owx, sorted(ontology.get_object_properties()))
+            answer = konclude.entail(owx, set(ontology.get_classes()), sorted(ontology.get_object_properties()))
         else:
             answer = hermit.entail(path)
-    result = conclusions(route, answer)
-    if not result.consistent:
-        result.justification = explain(ontology, route.engine, None)
-    for cls in sorted(result.unsatisfiable):
-        result.explanations[cls] = explain(ontology, route.engine, cls)
+        result = conclusions(route, answer)
+        if not result.consistent:
+            result.justification = explain(owx, route.engine, None)
+        for cls in sorted(result.unsatisfiable):
+            result.explanations[cls] = explain(owx, route.engine, cls)
     return result
 
 
