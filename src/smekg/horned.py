@@ -36,11 +36,12 @@ def unread_triples(path: Path, ontology: Ontology) -> list[ox.Triple]:
     triples = set(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
     owl_classes = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == OWL_CLASS}
     missing = signature(triples) - given_back
-    return [
+    unread = [
         t
         for t in triples
         if missing[key(t)] and not (t.predicate == RDF_TYPE and t.object == RDFS_CLASS and t.subject in owl_classes)
     ]
+    return sorted(unread, key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t)))  # named subjects first
 
 
 def key(triple: ox.Triple) -> tuple:

@@ -28,10 +28,10 @@ class OutOfTime(Exception):
     """The search for a minimal set ran out of its time budget."""
 
 
-def explain(owx: Path, engine: str, cls: str | None) -> list[str]:
+def explain(owx: Path, engine: str, cls: str | None) -> list[str] | None:
     """A minimal set of the axioms in an OWL/XML file that makes it inconsistent, or cls unsatisfiable, in
-    functional syntax; empty when none is found within the time budget. Subsets are written as OWL/XML from the
-    file's own axiom elements, so each costs one write and one reasoner run."""
+    functional syntax; empty if the file as a whole is not, None when none is found within the time budget.
+    Subsets are written from the file's own axiom elements: each costs one write and one reasoner run."""
     head, declarations, axioms = owx_parts(owx.read_text(encoding="utf-8"))
     deadline = time.monotonic() + BUDGET_S
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
@@ -46,7 +46,7 @@ def explain(owx: Path, engine: str, cls: str | None) -> list[str]:
         try:
             found = minimal(axioms, bad)
         except OutOfTime:
-            return []
+            return None
     return as_functional(head + "".join(found) + "</Ontology>\n")
 
 

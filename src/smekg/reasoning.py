@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from . import hermit, horned, konclude
 from .errors import Finding
 from .hermit import REASON_PREFIX
-from .justify import explain, locate
+from .justify import BUDGET_S, explain, locate
 from .owners import remove_dead_owners_folders, tagged
 from .safeio import fail
 from .sources import Compiled
@@ -59,6 +59,7 @@ class Entailments:
     values: set[tuple[str, str, str]] = field(default_factory=set)
     justification: list[str] = field(default_factory=list)
     explanations: dict[str, list[str]] = field(default_factory=dict)
+    unexplained: str = ""
 
 
 def choose(ontology: horned.Ontology, path: Path, engine: str) -> Route:
@@ -102,10 +103,19 @@ def entail_file(path: Path, engine: str = "auto") -> Entailments:
             answer = hermit.entail(path)
         result = conclusions(route, answer)
         if not result.consistent:
-            result.justification = explain(owx, route.engine, None)
+            result.justification = explained(result, explain(owx, route.engine, None))
         for cls in sorted(result.unsatisfiable):
-            result.explanations[cls] = explain(owx, route.engine, cls)
+            result.explanations[cls] = explained(result, explain(owx, route.engine, cls))
     return result
+
+
+def explained(result: Entailments, axioms: list[str] | None) -> list[str]:
+    """The axioms of an explanation; when there are none, why, in result.unexplained."""
+    if axioms is None:
+        result.unexplained = f"the search ran out of its {BUDGET_S:.0f} s (SMEKG_EXPLAIN_TIMEOUT)"
+    elif not axioms:
+        result.unexplained = "the search runs on py-horned-owl's OWL/XML, which lacks triples of the graph"
+    return axioms or []
 
 
 def conclusions(route: Route, answer: konclude.Answer) -> Entailments:
@@ -188,7 +198,7 @@ def inconsistency(compiled: Compiled, result: Entailments) -> list[Finding]:
         f"{result.engine}: the graph is inconsistent; these {count} axioms cannot all hold "
         "(a minimal set: without any one of them the rest is consistent)"
         if count
-        else f"{result.engine}: the graph is inconsistent (no minimal set of axioms was found in time)"
+        else f"{result.engine}: the graph is inconsistent; no minimal set of axioms was found: {result.unexplained}"
     )
     return [
         Finding("", 0, "", head),
