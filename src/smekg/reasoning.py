@@ -67,7 +67,7 @@ def choose(ontology: horned.Ontology, path: Path, engine: str) -> Route:
     if engine not in ENGINES:
         raise fail("reasoning", "--reasoner", f"unknown reasoner {engine!r}; use one of {', '.join(ENGINES)}")
     if engine == "hermit":
-        return Route("HermiT", "asked for")
+        return Route("HermiT", "asked for (--reasoner hermit)")
     lacking = sorted(
         {KONCLUDE_LACKS[k] for a in horned.logical_axioms(ontology) if (k := horned.kind(a)) in KONCLUDE_LACKS}
     )
