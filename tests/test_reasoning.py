@@ -186,7 +186,7 @@ def test_without_konclude_hermit_reasons_and_the_route_says_why(tmp_path, monkey
     from smekg.horned import read_ntriples
     from smekg.reasoning import Route, choose
 
-    assert choose(read_ntriples(path), path, "auto") == Route(
+    assert choose(read_ntriples(path), "auto") == Route(
         "HermiT", "Konclude is not installed (install Konclude (Debian: apt-get install konclude))"
     )
 

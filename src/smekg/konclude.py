@@ -67,10 +67,10 @@ def finish(process: subprocess.Popen, what: str) -> str:
     return output
 
 
-def entail(owx: Path, classes: set[str], object_properties: list[str]) -> Answer:
-    """Classify and realise the ontology in owx and ask for every value of each object property, three Konclude
-    processes side by side. (Its SPARQL answers for `?x rdf:type ?c` with the class a variable were seen missing
-    types that `realization` gives, so types come from `realization`.)"""
+def start(owx: Path, object_properties: list[str]) -> dict[str, subprocess.Popen]:
+    """Start classifying and realising the ontology in owx and asking for every value of each object property:
+    three Konclude processes side by side. (Its SPARQL answers for `?x rdf:type ?c` with the class a variable were
+    seen missing types that `realization` gives, so types come from `realization`.)"""
     folder = owx.parent
     started = {
         "classification": run(["classification", "-i", owx.name, "-o", "hierarchy.owx"], folder),
@@ -80,15 +80,31 @@ def entail(owx: Path, classes: set[str], object_properties: list[str]) -> Answer
         (folder / "values.sparql").write_text(sparql(object_properties), encoding="utf-8")
         args = ["sparqlfile", "-s", "values.sparql", "-i", owx.name, "-o", "values.xml"]
         started["property values"] = run(args, folder)
-    outputs = [finish(process, what) for what, process in started.items()]
+    return started
+
+
+def stop(started: dict[str, subprocess.Popen]) -> None:
+    """Kill what start() started."""
+    for process in started.values():
+        process.kill()
+        process.communicate()
+
+
+def collect(started: dict[str, subprocess.Popen], owx: Path, classes: set[str], properties: list[str]) -> Answer:
+    """Wait for what start() started and read its answers."""
+    folder = owx.parent
+    try:
+        outputs = [finish(process, what) for what, process in started.items()]
+    finally:
+        stop(started)  # after a failure, the others too
     if any(inconsistent(output) for output in outputs):
         return Answer(False)
     answer = Answer(True)
     read_owx(folder / "hierarchy.owx", answer)
     read_whole(classes, answer)
     read_owx(folder / "types.owx", answer)
-    if object_properties:
-        solutions(folder / "values.xml", object_properties, answer)
+    if properties:
+        solutions(folder / "values.xml", properties, answer)
     return answer
 
 

@@ -62,8 +62,8 @@ class Entailments:
     unexplained: str = ""
 
 
-def choose(ontology: horned.Ontology, path: Path, engine: str) -> Route:
-    """Konclude when it is complete for every axiom of the graph and installed; HermiT otherwise (or when asked)."""
+def choose(ontology: horned.Ontology, engine: str) -> Route:
+    """Konclude when it supports every axiom of the graph and is installed; HermiT otherwise (or when asked)."""
     if engine not in ENGINES:
         raise fail("reasoning", "--reasoner", f"unknown reasoner {engine!r}; use one of {', '.join(ENGINES)}")
     if engine == "hermit":
@@ -71,19 +71,15 @@ def choose(ontology: horned.Ontology, path: Path, engine: str) -> Route:
     lacking = sorted(
         {KONCLUDE_LACKS[k] for a in horned.logical_axioms(ontology) if (k := horned.kind(a)) in KONCLUDE_LACKS}
     )
-    unread = [] if lacking else horned.unread_triples(path, ontology)
-    reason = (
-        f"Konclude does not support {' and '.join(lacking)}"
-        if lacking
-        else f"py-horned-owl, which writes Konclude's input, does not read {len(unread)} triple(s) as OWL 2, "
-        f"e.g. {unread[0]}"
-        if unread
-        else f"Konclude is not installed ({konclude.INSTALL})"
-        if not konclude.available()
-        else ""
-    )
-    if not reason:
-        return Route("Konclude", "it supports every axiom of the graph")
+    if lacking:
+        return fallback(f"Konclude does not support {' and '.join(lacking)}", engine)
+    if not konclude.available():
+        return fallback(f"Konclude is not installed ({konclude.INSTALL})", engine)
+    return Route("Konclude", "it supports every axiom of the graph")
+
+
+def fallback(reason: str, engine: str) -> Route:
+    """HermiT, for the reason given; a finding if Konclude was asked for."""
     if engine == "konclude":
         raise fail("reasoning", "Konclude", f"cannot reason with Konclude: {reason}")
     return Route("HermiT", reason)
@@ -91,14 +87,29 @@ def choose(ontology: horned.Ontology, path: Path, engine: str) -> Route:
 
 def entail_file(path: Path, engine: str = "auto") -> Entailments:
     """Reason over an N-Triples file with engine "auto" (Konclude unless the graph needs HermiT), "konclude" or
-    "hermit"."""
+    "hermit".
+
+    Konclude starts at once; meanwhile every triple is checked to be one py-horned-owl read (else Konclude never
+    saw it: HermiT reasons instead)."""
     ontology = horned.read_ntriples(path)
-    route = choose(ontology, path, engine)
+    route = choose(ontology, engine)
     remove_dead_owners_folders(Path(tempfile.gettempdir()), REASON_PREFIX)
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
         owx = horned.write_owx(ontology, Path(tmp) / "input.owx")
         if route.engine == "Konclude":
-            answer = konclude.entail(owx, set(ontology.get_classes()), sorted(ontology.get_object_properties()))
+            properties = sorted(ontology.get_object_properties())
+            started = konclude.start(owx, properties)
+            try:
+                unread = horned.unread_triples(path, ontology)
+            except BaseException:
+                konclude.stop(started)
+                raise
+            if unread:
+                konclude.stop(started)
+                why = f"py-horned-owl, which writes Konclude's input, does not read {len(unread)} triple(s) as OWL 2"
+                route = fallback(f"{why}, e.g. {unread[0]}", engine)
+        if route.engine == "Konclude":
+            answer = konclude.collect(started, owx, set(ontology.get_classes()), properties)
         else:
             answer = hermit.entail(path)
         result = conclusions(route, answer)
