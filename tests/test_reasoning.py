@@ -160,7 +160,7 @@ def test_property_values_the_queries_rely_on_are_in_the_full_release(project_cop
 
 
 def test_a_construct_konclude_lacks_sends_the_graph_to_hermit(tmp_path):
-    """A key (owl:hasKey) or a datatype definition: Konclude ignores them, so HermiT reasons and the route says why."""
+    """Axioms off the allow-list (here a key, which Konclude ignores) send the graph to HermiT; the route says why."""
     path = tmp_path / "keyed.nt"
     path.write_text(
         "<http://e.org/o> <{RDF}type> <{OWL}Ontology> .\n<http://e.org/A> <{RDF}type> <{OWL}Class> .\n"
@@ -171,8 +171,8 @@ def test_a_construct_konclude_lacks_sends_the_graph_to_hermit(tmp_path):
         encoding="utf-8",
     )
     result = entail_file(path)
-    assert (result.engine, result.why) == ("HermiT", "Konclude does not support a key (owl:hasKey)")
-    with pytest.raises(SmekgError, match="cannot reason with Konclude: Konclude does not support a key"):
+    assert (result.engine, result.why) == ("HermiT", "Konclude is not shown to handle HasKey axioms")
+    with pytest.raises(SmekgError, match="cannot reason with Konclude: Konclude is not shown to handle HasKey"):
         entail_file(path, engine="konclude")
 
 
@@ -208,3 +208,19 @@ def test_triples_py_horned_owl_cannot_read_send_the_graph_to_hermit(tmp_path):
     result = entail_file(nt)
     assert result.engine == "HermiT" and "does not read" in result.why and "disjointWith" in result.why
     assert not result.consistent and result.justification == [] and "lacks triples" in result.unexplained
+
+
+def test_a_datatype_off_the_allow_list_sends_the_graph_to_hermit(tmp_path):
+    path = tmp_path / "short.ttl"
+    path.write_text(
+        """@prefix : <http://e.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://e.org/o> a owl:Ontology . :size a owl:DatatypeProperty . :x a owl:NamedIndividual ; :size "5"^^xsd:short .
+""",
+        encoding="utf-8",
+    )
+    nt = tmp_path / "short.nt"
+    rdflib.Graph().parse(path).serialize(nt, format="nt", encoding="utf-8")
+    result = entail_file(nt)
+    assert (result.engine, result.why) == ("HermiT", "Konclude is not shown to handle the datatype(s) xsd:short")
+    assert result.consistent

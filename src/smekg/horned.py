@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyhornedowl
@@ -29,9 +30,18 @@ def read_ntriples(path: Path) -> Ontology:
         raise fail("reasoning", path, f"py-horned-owl cannot read the graph as OWL 2: {err}") from None
 
 
-def unread_triples(path: Path, ontology: Ontology) -> list[ox.Triple]:
-    """Triples of the file that the axioms do not give back (written out as RDF again), blank nodes compared as
-    wildcards. rdfs:Class types of OWL classes are left out: OWL 2 gives them no meaning."""
+@dataclass
+class Audit:
+    """What a reasoner fed from py-horned-owl's axioms would miss or meet: the triples the axioms do not give back,
+    and the datatypes the logic uses (of literals outside annotations, and named as the values of axioms)."""
+
+    unread: list[ox.Triple]
+    datatypes: set[str]
+
+
+def audit(path: Path, ontology: Ontology) -> Audit:
+    """Compare the N-Triples file with the axioms written out as RDF again, blank nodes as wildcards (rdfs:Class
+    types of OWL classes are left out: OWL 2 gives them no meaning); collect the datatypes the logic uses."""
     given_back = signature(ox.parse(input=ontology.save_to_string("owl").encode(), format=ox.RdfFormat.RDF_XML))
     triples = set(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
     owl_classes = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == OWL_CLASS}
@@ -41,7 +51,39 @@ def unread_triples(path: Path, ontology: Ontology) -> list[ox.Triple]:
         for t in triples
         if missing[key(t)] and not (t.predicate == RDF_TYPE and t.object == RDFS_CLASS and t.subject in owl_classes)
     ]
-    return sorted(unread, key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t)))  # named subjects first
+    unread.sort(key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t)))  # named subjects first
+    return Audit(unread, datatypes(triples, {str(p) for p in ontology.get_annotation_properties()}))
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OTHER_DATATYPES = {
+    RDF + "PlainLiteral",
+    RDF + "langString",
+    RDF + "XMLLiteral",
+    "http://www.w3.org/2000/01/rdf-schema#Literal",
+}
+OTHER_DATATYPES |= {"http://www.w3.org/2002/07/owl#real", "http://www.w3.org/2002/07/owl#rational"}
+
+
+def datatypes(triples: set[ox.Triple], annotation_properties: set[str]) -> set[str]:
+    """Datatype IRIs the logic uses: of literals not under an annotation property, and any named as an object
+    (facets are predicates, so an XML Schema IRI as an object is a datatype)."""
+    found = set()
+    for t in triples:
+        if isinstance(t.object, ox.Literal):
+            if t.predicate.value not in annotation_properties and not t.predicate.value.startswith(ANNOTATIONS):
+                found.add(t.object.datatype.value)
+        elif isinstance(t.object, ox.NamedNode) and (
+            t.object.value.startswith(XSD) or t.object.value in OTHER_DATATYPES
+        ):
+            found.add(t.object.value)
+    return found
+
+
+ANNOTATIONS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2000/01/rdf-schema#comment")
+ANNOTATIONS += ("http://www.w3.org/2000/01/rdf-schema#seeAlso", "http://www.w3.org/2000/01/rdf-schema#isDefinedBy")
+ANNOTATIONS += ("http://www.w3.org/2002/07/owl#versionInfo", "http://www.w3.org/2002/07/owl#deprecated")
 
 
 def key(triple: ox.Triple) -> tuple:
