@@ -152,7 +152,7 @@ def sparql(object_properties: list[str]) -> str:
 
 def read_owx(path: Path, answer: Answer) -> None:
     """Direct subclass edges, equivalence groups and class assertions of named classes from Konclude's OWL/XML."""
-    for axiom in ET.parse(path).getroot():
+    for axiom in xml_root(path):
         named = [c.get("IRI", "") for c in axiom if c.tag == f"{OWX}Class"]
         individuals = [i.get("IRI", "") for i in axiom if i.tag == f"{OWX}NamedIndividual"]
         if axiom.tag == f"{OWX}SubClassOf" and len(named) == 2:
@@ -163,13 +163,27 @@ def read_owx(path: Path, answer: Answer) -> None:
             answer.types.add((individuals[0], named[0]))
 
 
+def xml_root(path: Path) -> ET.Element:
+    """The root of an XML file Konclude wrote; a finding if it wrote none or a broken one."""
+    try:
+        return ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as err:
+        raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
+
+
 def solutions(path: Path, object_properties: list[str], answer: Answer) -> None:
     """Read the result documents Konclude wrote one after another, one per property."""
-    documents = [d for d in path.read_text(encoding="utf-8").split("<?xml") if d.strip()]
+    try:
+        documents = [d for d in path.read_text(encoding="utf-8").split("<?xml") if d.strip()]
+    except OSError as err:
+        raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
     if len(documents) != len(object_properties):
         raise fail("reasoning", PROGRAM, f"expected {len(object_properties)} answers, got {len(documents)}")
     for index, document in enumerate(documents):
-        root = ET.fromstring("<?xml" + document)
+        try:
+            root = ET.fromstring("<?xml" + document)
+        except ET.ParseError as err:
+            raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
         if (error := root.find(f"{RESULTS}error")) is not None:
             raise fail("reasoning", PROGRAM, f"query {index + 1} failed: {(error.text or '')[:300]}")
         for row in root.iter(f"{RESULTS}result"):
