@@ -198,11 +198,22 @@ def plan_shapes(shapes: Graph) -> Plan:
     wrong for every engine (an invalid sh:pattern) is refused with SmekgError."""
     plan, variables = Plan(), itertools.count()
     for shape in sorted(top_level_shapes(shapes)):
+        refuse_unknown_datatypes(shapes, shape)
         try:
             plan.checks += shape_checks(shapes, shape, variables)
         except Unsupported as why:
             plan.fallback[shape] = str(why)
     return plan
+
+
+def refuse_unknown_datatypes(shapes: Graph, shape: Node) -> None:
+    """SmekgError for a shape with an sh:datatype whose lexical forms no engine here checks (pyrudof accepts
+    "1 year"^^xsd:duration), so that no ill-formed literal passes silently."""
+    unknown = {d for d in shapes_subset(shapes, {shape}).objects(None, SH.datatype) if d not in LEXICAL}
+    if unknown:
+        names = ", ".join(sorted(name_of(shapes, d) for d in unknown))
+        problem = f"sh:datatype {names}: smekg checks the lexical forms of {len(LEXICAL)} datatypes only"
+        raise SmekgError("compiling the SHACL shapes", [Finding("", 0, name_of(shapes, shape), problem)])
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
@@ -625,7 +636,7 @@ def fallback_violations(
     except Exception as err:  # pyrudof raises one exception class per kind of input; all mean "not validated"
         names = ", ".join(name_of(shapes, s) for s in sorted(chosen))
         raise SmekgError("validating the SHACL shapes", [Finding("", 0, names, f"pyrudof: {err}")]) from err
-    return list(report_violations(report, shapes))
+    return list(report_violations(report))
 
 
 def faithful_data(store: ox.Store, union: bool, literals: LiteralIndex) -> str:
@@ -656,38 +667,32 @@ def shapes_subset(shapes: Graph, chosen: set[Node]) -> Graph:
     return subset
 
 
-def report_violations(report: str, shapes: Graph) -> Iterator[Violation]:
-    """The results of a SHACL validation report (N-Triples) as violations of the fallback engine."""
-    by_subject: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+def report_violations(report: str) -> Iterator[Violation]:
+    """The results of a SHACL validation report (N-Triples) as violations of the fallback engine (the results of
+    the report, not their sh:detail)."""
+    graph: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for triple in ox.parse(report, format=ox.RdfFormat.N_TRIPLES):
-        by_subject[str(triple.subject)][triple.predicate.value].append(triple.object)
-    for props in by_subject.values():
-        if ox.NamedNode(str(SH.ValidationResult)) not in props.get(str(RDF.type), []):
-            continue
-
-        def one(pred: URIRef, props: dict = props) -> Term | None:
-            return next(iter(props.get(str(pred), [])), None)
-
-        focus, value, path, shape = (one(p) for p in (SH.focusNode, SH.value, SH.resultPath, SH.sourceShape))
-        message = one(SH.resultMessage)
+        graph[str(triple.subject)][triple.predicate.value].append(triple.object)
+    reports = [s for s, props in graph.items() if ox.NamedNode(str(SH.ValidationReport)) in props[str(RDF.type)]]
+    for result in (r for s in reports for r in graph[s][str(SH.result)]):
+        props = graph[str(result)]
+        focus, value, path, shape, why, component, severity = (
+            next(iter(props[str(p)]), None)
+            for p in (SH.focusNode, SH.value, SH.resultPath, SH.sourceShape, SH.resultMessage)
+            + (SH.sourceConstraintComponent, SH.resultSeverity)
+        )
+        message = why.value if why is not None else f"fails {compact(component.value)}"
+        iri = isinstance(path, ox.NamedNode)  # a blank source shape is named by its path (pyrudof renames it)
         yield Violation(
             focus.value if isinstance(focus, ox.NamedNode) else str(focus),
-            path_text(by_subject, path),
-            one(SH.sourceConstraintComponent).value,
+            path_text(graph, path),
+            component.value,
             str(value) if value is not None else "",
-            one(SH.resultSeverity).value,
-            f"{message.value if message is not None else 'fails ' + compact(one(SH.sourceConstraintComponent).value)}"
-            f" [checked by {FALLBACK}]",
-            rudof_shape(shapes, shape),
+            severity.value,
+            f"{message} [checked by {FALLBACK}]",
+            shape.value if isinstance(shape, ox.NamedNode) else f"_:{path_text(graph, path) if iri else ''}",
             FALLBACK,
         )
-
-
-def rudof_shape(shapes: Graph, shape: Term | None) -> str:
-    """A source shape of pyrudof's report as a violation names it (pyrudof keeps the shapes' blank node ids)."""
-    if isinstance(shape, ox.NamedNode):
-        return shape.value
-    return shape_key(shapes, BNode(shape.value)) if isinstance(shape, ox.BlankNode) else ""
 
 
 def path_text(graph: dict[str, dict[str, list[Term]]], path: Term | None) -> str:
@@ -697,7 +702,7 @@ def path_text(graph: dict[str, dict[str, list[Term]]], path: Term | None) -> str
     if isinstance(path, ox.NamedNode):
         return path.value
     props = graph.get(str(path), {})
-    one = {p: v[0] for p, v in props.items()}
+    one = {p: v[0] for p, v in props.items() if v}
     unary = {SH.inversePath: "^{}", SH.zeroOrMorePath: "{}*", SH.oneOrMorePath: "{}+", SH.zeroOrOnePath: "{}?"}
     for pred, form in unary.items():
         if str(pred) in one:
