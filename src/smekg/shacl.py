@@ -82,6 +82,7 @@ BOUNDS = {  # the value spaces of the integer datatypes derived from xsd:integer
     XSD.unsignedShort: (0, 2**16 - 1),
     XSD.unsignedByte: (0, 2**8 - 1),
 }
+DATES = {XSD.date, XSD.dateTime}
 NUMERIC = {dt for dt, form in LEXICAL.items() if form in (INTEGER, FLOATING)} | {XSD.decimal}
 NODE_KINDS = {
     SH.IRI: ("isIRI({})", "an IRI", False),
@@ -179,7 +180,8 @@ def shape_violations(
     are the quads the store was loaded from, as parsed (same blank nodes): their literals are judged as written;
     without them, as the store holds them."""
     plan = plan_shapes(shapes)
-    literals = literal_index(store, union, sources)
+    used = None if plan.fallback else {f"<{r.path}>" for c in plan.checks for r in c.reports if r.path}
+    literals = literal_index(store, union, sources, used)
     found = run_checks(store, plan.checks, union, literals)
     if plan.fallback:
         found += fallback_violations(store, shapes, plan.fallback, union, literals)
@@ -241,16 +243,21 @@ def run_checks(
 LiteralIndex = dict[tuple[str, str], set[ox.Literal]]
 
 
-def literal_index(store: ox.Store, union: bool, sources: Iterable[ox.Quad] | None) -> LiteralIndex:
-    """The literal values of each (subject, predicate), keyed in N-Triples: as written in the sources, and as the
-    store holds them for a (subject, predicate) the sources give no literal (added after loading)."""
+def literal_index(
+    store: ox.Store, union: bool, sources: Iterable[ox.Quad] | None, predicates: set[str] | None = None
+) -> LiteralIndex:
+    """The literal values of each (subject, predicate) (of the given predicates, or all), keyed in N-Triples: as
+    written in the sources, and as the store holds them for a (subject, predicate) the sources give no literal
+    (added after loading)."""
     graph = None if union else ox.DefaultGraph()
     index: LiteralIndex = defaultdict(set)
     for quad in sources or ():
-        if isinstance(quad.object, ox.Literal) and (union or isinstance(quad.graph_name, ox.DefaultGraph)):
+        scope = union or isinstance(quad.graph_name, ox.DefaultGraph)
+        if isinstance(quad.object, ox.Literal) and scope and (predicates is None or str(quad.predicate) in predicates):
             index[str(quad.subject), str(quad.predicate)].add(quad.object)
     written = set(index)
-    for quad in store.quads_for_pattern(None, None, None, graph):
+    patterns = [None] if predicates is None else [ox.NamedNode(p[1:-1]) for p in sorted(predicates)]
+    for quad in (q for p in patterns for q in store.quads_for_pattern(None, p, None, graph)):
         key = (str(quad.subject), str(quad.predicate))
         if isinstance(quad.object, ox.Literal) and key not in written:
             index[key].add(quad.object)
@@ -261,16 +268,15 @@ def violations(check: Check, rows: list[ox.QuerySolution], literals: LiteralInde
     """The violations that a check's rows stand for."""
     for row in rows:
         focus = row["focus"]
+        key, literal = str(focus), row["literal"] is not None if not check.reports[0].count else False
         for report in check.reports:
-            path = f"<{report.path}>"
+            written = literals.get((key, f"<{report.path}>"), ())
             if report.count:
-                n = int(row[report.count].value) + len(literals.get((str(focus), path), ()))
+                n = int(row[report.count].value) + len(written)
                 if report.beyond(n):
                     yield violation(report, focus, None, str(n))
-            elif row["literal"] is not None:
-                for value in sorted(literals.get((str(focus), path), ()), key=str):
-                    if not report.test(value):
-                        yield violation(report, focus, value)
+            elif literal:
+                yield from (violation(report, focus, v) for v in sorted(written, key=str) if not report.test(v))
             elif not (report.judge_all and report.test(row["value"])):
                 yield violation(report, focus, row["value"])
 
@@ -528,7 +534,7 @@ def datatype_test(datatype: Node) -> Test:
 def in_value_space(datatype: Node, match: re.Match) -> bool:
     """Whether a lexical form that matches the datatype's pattern names a value: a day that exists, an integer
     within the datatype's bounds."""
-    if datatype in (XSD.date, XSD.dateTime):
+    if datatype in DATES:
         year, month, day = int(match.group(0).lstrip("-").split("-")[0]), int(match["month"]), int(match["day"])
         leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
         days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
