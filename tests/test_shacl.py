@@ -10,7 +10,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
 
 from smekg.errors import SmekgError
-from smekg.shacl import Violation, compile_shapes, component, shape_violations
+from smekg.shacl import Violation, compile_shapes, component, engines, shape_violations
 from smekg.sources import Project, compile_sources
 from smekg.vocab import CITO, FABIO, PRISM, SCHEMA, SMEKG
 
@@ -348,3 +348,6 @@ def test_one_unsupported_shape_does_not_block_the_others(shapes: Graph) -> None:
     found = shape_violations(store, shapes + extra, sources=quads)
     assert {(v.focus, v.engine) for v in found} == {(str(EX.a), "pyrudof"), (str(EX.w), "smekg")}
     assert all("[checked by pyrudof]" in v.message for v in found if v.engine == "pyrudof")
+    ran = engines(shapes + extra)
+    assert ran["ex:Closed"].startswith("pyrudof (") and "sh:closed" in ran["ex:Closed"]
+    assert ran["shapes:WorkShape"] == "smekg"
