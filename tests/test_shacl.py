@@ -205,7 +205,7 @@ UNSUPPORTED = {
     "sh:qualifiedValueShape": "shapes:Bad sh:property [ sh:path smekg:about ;"
     " sh:qualifiedValueShape [ sh:class smekg:Firm ] ; sh:qualifiedMinCount 1 ] .",
     "predicate paths": "shapes:Bad sh:property [ sh:path ( smekg:about rdfs:label ) ; sh:minCount 1 ] .",
-    "sh:targetNode": "shapes:Bad sh:targetNode smekg:x .",
+    "sh:targetObjectsOf": "shapes:Bad sh:targetObjectsOf smekg:about .",
 }
 
 

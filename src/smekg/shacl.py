@@ -14,6 +14,7 @@ as written in the source (the `sources` quads, parsed by pyoxigraph.parse, which
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -32,10 +33,20 @@ from .errors import Finding, SmekgError
 from .vocab import compact
 
 ANNOTATIONS = {RDF.type, RDFS.comment, RDFS.label, SH.message, SH.severity, SH.name, SH.description, SH.order}
-NODE_PARAMETERS = ANNOTATIONS | {SH.targetClass, SH.property, SH["or"]}
-VALUE_PARAMETERS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.minInclusive, SH["or"]}
+COMPARISONS = {  # a value node compared with the parameter's number: the test, and its wording
+    SH.minInclusive: (operator.ge, "at least"),
+    SH.minExclusive: (operator.gt, "more than"),
+    SH.maxInclusive: (operator.le, "at most"),
+    SH.maxExclusive: (operator.lt, "less than"),
+}
+LENGTHS = {SH.minLength: (operator.ge, "at least"), SH.maxLength: (operator.le, "at most")}
+JUDGED = {SH.pattern, *LENGTHS}  # judged in Python for every value node (SPARQL lists the IRIs and blank nodes)
+VALUE_PARAMETERS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["or"], *COMPARISONS, *LENGTHS}
+# rdfs:subClassOf on a shape that is a class states a fact about the data, which the data graph holds.
+TARGET_PARAMETERS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, RDFS.subClassOf}
+NODE_PARAMETERS = ANNOTATIONS | TARGET_PARAMETERS | VALUE_PARAMETERS | {SH.property, SH.flags}
 PROPERTY_PARAMETERS = ANNOTATIONS | VALUE_PARAMETERS | {SH.path, SH.minCount, SH.maxCount, SH.flags}
-MEMBER_PARAMETERS = {RDF.type, SH.flags} | VALUE_PARAMETERS
+MEMBER_PARAMETERS = {RDF.type} | VALUE_PARAMETERS - JUDGED
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 CLASSES = (RDFS.Class, OWL.Class)  # a shape of one of these types targets its own instances (implicit class target)
 TYPE, SUBCLASS_OF = RDF.type.n3(), RDFS.subClassOf.n3()
@@ -321,13 +332,11 @@ def shown(term: Term | None) -> str:
 def shape_checks(shapes: Graph, shape: Node, variables: Iterator[int]) -> list[Check]:
     """The checks of one top-level shape; Unsupported if the compiler cannot run it faithfully."""
     allow(shapes, shape, NODE_PARAMETERS)
-    focus = targets(target_classes(shapes, shape))
+    focus = targets(shapes, shape)
     props = [(prop, property_path(shapes, shape, prop)) for prop in sorted(shapes.objects(shape, SH.property))]
-    checks = count_checks(shapes, props, focus)
+    checks = count_checks(shapes, props, focus) + node_value_checks(shapes, shape, focus, variables)
     for prop, path in props:
         checks += value_checks(shapes, prop, path, focus, variables)
-    for alternatives in shapes.objects(shape, SH["or"]):
-        checks.append(node_or_check(shapes, shape, alternatives, focus, variables))
     return checks
 
 
@@ -376,13 +385,19 @@ def message_of(shapes: Graph, shape: Node, generated: str) -> str:
     return str(messages[0]).replace("{", "{{").replace("}", "}}") if messages else generated
 
 
-def targets(classes: list[Node]) -> str:
-    """The pattern binding ?focus to every instance of the target classes or of their subclasses."""
-    if not classes:
-        return "FILTER(false)"
-    if any(not isinstance(c, URIRef) for c in classes):
-        raise Unsupported("smekg's SHACL compiler supports only IRIs as target classes")
-    return f"VALUES ?class {{ SUBCLASSES({' '.join(c.n3() for c in classes)}) }} ?focus {TYPE} ?class ."
+def targets(shapes: Graph, shape: Node) -> str:
+    """The pattern binding ?focus to each target node: every instance of the target classes or of their
+    subclasses, the target nodes, the subjects of the sh:targetSubjectsOf predicates (IRIs only)."""
+    classes, nodes = target_classes(shapes, shape), sorted(shapes.objects(shape, SH.targetNode))
+    subjects_of = sorted(shapes.objects(shape, SH.targetSubjectsOf))
+    if any(not isinstance(t, URIRef) for t in (*classes, *nodes, *subjects_of)):
+        raise Unsupported("smekg's SHACL compiler supports only IRIs as targets")
+    patterns = [f"{{ VALUES ?class {{ SUBCLASSES({' '.join(c.n3() for c in classes)}) }} ?focus {TYPE} ?class }}"]
+    patterns = (
+        patterns[: bool(classes)] + [f"{{ VALUES ?focus {{ {' '.join(n.n3() for n in nodes)} }} }}"][: bool(nodes)]
+    )
+    patterns += [f"{{ SELECT DISTINCT ?focus WHERE {{ ?focus {p.n3()} ?object }} }}" for p in subjects_of]
+    return " UNION ".join(patterns) or "FILTER(false)"
 
 
 def property_path(shapes: Graph, shape: Node, prop: Node) -> URIRef:
@@ -422,7 +437,7 @@ def value_checks(shapes: Graph, prop: Node, path: URIRef, focus: str, variables:
         if pred in VALUE_PARAMETERS:
             condition = constraint(shapes, prop, pred, obj, "?value", variables)
             generated = f"value {{value}} of {compact(path)} {phrase(pred, condition.description)}"
-            judged = pred == SH.pattern  # XSD regexes run in Python, never as SPARQL REGEX: every value is judged
+            judged = pred in JUDGED  # e.g. XSD regexes run in Python, never as SPARQL REGEX: every value is judged
             message, key = message_of(shapes, prop, generated), shape_key(shapes, prop)
             report = Report(component(pred), str(path), severity_of(shapes, prop), message, key, test=condition.test)
             report = replace(report, judge_all=judged)
@@ -435,14 +450,20 @@ def value_checks(shapes: Graph, prop: Node, path: URIRef, focus: str, variables:
     return checks
 
 
-def node_or_check(shapes: Graph, shape: Node, alternatives: Node, focus: str, variables: Iterator[int]) -> Check:
-    """The check of a node-level sh:or: every focus node (an IRI or blank node of a class) conforms to at least
-    one alternative."""
-    condition = constraint(shapes, shape, SH["or"], alternatives, "?focus", variables)
-    message = message_of(shapes, shape, f"the entry {phrase(SH['or'], condition.description)}")
-    report = Report(component(SH["or"]), "", severity_of(shapes, shape), message, shape_key(shapes, shape))
-    query = f"SELECT DISTINCT ?focus ?value ?literal WHERE {{ {focus} {condition.failing()} BIND(?focus AS ?value) }}"
-    return Check(query, (report,))
+def node_value_checks(shapes: Graph, shape: Node, focus: str, variables: Iterator[int]) -> list[Check]:
+    """One query per value constraint of a node shape, on the focus node itself (never a literal: the
+    compiled targets are IRIs and subjects): the focus nodes that fail it, or all of them to judge in Python."""
+    checks = []
+    for pred, obj in sorted(shapes.predicate_objects(shape)):
+        if pred in VALUE_PARAMETERS:
+            condition = constraint(shapes, shape, pred, obj, "?focus", variables)
+            message = message_of(shapes, shape, f"the entry {phrase(pred, condition.description)}")
+            severity, key = severity_of(shapes, shape), shape_key(shapes, shape)
+            report = Report(component(pred), "", severity, message, key, test=condition.test, judge_all=pred in JUDGED)
+            failing = "" if pred in JUDGED else condition.failing()
+            query = f"SELECT DISTINCT ?focus ?value ?literal WHERE {{ {focus} {failing} BIND(?focus AS ?value) }}"
+            checks.append(Check(query, (report,)))
+    return checks
 
 
 def phrase(pred: URIRef, description: str) -> str:
@@ -472,8 +493,10 @@ def constraint(shapes: Graph, shape: Node, pred: URIRef, obj: Node, var: str, va
     if pred == SH.pattern:
         regex = xsd_regex(shapes, shape, str(obj), str(shapes.value(shape, SH.flags) or ""))
         return Condition((), "false", f"a text matching {obj}", pattern_test(regex))
-    if pred == SH.minInclusive:
-        return Condition((), "false", f"at least {obj}", minimum_test(obj))
+    if pred in COMPARISONS:
+        return Condition((), "false", f"{COMPARISONS[pred][1]} {obj}", comparison_test(pred, obj))
+    if pred in LENGTHS:
+        return Condition((), "false", f"{LENGTHS[pred][1]} {obj} characters long", length_test(pred, obj))
     members = [member(shapes, shape, m, var, variables) for m in Collection(shapes, obj)]
     return Condition(
         tuple(p for m in members for p in m.patterns),
@@ -493,7 +516,7 @@ def member(shapes: Graph, shape: Node, alternative: Node, var: str, variables: I
             raise Unsupported("an sh:or alternative with an sh:path may only have sh:minCount 1")
         pattern = f"{var} {path.n3()} ?any{next(variables)} ."
         return Condition((pattern,), "false", f"a node with a {compact(path)}", lambda _: False)
-    allow(shapes, alternative, MEMBER_PARAMETERS - {SH.pattern}, f"an sh:or alternative of {name_of(shapes, shape)}")
+    allow(shapes, alternative, MEMBER_PARAMETERS, f"an sh:or alternative of {name_of(shapes, shape)}")
     parts = [
         constraint(shapes, alternative, p, o, var, variables)
         for p, o in sorted(shapes.predicate_objects(alternative))
@@ -557,19 +580,29 @@ def number(term: Literal | ox.Literal) -> Decimal | float | None:
     return Decimal(lexical)
 
 
-def minimum_test(bound: Node) -> Test:
-    """Whether a value is a number at least the bound (exact comparison); Unsupported for a non-numeric bound."""
-    least = number(bound) if isinstance(bound, Literal) else None
-    if least is None:
-        raise Unsupported(f"smekg's SHACL compiler compares only with numbers (sh:minInclusive {bound.n3()})")
+def comparison_test(pred: URIRef, bound: Node) -> Test:
+    """Whether a value is a number that compares with the bound as the parameter says (exact, at any size; as
+    doubles if either is one); Unsupported for a bound that is no number."""
+    limit = number(bound) if isinstance(bound, Literal) else None
+    if limit is None:
+        raise Unsupported(f"smekg's SHACL compiler compares only with numbers ({pred.n3()} {bound.n3()})")
+    compare = COMPARISONS[pred][0]
 
     def test(value: Term) -> bool:
         n = number(value) if isinstance(value, ox.Literal) else None
-        if isinstance(n, float) or isinstance(least, float):
-            return n is not None and float(n) >= float(least)
-        return n is not None and n >= least
+        if isinstance(n, float) or isinstance(limit, float):
+            return n is not None and compare(float(n), float(limit))
+        return n is not None and compare(n, limit)
 
     return test
+
+
+def length_test(pred: URIRef, bound: Node) -> Test:
+    """Whether a value's text (lexical form or IRI) has a length the parameter allows; a blank node has none."""
+    if not (isinstance(bound, Literal) and bound.datatype == XSD.integer and re.fullmatch(INTEGER, str(bound))):
+        raise Unsupported(f"{pred.n3()} {bound.n3()} is not an xsd:integer")
+    compare, limit = LENGTHS[pred][0], int(str(bound))
+    return lambda value: not isinstance(value, ox.BlankNode) and compare(len(value.value), limit)
 
 
 def pattern_test(regex: re.Pattern) -> Test:
