@@ -1,10 +1,12 @@
 """SHACL validation: the shapes compiled once into SPARQL on Oxigraph, and the shapes it cannot compile run by
 pyrudof, a conformant engine (it passes the W3C SHACL Core suite), each shape by one engine.
 
-The compiler covers sh:targetClass and implicit class targets (a shape that is also an rdfs:Class or owl:Class);
-property shapes with a predicate path and sh:minCount, sh:maxCount, sh:class, sh:datatype (the datatypes in
-LEXICAL, lexical forms checked), sh:nodeKind, sh:pattern (sh:flags; XSD regexes it translates faithfully),
-sh:minInclusive (numbers, exact at any size), sh:or; node-level sh:or. Any other shape goes to pyrudof.
+The compiler covers targets by class (sh:targetClass, and a shape that is also an rdfs:Class or owl:Class), by
+node and by subject (IRIs); on the focus node or on the values of a predicate path: sh:class, sh:datatype (the
+datatypes in LEXICAL, lexical forms checked; any other datatype is refused, as pyrudof does not check them all),
+sh:nodeKind, sh:pattern (sh:flags; the XSD regexes it translates faithfully), sh:min/maxInclusive and
+sh:min/maxExclusive (numbers, exact at any size), sh:min/maxLength, sh:or; sh:minCount and sh:maxCount. Any other
+shape goes to pyrudof, and its violations say so.
 
 Oxigraph normalises literals when it stores them ("01" and "1" become one value, "+5" becomes "5", an integer
 beyond 64 bits is no number), so SPARQL judges only IRIs and blank nodes here: every literal is judged in Python
