@@ -351,3 +351,28 @@ def test_one_unsupported_shape_does_not_block_the_others(shapes: Graph) -> None:
     ran = engines(shapes + extra)
     assert ran["ex:Closed"].startswith("pyrudof (") and "sh:closed" in ran["ex:Closed"]
     assert ran["shapes:WorkShape"] == "smekg"
+
+
+def test_the_build_judges_literals_as_the_curator_wrote_them(project_copy) -> None:
+    """Oxigraph stores "024" and 24 as one value; validation sees the two the source states, so sh:maxCount 1
+    fails, naming the file and the firm."""
+    from smekg.build import validate as validate_sources
+
+    (project_copy.knowledge_dir / "zz-firm.ttl").write_text(
+        """@prefix smekg: <https://w3id.org/smekg/ontology/> .
+@prefix kg: <https://w3id.org/smekg/kg/> .
+@prefix work: <https://w3id.org/smekg/work/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+kg:test-firm a smekg:CaseFirm ; rdfs:label "Test firm"@en ; smekg:studiedIn work:gao2019role ;
+    smekg:numberOfEmployees 24 , "024"^^xsd:integer .
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(SmekgError) as failed:
+        validate_sources(project_copy)
+    lines = [str(f) for f in failed.value.findings]
+    assert any(
+        line.startswith("ontology/knowledge/zz-firm.ttl:7: kg:test-firm:") and "at most one" in line for line in lines
+    ), lines
