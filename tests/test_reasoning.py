@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -224,3 +225,25 @@ def test_a_datatype_off_the_allow_list_sends_the_graph_to_hermit(tmp_path):
     result = entail_file(nt)
     assert (result.engine, result.why) == ("HermiT", "Konclude is not shown to handle the datatype(s) xsd:short")
     assert result.consistent
+
+
+def test_the_allow_list_holds_only_what_the_tests_compare_with_hermit(project, tmp_path):
+    """Konclude may reason alone only on axiom kinds and datatypes that occur in a case where the tests compare its
+    answer with HermiT's: the corpus (tests/test_reasoning_corpus.py) or the real graph (above)."""
+    from smekg.horned import audit, kind, logical_axioms, read_ntriples
+    from smekg.reasoning import KONCLUDE_AXIOMS, KONCLUDE_DATATYPES
+
+    kinds, datatypes = set(), set()
+    corpus = sorted((Path(__file__).parent / "fixtures" / "reasoning").glob("*.ttl"))
+    real = tmp_path / "real.nt"
+    real.write_bytes(b"".join(compile_sources(project).nt_lines()))
+    for number, fixture in enumerate(corpus):
+        nt = tmp_path / f"{number}.nt"
+        rdflib.Graph().parse(fixture).serialize(nt, format="nt", encoding="utf-8")
+    for nt in [real, *(tmp_path / f"{n}.nt" for n in range(len(corpus)))]:
+        ontology = read_ntriples(nt)
+        kinds |= {kind(a) for a in logical_axioms(ontology)}
+        datatypes |= audit(nt, ontology).datatypes
+    assert len(corpus) >= 50
+    assert kinds >= KONCLUDE_AXIOMS, sorted(KONCLUDE_AXIOMS - kinds)
+    assert datatypes >= KONCLUDE_DATATYPES, sorted(KONCLUDE_DATATYPES - datatypes)

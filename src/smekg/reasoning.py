@@ -43,7 +43,7 @@ KONCLUDE_AXIOMS |= {"SubDataPropertyOf", "DataPropertyDomain", "DataPropertyRang
 XSD = "http://www.w3.org/2001/XMLSchema#"
 KONCLUDE_DATATYPES = {XSD + t for t in ("integer", "decimal", "nonNegativeInteger", "positiveInteger", "int")}
 KONCLUDE_DATATYPES |= {XSD + t for t in ("string", "dateTime", "anyURI", "boolean")}
-KONCLUDE_DATATYPES |= {"http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", RDFS + "Literal"}
+KONCLUDE_DATATYPES |= {"http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 ENGINES = ("auto", "konclude", "hermit")
 
 
