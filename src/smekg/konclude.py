@@ -67,18 +67,18 @@ def finish(process: subprocess.Popen, what: str) -> str:
     return output
 
 
-def start(owx: Path, object_properties: list[str]) -> dict[str, subprocess.Popen]:
-    """Start classifying and realising the ontology in owx and asking for every value of each object property:
-    three Konclude processes side by side. (Its SPARQL answers for `?x rdf:type ?c` with the class a variable were
-    seen missing types that `realization` gives, so types come from `realization`.)"""
-    folder = owx.parent
+def start(source: Path, object_properties: list[str]) -> dict[str, subprocess.Popen]:
+    """Start classifying and realising the ontology in source (functional syntax or OWL/XML) and asking for every
+    value of each object property: three Konclude processes side by side. (Its SPARQL answers for `?x rdf:type ?c`,
+    and even for a named class, were seen missing types that `realization` gives: types come from `realization`.)"""
+    folder = source.parent
     started = {
-        "classification": run(["classification", "-i", owx.name, "-o", "hierarchy.owx"], folder),
-        "realisation": run(["realization", "-i", owx.name, "-o", "types.owx"], folder),
+        "classification": run(["classification", "-i", source.name, "-o", "hierarchy.owx"], folder),
+        "realisation": run(["realization", "-i", source.name, "-o", "types.owx"], folder),
     }
     if object_properties:  # an empty query file would keep Konclude waiting
         (folder / "values.sparql").write_text(sparql(object_properties), encoding="utf-8")
-        args = ["sparqlfile", "-s", "values.sparql", "-i", owx.name, "-o", "values.xml"]
+        args = ["sparqlfile", "-s", "values.sparql", "-i", source.name, "-o", "values.xml"]
         started["property values"] = run(args, folder)
     return started
 
@@ -90,9 +90,9 @@ def stop(started: dict[str, subprocess.Popen]) -> None:
         process.communicate()
 
 
-def collect(started: dict[str, subprocess.Popen], owx: Path, classes: set[str], properties: list[str]) -> Answer:
+def collect(started: dict[str, subprocess.Popen], source: Path, classes: set[str], properties: list[str]) -> Answer:
     """Wait for what start() started and read its answers."""
-    folder = owx.parent
+    folder = source.parent
     try:
         outputs = [finish(process, what) for what, process in started.items()]
     finally:

@@ -116,10 +116,10 @@ def entail_file(path: Path, engine: str = "auto") -> Entailments:
     route = choose(ontology, engine)
     remove_dead_owners_folders(Path(tempfile.gettempdir()), REASON_PREFIX)
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
-        owx = horned.write_owx(ontology, Path(tmp) / "input.owx")
         if route.engine == "Konclude":
+            ofn = horned.write_ofn(ontology, Path(tmp) / "input.ofn")
             properties = sorted(ontology.get_object_properties())
-            started = konclude.start(owx, properties)
+            started = konclude.start(ofn, properties)
             try:
                 audit = horned.audit(path, ontology)
             except BaseException:
@@ -129,10 +129,15 @@ def entail_file(path: Path, engine: str = "auto") -> Entailments:
                 konclude.stop(started)
                 route = fallback(why_not, engine)
         if route.engine == "Konclude":
-            answer = konclude.collect(started, owx, set(ontology.get_classes()), properties)
+            answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties)
         else:
             answer = hermit.entail(path)
         result = conclusions(route, answer)
+        owx = (
+            horned.write_owx(ontology, Path(tmp) / "input.owx")
+            if result.unsatisfiable or not answer.consistent
+            else None
+        )
         if not result.consistent:
             result.justification = explained(result, explain(owx, route.engine, None))
         for cls in sorted(result.unsatisfiable):
