@@ -2,7 +2,7 @@
 
 Peak memory is the process's resident-set high-water mark (VmHWM), reset to the current RSS just before
 each run by writing 5 to /proc/self/clear_refs (Linux ≥ 4.0), so each figure is the peak during that run
-only; processes the stage starts (HermiT's JVM) are reported apart from RUSAGE_CHILDREN's ru_maxrss.
+only; processes the stage starts (Konclude, HermiT's JVM) are reported apart from RUSAGE_CHILDREN's ru_maxrss.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from report import (
 BUILD_STEPS = (
     "compile sources",
     "validate (references, SHACL)",
-    "reason (HermiT + rules)",
+    "reason (OWL 2 DL reasoner)",
     "write release",
 )
 PIPELINE = (
@@ -25,7 +25,7 @@ PIPELINE = (
     "load base.nt into Oxigraph",
     "checks (references, annotations, terms)",
     "SHACL (smekg, SPARQL on Oxigraph)",
-    "reasoning (HermiT TBox + SPARQL rules)",
+    "reasoning (OWL 2 DL: Konclude, or HermiT)",
     "release: triples (base + full)",
     "write the full release (every format)",
     "load (pyoxigraph)",

@@ -44,7 +44,7 @@ LONG_STAGES = ("full build", "compile sources", "load ")  # they get --long-time
 LOAD_BASE = "load base.nt into Oxigraph"
 CHECKS = "checks (references, annotations, terms)"
 SHACL = "SHACL (smekg, SPARQL on Oxigraph)"
-REASONING = "reasoning (HermiT TBox + SPARQL rules)"
+REASONING = "reasoning (OWL 2 DL: Konclude, or HermiT)"
 RELEASE = "release: triples (base + full)"
 
 

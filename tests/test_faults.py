@@ -115,16 +115,44 @@ def test_build_without_java_says_what_to_install_and_keeps_the_release(project, 
     assert snapshot(out) == before
 
 
+def fake_program(tmp_path: Path, name: str, script: str) -> dict[str, str]:
+    """An environment whose PATH finds a shell script called name first."""
+    (tmp_path / "bin").mkdir(exist_ok=True)
+    program = tmp_path / "bin" / name
+    program.write_text("#!/bin/sh\n" + script + "\n")
+    program.chmod(0o755)
+    return child_env(PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+
 def test_a_java_that_fails_is_a_finding(project, release, tmp_path):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
-    (tmp_path / "bin").mkdir()
-    java = tmp_path / "bin" / "java"
-    java.write_text("#!/bin/sh\necho 'Error occurred during initialization of VM' >&2\nexit 1\n")
-    java.chmod(0o755)
-    path = f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}"
-    done = smekg("build", "--root", project.root, "--out", out, env=child_env(PATH=path))
+    env = fake_program(tmp_path, "java", "echo 'Error occurred during initialization of VM' >&2\nexit 1")
+    done = smekg("build", "--root", project.root, "--out", out, "--reasoner", "hermit", env=env)
     one_finding(done, "HermiT", "Java failed", "Error occurred during initialization of VM")
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize(
+    ("script", "words"),
+    [
+        ("echo 'Segmentation fault' >&2\nexit 139", ("Konclude", "failed (exit 139)", "Segmentation fault")),
+        ("exec sleep 600", ("Konclude", "did not finish in 3 s", "SMEKG_REASONER_TIMEOUT")),
+        ("exit 0", ("Konclude", "wrote no readable answer", "hierarchy.owx")),
+        ("touch hierarchy.owx types.owx values.xml", ("Konclude", "wrote no readable answer")),
+        (
+            """printf '<Ontology xmlns="http://www.w3.org/2002/07/owl#"/>' | tee hierarchy.owx > types.owx""",
+            ("Konclude", "did not read the whole input", "lacks"),
+        ),
+    ],
+    ids=["crashes", "hangs", "answers-nothing", "answers-empty-files", "answers-for-an-empty-ontology"],
+)
+def test_a_konclude_that_fails_hangs_or_answers_nothing_is_a_finding(project, release, tmp_path, script, words):
+    out = release_copy(release, tmp_path)
+    before = snapshot(out)
+    env = fake_program(tmp_path, "Konclude", script) | {"SMEKG_REASONER_TIMEOUT": "3"}
+    done = smekg("build", "--root", project.root, "--out", out, env=env)
+    one_finding(done, *words)
     assert snapshot(out) == before
 
 

@@ -240,29 +240,30 @@ def wait_for(condition, seconds: float = 60.0) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("java"), reason="Linux and Java")
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
-def test_the_java_child_dies_with_the_build(project, tmp_path, how):
-    """A real JVM stands in for a HermiT run that would take ten minutes: it must not outlive the build."""
+def test_the_reasoner_children_die_with_the_build(project, tmp_path, how):
+    """A JVM that never ends stands in for a Konclude run that would take ten minutes: none may outlive the build."""
     bin_dir, temp = tmp_path / "bin", tmp_path / "tmp"
     bin_dir.mkdir()
     temp.mkdir()
     (tmp_path / "Forever.java").write_text(FOREVER)
-    (bin_dir / "java").write_text(f"#!/bin/sh\nexec {shutil.which('java')} {tmp_path / 'Forever.java'}\n")
-    (bin_dir / "java").chmod(0o755)
+    (bin_dir / "Konclude").write_text(f"#!/bin/sh\nexec {shutil.which('java')} {tmp_path / 'Forever.java'}\n")
+    (bin_dir / "Konclude").chmod(0o755)
     env = child_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(temp))
     command = [sys.executable, "-m", "smekg", "build", "--root", str(project.root), "--out", str(tmp_path / "out")]
     build = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    jvm = 0
+    reasoners: list[int] = []
     try:
-        assert wait_for(lambda: forever_children(build.pid), 300), "the build started no Java child"
-        [jvm] = forever_children(build.pid)
+        assert wait_for(lambda: len(forever_children(build.pid)) == 3, 300), "the build started no reasoner"
+        reasoners = forever_children(build.pid)
         build.send_signal(how)
         status = build.wait(timeout=60)
-        assert wait_for(lambda: not alive(jvm)), "the JVM outlived the build"
+        assert wait_for(lambda: not any(alive(pid) for pid in reasoners)), "a reasoner outlived the build"
     finally:
         build.kill()
         build.wait()
-        if jvm and alive(jvm):
-            os.kill(jvm, signal.SIGKILL)
+        for pid in reasoners:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
     if how == signal.SIGTERM:  # the build ends as on Ctrl-C: its cleanup ran
         assert status == 128 + signal.SIGTERM and "Traceback" not in build.stderr.read()
         assert os.listdir(temp) == [] and litter(tmp_path / "out") == []

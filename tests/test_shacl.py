@@ -10,7 +10,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
 
 from smekg.errors import SmekgError
-from smekg.shacl import Violation, compile_shapes, component, shape_violations
+from smekg.shacl import Violation, compile_shapes, component, engines, shape_violations
 from smekg.sources import Project, compile_sources
 from smekg.vocab import CITO, FABIO, PRISM, SCHEMA, SMEKG
 
@@ -205,7 +205,7 @@ UNSUPPORTED = {
     "sh:qualifiedValueShape": "shapes:Bad sh:property [ sh:path smekg:about ;"
     " sh:qualifiedValueShape [ sh:class smekg:Firm ] ; sh:qualifiedMinCount 1 ] .",
     "predicate paths": "shapes:Bad sh:property [ sh:path ( smekg:about rdfs:label ) ; sh:minCount 1 ] .",
-    "sh:targetNode": "shapes:Bad sh:targetNode smekg:x .",
+    "sh:targetObjectsOf": "shapes:Bad sh:targetObjectsOf smekg:about .",
 }
 
 
@@ -231,3 +231,148 @@ COMPONENT_PARAMETERS = {
     SH.minInclusive,
     SH["or"],
 }
+
+
+PROBE_PREFIXES = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix ex: <https://example.org/test/> .\n"
+)
+
+
+def probe(shape: str, data: str, sources: bool = True) -> set[tuple[str, str, str]]:
+    """The (focus, component, value) of the violations of one shape on Turtle data, the store loaded from the
+    parsed quads and, if `sources`, the quads passed as the terms as written."""
+    quads = list(ox.parse(PROBE_PREFIXES + data, format=ox.RdfFormat.TURTLE))
+    store = ox.Store()
+    store.extend(quads)
+    shapes = Graph().parse(data=PROBE_PREFIXES + shape, format="turtle")
+    found = shape_violations(store, shapes, sources=quads) if sources else shape_violations(store, shapes)
+    return {(v.focus, v.component.rsplit("#", 1)[1], v.value) for v in found}
+
+
+THING = "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ;\n"
+
+
+@pytest.mark.parametrize(
+    ("datatype", "bad", "good"),
+    [("xsd:date", "2019-13-45", "2019-12-31"), ("xsd:int", "abc", "7"), ("xsd:int", "2147483648", "-2147483648")],
+)
+def test_datatype_checks_the_lexical_form(datatype: str, bad: str, good: str) -> None:
+    """An ill-formed literal (a month 13, letters for an int, an int beyond 32 bits) fails sh:datatype; a
+    well-formed one of the same datatype passes (Oxigraph would store "7"^^xsd:int as an xsd:integer)."""
+    shape = THING + f"sh:property [ sh:path ex:p ; sh:datatype {datatype} ] ."
+    data = f'ex:a a ex:Thing ; ex:p "{bad}"^^{datatype} . ex:b a ex:Thing ; ex:p "{good}"^^{datatype} .'
+    expected = {(str(EX.a), "DatatypeConstraintComponent", f'"{bad}"^^<{XSD[datatype[4:]]}>')}
+    assert probe(shape, data) == expected
+
+
+def test_ill_formed_date_without_sources() -> None:
+    """Oxigraph keeps an ill-formed literal as written, so even on the store alone "2019-13-45" fails."""
+    shape = THING + "sh:property [ sh:path ex:p ; sh:datatype xsd:date ] ."
+    data = 'ex:a a ex:Thing ; ex:p "2019-13-45"^^xsd:date .'
+    assert probe(shape, data, sources=False) == {
+        (str(EX.a), "DatatypeConstraintComponent", f'"2019-13-45"^^<{XSD.date}>')
+    }
+
+
+def test_unknown_datatype_is_refused() -> None:
+    """A datatype whose lexical forms no engine here checks (pyrudof accepts "1 year"^^xsd:duration) is refused,
+    naming the shape, rather than passed unchecked."""
+    shape = THING + "sh:property [ sh:path ex:p ; sh:datatype xsd:duration ] ."
+    with pytest.raises(SmekgError) as error:
+        probe(shape, 'ex:a a ex:Thing ; ex:p "1 year"^^xsd:duration .')
+    assert "ex:S" in str(error.value) and "xsd:duration" in str(error.value)
+
+
+def test_max_count_counts_literals_as_written() -> None:
+    """ "01" and "1" are two values (Oxigraph stores them as one): sh:maxCount 1 fails, with both counted."""
+    shape = THING + "sh:property [ sh:path ex:p ; sh:maxCount 1 ] ."
+    data = 'ex:a a ex:Thing ; ex:p "01"^^xsd:integer , "1"^^xsd:integer . ex:b a ex:Thing ; ex:p 1 .'
+    assert probe(shape, data) == {(str(EX.a), "MaxCountConstraintComponent", "")}
+
+
+def test_pattern_sees_the_lexical_form() -> None:
+    """sh:pattern reads "+5" as written, not Oxigraph's "5"."""
+    shape = THING + 'sh:property [ sh:path ex:p ; sh:pattern "^[0-9]+$" ] .'
+    data = 'ex:a a ex:Thing ; ex:p "+5"^^xsd:integer . ex:b a ex:Thing ; ex:p "5"^^xsd:integer .'
+    assert probe(shape, data) == {(str(EX.a), "PatternConstraintComponent", f'"+5"^^<{XSD.integer}>')}
+
+
+def test_invalid_pattern_is_refused() -> None:
+    """A pattern that is no regex is refused when the shapes load, naming the shape, not passed by every value."""
+    with pytest.raises(SmekgError) as error:
+        probe(THING + 'sh:property [ sh:path ex:p ; sh:pattern "[" ] .', 'ex:a a ex:Thing ; ex:p "x" .', False)
+    assert "ex:S" in str(error.value) or "sh:pattern" in str(error.value)
+
+
+def test_xsd_only_escape_is_never_passed_silently() -> None:
+    """\\i (an XML name's first character) has no Python equivalent: the shape goes to pyrudof, which either
+    judges it or is refused; a value that cannot match never passes."""
+    shape = THING + 'sh:property [ sh:path ex:p ; sh:pattern "^\\\\i+$" ] .'
+    try:
+        found = probe(shape, 'ex:a a ex:Thing ; ex:p "1 2" .', sources=False)
+    except SmekgError:
+        return
+    assert found == {(str(EX.a), "PatternConstraintComponent", '"1 2"')}
+
+
+def test_big_integer_compares_exactly() -> None:
+    """An integer beyond 64 bits is a number at least 0 (and -10^30 is not)."""
+    shape = THING + "sh:property [ sh:path ex:p ; sh:minInclusive 0 ] ."
+    data = "ex:a a ex:Thing ; ex:p 100000000000000000000000000000 ."
+    data += " ex:b a ex:Thing ; ex:p -1000000000000000000000000000000 ."
+    assert probe(shape, data, sources=False) == {
+        (str(EX.b), "MinInclusiveConstraintComponent", f'"-1000000000000000000000000000000"^^<{XSD.integer}>')
+    }
+
+
+def test_implicit_class_target() -> None:
+    """A shape that is also a class targets its instances (and those of its subclasses)."""
+    for kind in ("rdfs:Class", "<http://www.w3.org/2002/07/owl#Class>"):
+        shape = f"ex:Thing a sh:NodeShape , {kind} ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ."
+        data = "ex:Sub rdfs:subClassOf ex:Thing . ex:a a ex:Thing . ex:b a ex:Sub . ex:c a ex:Thing ; ex:p 1 ."
+        expected = {(str(EX[n]), "MinCountConstraintComponent", "") for n in "ab"}
+        assert probe(shape, data, sources=False) == expected
+
+
+def test_one_unsupported_shape_does_not_block_the_others(shapes: Graph) -> None:
+    """A shape the compiler does not support runs on pyrudof; the project's shapes still run compiled."""
+    extra = Graph().parse(
+        data=PROBE_PREFIXES + "ex:Closed a sh:NodeShape ; sh:targetClass ex:Thing ; sh:closed true .",
+        format="turtle",
+    )
+    data = 'ex:a a ex:Thing ; ex:p 1 . ex:w a <http://purl.org/spar/fabio/Expression> ; ex:q "1" .'
+    quads = list(ox.parse(PROBE_PREFIXES + data, format=ox.RdfFormat.TURTLE))
+    store = ox.Store()
+    store.extend(quads)
+    found = shape_violations(store, shapes + extra, sources=quads)
+    assert {(v.focus, v.engine) for v in found} == {(str(EX.a), "pyrudof"), (str(EX.w), "smekg")}
+    assert all("[checked by pyrudof]" in v.message for v in found if v.engine == "pyrudof")
+    ran = engines(shapes + extra)
+    assert ran["ex:Closed"].startswith("pyrudof (") and "sh:closed" in ran["ex:Closed"]
+    assert ran["shapes:WorkShape"] == "smekg"
+
+
+def test_the_build_judges_literals_as_the_curator_wrote_them(project_copy) -> None:
+    """Oxigraph stores "024" and 24 as one value; validation sees the two the source states, so sh:maxCount 1
+    fails, naming the file and the firm."""
+    from smekg.build import validate as validate_sources
+
+    (project_copy.knowledge_dir / "zz-firm.ttl").write_text(
+        """@prefix smekg: <https://w3id.org/smekg/ontology/> .
+@prefix kg: <https://w3id.org/smekg/kg/> .
+@prefix work: <https://w3id.org/smekg/work/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+kg:test-firm a smekg:CaseFirm ; rdfs:label "Test firm"@en ; smekg:studiedIn work:gao2019role ;
+    smekg:numberOfEmployees 24 , "024"^^xsd:integer .
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(SmekgError) as failed:
+        validate_sources(project_copy)
+    lines = [str(f) for f in failed.value.findings]
+    assert any(
+        line.startswith("ontology/knowledge/zz-firm.ttl:7: kg:test-firm:") and "at most one" in line for line in lines
+    ), lines

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import latexcodec  # noqa: F401  (registers the "ulatex" codec plain() uses)
 from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person, parse_string
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 from rdflib import DC, DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
@@ -94,8 +96,10 @@ class Bibliography:
 
 
 def plain(text: str) -> str:
-    """Strip BibTeX braces and collapse whitespace."""
-    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
+    """BibTeX text as plain Unicode: LaTeX escapes and accents decoded (\\& → &, {\\'e} → é, by latexcodec, which
+    pybtex depends on), braces stripped, whitespace collapsed."""
+    decoded = codecs.decode(text, "ulatex")
+    return re.sub(r"\s+", " ", decoded.replace("{", "").replace("}", "")).strip()
 
 
 def ascii_slug(text: str) -> str:

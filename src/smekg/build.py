@@ -1,4 +1,4 @@
-"""The build pipeline: sources → compiled graph → checks → reasoning → release artifacts."""
+"""The build pipeline: sources → compiled graph → checks → reasoning (reasoning.py) → release artifacts."""
 
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ def validate(
     return compiled, [f for f in findings if f.level != "error"]
 
 
-def build(project: Project | None = None, out_dir: Path | None = None, progress: Progress = quiet) -> BuildResult:
+def build(
+    project: Project | None = None, out_dir: Path | None = None, progress: Progress = quiet, reasoner: str = "auto"
+) -> BuildResult:
     """Run the whole pipeline and write the base and full releases atomically.
 
     out_dir (default: the project's release/) must be missing, empty or a release: any other folder is refused
@@ -82,7 +84,7 @@ def build(project: Project | None = None, out_dir: Path | None = None, progress:
     version = release_version(project)  # first: a malformed SOURCE_DATE_EPOCH stops the build before any work
     compiled, warnings = validate(project, progress, timings)
     with step("reason (OWL 2 DL reasoner)", progress, timings):
-        route, findings = reason(compiled)
+        route, findings = reason(compiled, reasoner)
         if findings:
             raise SmekgError("reasoning", findings)
     with step("write release", progress, timings):

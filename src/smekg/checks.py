@@ -194,7 +194,7 @@ def check_shapes(compiled: Compiled) -> list[Finding]:
     for path in sorted(compiled.project.shapes_dir.glob("*.ttl")):
         shapes.parse(path, format="turtle")
     findings = []
-    for v in shape_violations(compiled.store, shapes):
+    for v in shape_violations(compiled.store, shapes, sources=compiled.literals):
         rel, line = compiled.locate(v.focus)
         text = v.message + (f" (property {compact(v.path)})" if v.path else "")
         text += f"; value {v.value}" if v.value and v.value != f"<{v.focus}>" else ""

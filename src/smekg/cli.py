@@ -75,9 +75,17 @@ def main() -> None:
     default=None,
     help="Release folder (default: release/ in the project).",
 )
-def build(root: Path | None, out: Path | None) -> None:
+@click.option(
+    "--reasoner",
+    type=click.Choice(["auto", "konclude", "hermit"]),
+    default="auto",
+    show_default=True,
+    help="OWL 2 DL reasoner: Konclude unless the graph needs HermiT (auto), or the one named.",
+)
+def build(root: Path | None, out: Path | None, reasoner: str) -> None:
     """Compile, validate, reason and write the release artifacts."""
-    result = run_build(find_project(root), out, progress)
+    result = run_build(find_project(root), out, progress, reasoner)
+    say("reasoning", "bold", result.reasoning)
     for warning in result.warnings:
         warn(warning)
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())

@@ -6,11 +6,17 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pyhornedowl
 
 from . import hermit, horned, konclude
 from .errors import Finding
+from .hermit import REASON_PREFIX
+from .owners import tagged
 from .sources import Compiled
 from .vocab import compact
 
@@ -22,39 +28,70 @@ class OutOfTime(Exception):
     """The search for a minimal set ran out of its time budget."""
 
 
-def explain(ontology: horned.Ontology, engine: str, cls: str | None) -> list[str]:
-    """A minimal set of the ontology's axioms (functional syntax) that makes it inconsistent, or cls unsatisfiable;
-    empty when none is found within the time budget."""
-    axioms = horned.logical_axioms(ontology)
-    declarations = [a for a in ontology.get_axioms() if horned.kind(a).startswith("Declare")]
+def explain(owx: Path, engine: str, cls: str | None) -> list[str] | None:
+    """A minimal set of the axioms in an OWL/XML file that makes it inconsistent, or cls unsatisfiable, in
+    functional syntax; empty if the file as a whole is not, None when none is found within the time budget.
+    Subsets are written from the file's own axiom elements: each costs one write and one reasoner run."""
+    head, declarations, axioms = owx_parts(owx.read_text(encoding="utf-8"))
     deadline = time.monotonic() + BUDGET_S
-    with tempfile.TemporaryDirectory(prefix="smekg-explain-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
+        subset = Path(tmp) / "subset.owx"
 
-        def bad(subset: list) -> bool:
+        def bad(chosen: list[str]) -> bool:
             if time.monotonic() > deadline:
                 raise OutOfTime
-            return not holds(horned.subset(declarations, subset), engine, cls, Path(tmp))
+            subset.write_text(head + declarations + "".join(chosen) + "</Ontology>\n", encoding="utf-8")
+            return not holds(subset, engine, cls)
 
         try:
-            return [str(a.component) for a in minimal(axioms, bad)]
+            found = minimal(axioms, bad)
         except OutOfTime:
-            return []
+            return None
+    return as_functional(head + "".join(found) + "</Ontology>\n")
 
 
-def holds(ontology: horned.Ontology, engine: str, cls: str | None, folder: Path) -> bool:
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+NO_LOGIC = {"Prefix", "Declaration", "AnnotationAssertion", "SubAnnotationPropertyOf", "AnnotationPropertyDomain"}
+NO_LOGIC |= {"AnnotationPropertyRange", "Annotation", "Import"}
+
+
+def owx_parts(text: str) -> tuple[str, str, list[str]]:
+    """An OWL/XML document split into its opening (up to the first axiom), its declarations and its logical axioms,
+    each axiom an XML string that stands on its own."""
+    ET.register_namespace("", OWL_NS)
+    root = ET.fromstring(text)
+    attributes = "".join(f" {k.replace(XML_NS, 'xml:')}={quoteattr(v)}" for k, v in root.attrib.items())
+    head = f'<?xml version="1.0"?>\n<Ontology xmlns="{OWL_NS}"{attributes}>\n'
+    declarations, axioms = [], []
+    for element in root:
+        name = element.tag.removeprefix("{" + OWL_NS + "}")
+        piece = ET.tostring(element, encoding="unicode")
+        if name == "Declaration":
+            declarations.append(piece)
+        elif name not in NO_LOGIC:
+            axioms.append(piece)
+    return head, "".join(declarations), axioms
+
+
+def as_functional(owx_text: str) -> list[str]:
+    """The axioms of an OWL/XML document in functional syntax."""
+    ontology = pyhornedowl.open_ontology_from_string(owx_text, "owx")
+    return sorted(str(a.component) for a in ontology.get_axioms() if not horned.kind(a).startswith(horned.NO_LOGIC))
+
+
+def holds(owx: Path, engine: str, cls: str | None) -> bool:
     """Whether the ontology is consistent (cls is None) or cls satisfiable in it, by the engine's answer."""
     if engine == "Konclude":
-        owx = horned.write_owx(ontology, folder / "subset.owx")
         return konclude.consistent(owx) if cls is None else konclude.satisfiable(owx, cls)
-    path = folder / "subset.owl"
-    ontology.save_to_file(str(path), "owl")
-    answer = hermit.entail(path)
+    answer = hermit.entail(owx)
     return answer.consistent and (cls is None or not any(cls in group for group in answer.equivalent))
 
 
 def minimal(axioms: list, bad: Test) -> list:
-    """A subset of axioms that is bad and whose proper subsets are not (axioms as a whole must be bad)."""
-    return search([], False, axioms, bad)
+    """A subset of axioms that is bad and whose proper subsets are not; empty if the axioms as a whole are not bad
+    (the reasoner then disagrees with itself: nothing to explain)."""
+    return search([], False, axioms, bad) if bad(axioms) else []
 
 
 def search(background: list, changed: bool, candidates: list, bad: Test) -> list:

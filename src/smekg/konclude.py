@@ -67,28 +67,57 @@ def finish(process: subprocess.Popen, what: str) -> str:
     return output
 
 
-def entail(owx: Path, object_properties: list[str]) -> Answer:
-    """Classify and realise the ontology in owx and ask for every value of each object property, three Konclude
-    processes side by side. (Its SPARQL answers for `?x rdf:type ?c` with the class a variable were seen missing
-    types that `realization` gives, so types come from `realization`.)"""
-    folder = owx.parent
+def start(source: Path, object_properties: list[str]) -> dict[str, subprocess.Popen]:
+    """Start classifying and realising the ontology in source (functional syntax or OWL/XML) and asking for every
+    value of each object property: three Konclude processes side by side. (Its SPARQL answers for `?x rdf:type ?c`,
+    and even for a named class, were seen missing types that `realization` gives: types come from `realization`.)"""
+    folder = source.parent
     started = {
-        "classification": run(["classification", "-i", owx.name, "-o", "hierarchy.owx"], folder),
-        "realisation": run(["realization", "-i", owx.name, "-o", "types.owx"], folder),
+        "classification": run(["classification", "-i", source.name, "-o", "hierarchy.owx"], folder),
+        "realisation": run(["realization", "-i", source.name, "-o", "types.owx"], folder),
     }
     if object_properties:  # an empty query file would keep Konclude waiting
         (folder / "values.sparql").write_text(sparql(object_properties), encoding="utf-8")
-        args = ["sparqlfile", "-s", "values.sparql", "-i", owx.name, "-o", "values.xml"]
+        args = ["sparqlfile", "-s", "values.sparql", "-i", source.name, "-o", "values.xml"]
         started["property values"] = run(args, folder)
-    outputs = [finish(process, what) for what, process in started.items()]
+    return started
+
+
+def stop(started: dict[str, subprocess.Popen]) -> None:
+    """Kill what start() started."""
+    for process in started.values():
+        process.kill()
+        process.communicate()
+
+
+def collect(started: dict[str, subprocess.Popen], source: Path, classes: set[str], properties: list[str]) -> Answer:
+    """Wait for what start() started and read its answers."""
+    folder = source.parent
+    try:
+        outputs = [finish(process, what) for what, process in started.items()]
+    finally:
+        stop(started)  # after a failure, the others too
     if any(inconsistent(output) for output in outputs):
         return Answer(False)
     answer = Answer(True)
     read_owx(folder / "hierarchy.owx", answer)
+    read_whole(classes, answer)
     read_owx(folder / "types.owx", answer)
-    if object_properties:
-        solutions(folder / "values.xml", object_properties, answer)
+    if properties:
+        solutions(folder / "values.xml", properties, answer)
     return answer
+
+
+def read_whole(classes: set[str], answer: Answer) -> None:
+    """A finding unless the classification names every class of the input (Konclude was seen taking an input it
+    could not parse for an empty ontology, without a word)."""
+    named = {c for edge in answer.direct for c in edge} | {c for group in answer.equivalent for c in group}
+    if missing := sorted(classes - named):
+        raise fail(
+            "reasoning",
+            PROGRAM,
+            f"did not read the whole input: its classification lacks {len(missing)} class(es), e.g. {missing[0]}",
+        )
 
 
 def consistent(owx: Path) -> bool:
@@ -123,7 +152,7 @@ def sparql(object_properties: list[str]) -> str:
 
 def read_owx(path: Path, answer: Answer) -> None:
     """Direct subclass edges, equivalence groups and class assertions of named classes from Konclude's OWL/XML."""
-    for axiom in ET.parse(path).getroot():
+    for axiom in xml_root(path):
         named = [c.get("IRI", "") for c in axiom if c.tag == f"{OWX}Class"]
         individuals = [i.get("IRI", "") for i in axiom if i.tag == f"{OWX}NamedIndividual"]
         if axiom.tag == f"{OWX}SubClassOf" and len(named) == 2:
@@ -134,13 +163,27 @@ def read_owx(path: Path, answer: Answer) -> None:
             answer.types.add((individuals[0], named[0]))
 
 
+def xml_root(path: Path) -> ET.Element:
+    """The root of an XML file Konclude wrote; a finding if it wrote none or a broken one."""
+    try:
+        return ET.parse(path).getroot()
+    except (OSError, ET.ParseError) as err:
+        raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
+
+
 def solutions(path: Path, object_properties: list[str], answer: Answer) -> None:
     """Read the result documents Konclude wrote one after another, one per property."""
-    documents = [d for d in path.read_text(encoding="utf-8").split("<?xml") if d.strip()]
+    try:
+        documents = [d for d in path.read_text(encoding="utf-8").split("<?xml") if d.strip()]
+    except OSError as err:
+        raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
     if len(documents) != len(object_properties):
         raise fail("reasoning", PROGRAM, f"expected {len(object_properties)} answers, got {len(documents)}")
     for index, document in enumerate(documents):
-        root = ET.fromstring("<?xml" + document)
+        try:
+            root = ET.fromstring("<?xml" + document)
+        except ET.ParseError as err:
+            raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
         if (error := root.find(f"{RESULTS}error")) is not None:
             raise fail("reasoning", PROGRAM, f"query {index + 1} failed: {(error.text or '')[:300]}")
         for row in root.iter(f"{RESULTS}result"):

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from . import hermit, horned, konclude
 from .errors import Finding
 from .hermit import REASON_PREFIX
-from .justify import explain, locate
+from .justify import BUDGET_S, explain, locate
 from .owners import remove_dead_owners_folders, tagged
 from .safeio import fail
 from .sources import Compiled
@@ -28,8 +28,22 @@ INFERRED = ox.NamedNode(BASE + "inferred")
 OWL = "http://www.w3.org/2002/07/owl#"
 THING, NOTHING = OWL + "Thing", OWL + "Nothing"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-KONCLUDE_LACKS = {"DatatypeDefinition": "a datatype definition", "HasKey": "a key (owl:hasKey)"}
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SUBCLASS_OF = RDFS + "subClassOf"
+# The allow-list: axioms and datatypes on which Konclude is shown to give HermiT's answers (tests/test_reasoning.py
+# on the real graph, tests/test_reasoning_corpus.py on one small ontology per construct). Anything else goes to
+# HermiT; Konclude is known to ignore datatype definitions and keys (owl:hasKey).
+KONCLUDE_AXIOMS = {"SubClassOf", "EquivalentClasses", "DisjointClasses", "DisjointUnion", "ClassAssertion"}
+KONCLUDE_AXIOMS |= {"ObjectPropertyAssertion", "DataPropertyAssertion", "NegativeObjectPropertyAssertion"}
+KONCLUDE_AXIOMS |= {"NegativeDataPropertyAssertion", "SameIndividual", "DifferentIndividuals"}
+KONCLUDE_AXIOMS |= {"SubObjectPropertyOf", "InverseObjectProperties", "ObjectPropertyDomain", "ObjectPropertyRange"}
+KONCLUDE_AXIOMS |= {"FunctionalObjectProperty", "InverseFunctionalObjectProperty", "IrreflexiveObjectProperty"}
+KONCLUDE_AXIOMS |= {"SymmetricObjectProperty", "AsymmetricObjectProperty", "TransitiveObjectProperty"}
+KONCLUDE_AXIOMS |= {"SubDataPropertyOf", "DataPropertyDomain", "DataPropertyRange", "FunctionalDataProperty"}
+XSD = "http://www.w3.org/2001/XMLSchema#"
+KONCLUDE_DATATYPES = {XSD + t for t in ("integer", "decimal", "nonNegativeInteger", "positiveInteger", "int")}
+KONCLUDE_DATATYPES |= {XSD + t for t in ("string", "dateTime", "anyURI", "boolean")}
+KONCLUDE_DATATYPES |= {"http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 ENGINES = ("auto", "konclude", "hermit")
 
 
@@ -59,30 +73,34 @@ class Entailments:
     values: set[tuple[str, str, str]] = field(default_factory=set)
     justification: list[str] = field(default_factory=list)
     explanations: dict[str, list[str]] = field(default_factory=dict)
+    unexplained: str = ""
 
 
-def choose(ontology: horned.Ontology, path: Path, engine: str) -> Route:
-    """Konclude when it is complete for every axiom of the graph and installed; HermiT otherwise (or when asked)."""
+def choose(ontology: horned.Ontology, engine: str) -> Route:
+    """Konclude when it supports every axiom of the graph and is installed; HermiT otherwise (or when asked)."""
     if engine not in ENGINES:
         raise fail("reasoning", "--reasoner", f"unknown reasoner {engine!r}; use one of {', '.join(ENGINES)}")
     if engine == "hermit":
-        return Route("HermiT", "asked for")
-    lacking = sorted(
-        {KONCLUDE_LACKS[k] for a in horned.logical_axioms(ontology) if (k := horned.kind(a)) in KONCLUDE_LACKS}
-    )
-    unread = [] if lacking else horned.unread_triples(path, ontology)
-    reason = (
-        f"Konclude does not support {' and '.join(lacking)}"
-        if lacking
-        else f"py-horned-owl, which writes Konclude's input, does not read {len(unread)} triple(s) as OWL 2, "
-        f"e.g. {unread[0]}"
-        if unread
-        else f"Konclude is not installed ({konclude.INSTALL})"
-        if not konclude.available()
-        else ""
-    )
-    if not reason:
-        return Route("Konclude", "it supports every axiom of the graph")
+        return Route("HermiT", "asked for (--reasoner hermit)")
+    if unproven := sorted({horned.kind(a) for a in horned.logical_axioms(ontology)} - KONCLUDE_AXIOMS):
+        return fallback(f"Konclude is not shown to handle {', '.join(unproven)} axioms", engine)
+    if not konclude.available():
+        return fallback(f"Konclude is not installed ({konclude.INSTALL})", engine)
+    return Route("Konclude", "every axiom and datatype of the graph is on its allow-list")
+
+
+def unshown(audit: horned.Audit) -> str:
+    """Why Konclude's answer cannot be trusted for this graph, or ''."""
+    if audit.unread:
+        why = f"py-horned-owl, which writes Konclude's input, does not read {len(audit.unread)} triple(s) as OWL 2"
+        return f"{why}, e.g. {audit.unread[0]}"
+    if unproven := sorted(audit.datatypes - KONCLUDE_DATATYPES):
+        return f"Konclude is not shown to handle the datatype(s) {', '.join(compact(d) for d in unproven)}"
+    return ""
+
+
+def fallback(reason: str, engine: str) -> Route:
+    """HermiT, for the reason given; a finding if Konclude was asked for."""
     if engine == "konclude":
         raise fail("reasoning", "Konclude", f"cannot reason with Konclude: {reason}")
     return Route("HermiT", reason)
@@ -90,22 +108,50 @@ def choose(ontology: horned.Ontology, path: Path, engine: str) -> Route:
 
 def entail_file(path: Path, engine: str = "auto") -> Entailments:
     """Reason over an N-Triples file with engine "auto" (Konclude unless the graph needs HermiT), "konclude" or
-    "hermit"."""
+    "hermit".
+
+    Konclude starts at once; meanwhile every triple is checked to be one py-horned-owl read (else Konclude never
+    saw it: HermiT reasons instead)."""
     ontology = horned.read_ntriples(path)
-    route = choose(ontology, path, engine)
+    route = choose(ontology, engine)
     remove_dead_owners_folders(Path(tempfile.gettempdir()), REASON_PREFIX)
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
         if route.engine == "Konclude":
-            owx = horned.write_owx(ontology, Path(tmp) / "input.owx")
-            answer = konclude.entail(owx, sorted(ontology.get_object_properties()))
+            ofn = horned.write_ofn(ontology, Path(tmp) / "input.ofn")
+            properties = sorted(ontology.get_object_properties())
+            started = konclude.start(ofn, properties)
+            try:
+                audit = horned.audit(path, ontology)
+            except BaseException:
+                konclude.stop(started)
+                raise
+            if why_not := unshown(audit):
+                konclude.stop(started)
+                route = fallback(why_not, engine)
+        if route.engine == "Konclude":
+            answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties)
         else:
             answer = hermit.entail(path)
-    result = conclusions(route, answer)
-    if not result.consistent:
-        result.justification = explain(ontology, route.engine, None)
-    for cls in sorted(result.unsatisfiable):
-        result.explanations[cls] = explain(ontology, route.engine, cls)
+        result = conclusions(route, answer)
+        owx = (
+            horned.write_owx(ontology, Path(tmp) / "input.owx")
+            if result.unsatisfiable or not answer.consistent
+            else None
+        )
+        if not result.consistent:
+            result.justification = explained(result, explain(owx, route.engine, None))
+        for cls in sorted(result.unsatisfiable):
+            result.explanations[cls] = explained(result, explain(owx, route.engine, cls))
     return result
+
+
+def explained(result: Entailments, axioms: list[str] | None) -> list[str]:
+    """The axioms of an explanation; when there are none, why, in result.unexplained."""
+    if axioms is None:
+        result.unexplained = f"the search ran out of its {BUDGET_S:.0f} s (SMEKG_EXPLAIN_TIMEOUT)"
+    elif not axioms:
+        result.unexplained = "the search runs on py-horned-owl's OWL/XML, which lacks triples of the graph"
+    return axioms or []
 
 
 def conclusions(route: Route, answer: konclude.Answer) -> Entailments:
@@ -188,7 +234,7 @@ def inconsistency(compiled: Compiled, result: Entailments) -> list[Finding]:
         f"{result.engine}: the graph is inconsistent; these {count} axioms cannot all hold "
         "(a minimal set: without any one of them the rest is consistent)"
         if count
-        else f"{result.engine}: the graph is inconsistent (no minimal set of axioms was found in time)"
+        else f"{result.engine}: the graph is inconsistent; no minimal set of axioms was found: {result.unexplained}"
     )
     return [
         Finding("", 0, "", head),

@@ -87,6 +87,7 @@ class Compiled:
     store: ox.Store
     bibliography: Bibliography
     files: dict[str, str] = field(default_factory=dict)
+    literals: list[ox.Quad] = field(default_factory=list)  # the literal quads as written (the store normalises them)
 
     @property
     def graphs(self) -> list[ox.NamedNode]:
@@ -184,12 +185,15 @@ def oxigraph_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(term)
 
 
-def load_turtle(store: ox.Store, path: Path, root: Path, graph: ox.NamedNode) -> list[Finding]:
+def load_turtle(store: ox.Store, path: Path, root: Path, graph: ox.NamedNode, literals: list[ox.Quad]) -> list[Finding]:
     """Parse one Turtle file into its named graph, with the file's own IRI as base (so `<>` in it names the file);
     a syntax error becomes a finding with file and line."""
     base = file_iri(str(path.relative_to(root)))
     try:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=graph)
+        parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
+        store.extend(quads)
+        literals += (q for q in quads if isinstance(q.object, ox.Literal))
     except SyntaxError as err:
         why = str(err.msg).split(": ", 1)[-1] if ": " in str(err.msg) else str(err.msg)
         return [Finding(str(path.relative_to(root)), err.lineno or 0, "", f"Turtle syntax error: {why}")]
@@ -243,10 +247,11 @@ def compile_sources(project: Project) -> Compiled:
     store = ox.Store()
     files: dict[str, str] = {}
     findings: list[Finding] = []
+    literals: list[ox.Quad] = []
     for path in project.compiled_turtle():
         rel = str(path.relative_to(project.root))
         files[str(SOURCE[rel])] = rel
-        findings += load_turtle(store, path, project.root, ox.NamedNode(SOURCE[rel]))
+        findings += load_turtle(store, path, project.root, ox.NamedNode(SOURCE[rel]), literals)
     merge_imports(store, project)
     bibliography, errors = load_bibliography(project.references_dir, project.root)
     findings += errors
@@ -255,5 +260,7 @@ def compile_sources(project: Project) -> Compiled:
     bib_rel = str(project.references_dir.relative_to(project.root))
     files[str(SOURCE[bib_rel])] = bib_rel
     graph = ox.NamedNode(SOURCE[bib_rel])
-    store.extend(ox.Quad(*map(oxigraph_term, triple), graph) for triple in bibliography_triples(bibliography))
-    return apply_curation(Compiled(project, store, bibliography, files))
+    quads = [ox.Quad(*map(oxigraph_term, triple), graph) for triple in bibliography_triples(bibliography)]
+    store.extend(quads)
+    literals += (q for q in quads if isinstance(q.object, ox.Literal))
+    return apply_curation(Compiled(project, store, bibliography, files, literals))
