@@ -32,6 +32,8 @@ from smekg.jvm import java_command
 from smekg.owlapi import JARS, JAVA_DIR
 from smekg.reasoning import Entailments, entail_file
 
+pytestmark = pytest.mark.slow  # HermiT starts a JVM per case and explains each inconsistent one: minutes in all
+
 FIXTURES = Path(__file__).parent / "fixtures" / "reasoning"
 CASES = sorted(FIXTURES.glob("*.ttl"))
 PREFIX = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>\s*\.")
