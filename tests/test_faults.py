@@ -137,7 +137,7 @@ def test_a_java_that_fails_is_a_finding(project, release, tmp_path):
     ("script", "words"),
     [
         ("echo 'Segmentation fault' >&2\nexit 139", ("Konclude", "failed (exit 139)", "Segmentation fault")),
-        ("exec sleep 600", ("Konclude", "did not finish in 3 s", "SMEKG_REASONER_TIMEOUT")),
+        ("exec sleep 600", ("cannot reason with Konclude", "did not finish in 3 s", "SMEKG_REASONER_TIMEOUT")),
         ("exit 0", ("Konclude", "wrote no readable answer", "hierarchy.owx")),
         ("touch hierarchy.owx types.owx values.xml", ("Konclude", "wrote no readable answer")),
         (
@@ -151,7 +151,7 @@ def test_a_konclude_that_fails_hangs_or_answers_nothing_is_a_finding(project, re
     out = release_copy(release, tmp_path)
     before = snapshot(out)
     env = fake_program(tmp_path, "Konclude", script) | {"SMEKG_REASONER_TIMEOUT": "3"}
-    done = smekg("build", "--root", project.root, "--out", out, env=env)
+    done = smekg("build", "--root", project.root, "--out", out, "--reasoner", "konclude", env=env)
     one_finding(done, *words)
     assert snapshot(out) == before
 

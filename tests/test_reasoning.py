@@ -161,8 +161,8 @@ def test_property_values_the_queries_rely_on_are_in_the_full_release(project_cop
     assert set(base.subject_objects(derived)) <= set(full.subject_objects(influenced))
 
 
-def test_a_construct_konclude_lacks_sends_the_graph_to_hermit(tmp_path):
-    """Axioms off the allow-list (here a key, which Konclude ignores) send the graph to HermiT; the route says why."""
+def test_keys_are_refused_whatever_the_reasoner(tmp_path):
+    """owl:hasKey: Konclude ignores keys and HermiT types wrongly with them (the corpus shows it): a loud refusal."""
     path = tmp_path / "keyed.nt"
     path.write_text(
         "<http://e.org/o> <{RDF}type> <{OWL}Ontology> .\n<http://e.org/A> <{RDF}type> <{OWL}Class> .\n"
@@ -172,10 +172,28 @@ def test_a_construct_konclude_lacks_sends_the_graph_to_hermit(tmp_path):
         ),
         encoding="utf-8",
     )
-    result = entail_file(path)
-    assert (result.engine, result.why) == ("HermiT", "Konclude is not shown to handle HasKey axioms")
-    with pytest.raises(SmekgError, match="cannot reason with Konclude: Konclude is not shown to handle HasKey"):
-        entail_file(path, engine="konclude")
+    for engine in ("auto", "hermit", "konclude"):
+        with pytest.raises(SmekgError, match="keys \\(owl:hasKey\\) are not supported"):
+            entail_file(path, engine=engine)
+
+
+def test_a_construct_off_the_allow_list_sends_the_graph_to_hermit(tmp_path):
+    """A union (Konclude hangs on some) goes to HermiT; the route says why, and Konclude alone is refused."""
+    path = tmp_path / "union.ttl"
+    path.write_text(
+        """@prefix : <http://e.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+<http://e.org/o> a owl:Ontology . :A a owl:Class . :B a owl:Class . :U a owl:Class .
+:U owl:equivalentClass [ a owl:Class ; owl:unionOf ( :A :B ) ] . :x a owl:NamedIndividual , :A .
+""",
+        encoding="utf-8",
+    )
+    nt = tmp_path / "union.nt"
+    rdflib.Graph().parse(path).serialize(nt, format="nt", encoding="utf-8")
+    result = entail_file(nt)
+    assert (result.engine, result.why) == ("HermiT", "Konclude is not shown to handle owl:unionOf")
+    assert ("http://e.org/x", "http://e.org/U") in result.types
+    with pytest.raises(SmekgError, match="cannot reason with Konclude: Konclude is not shown to handle owl:unionOf"):
+        entail_file(nt, engine="konclude")
 
 
 def test_without_konclude_hermit_reasons_and_the_route_says_why(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyhornedowl
@@ -38,6 +38,10 @@ class Audit:
 
     unread: list[ox.Triple]
     datatypes: set[str]
+    vocabulary: set[str] = field(default_factory=set)  # OWL's own terms used as predicates or types
+    literal_types: dict[str, set[str]] = field(default_factory=dict)  # property -> datatypes of its literals
+    restricted: dict[str, set[str]] = field(default_factory=dict)  # property -> datatypes its restrictions name
+    asserted_values: dict[str, int] = field(default_factory=dict)  # object property -> distinct named values
 
 
 RESERVED = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#")
@@ -54,6 +58,7 @@ def audit(path: Path, ontology: Ontology) -> Audit:
     axioms read from those triples alone give back when written out as RDF again, blank nodes as wildcards
     (rdfs:Class types of OWL classes are left out: OWL 2 gives them no meaning)."""
     plain: dict[ox.NamedNode, set[str]] = {}  # property -> the datatypes of its literals
+    named: dict[ox.NamedNode, set[int]] = {}  # property -> its distinct named values (hashed: the file may repeat)
     structural: list[ox.Triple] = []
     for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
         if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
@@ -66,12 +71,45 @@ def audit(path: Path, ontology: Ontology) -> Audit:
             seen = plain.setdefault(t.predicate, set())
             if isinstance(t.object, ox.Literal):
                 seen.add(t.object.datatype.value)
+            else:
+                named.setdefault(t.predicate, set()).add(hash((t.subject, t.object)))
     unread = unread_structural(structural)
     unread.sort(key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t)))  # named subjects first
     annotation = {str(p) for p in ontology.get_annotation_properties()}
     used = {d for p, seen in plain.items() if p.value not in annotation for d in seen}
-    named = {t.object.value for t in structural if isinstance(t.object, ox.NamedNode) and is_datatype(t.object.value)}
-    return Audit(unread, used | named)
+    listed = {t.object.value for t in structural if isinstance(t.object, ox.NamedNode) and is_datatype(t.object.value)}
+    literal_types = {p.value: seen for p, seen in plain.items() if p.value not in annotation}
+    objects = set(ontology.get_object_properties())
+    asserted = {p.value: len(n) for p, n in named.items() if p.value in objects}
+    return Audit(
+        unread, used | listed, vocabulary(structural), literal_types, restricted_datatypes(structural), asserted
+    )
+
+
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+ON_PROPERTY, ON_DATATYPE = ox.NamedNode(OWL_NS + "onProperty"), ox.NamedNode(OWL_NS + "onDatatype")
+FILLERS = {ox.NamedNode(OWL_NS + name) for name in ("someValuesFrom", "allValuesFrom", "onDataRange")}
+
+
+def vocabulary(triples: list[ox.Triple]) -> set[str]:
+    """The OWL terms the triples use as predicates or as types."""
+    used = {t.predicate.value for t in triples} | {t.object.value for t in triples if t.predicate == RDF_TYPE}
+    return {term for term in used if term.startswith(OWL_NS)}
+
+
+def restricted_datatypes(triples: list[ox.Triple]) -> dict[str, set[str]]:
+    """For each data property a restriction is on, the datatypes its fillers name (the base of a facet restriction)."""
+    by_subject: dict[object, dict] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, {})[t.predicate] = t.object
+    found: dict[str, set[str]] = {}
+    for restriction in by_subject.values():
+        prop = restriction.get(ON_PROPERTY)
+        for filler in (restriction[f] for f in FILLERS if f in restriction):
+            base = by_subject.get(filler, {}).get(ON_DATATYPE, filler)
+            if isinstance(prop, ox.NamedNode) and isinstance(base, ox.NamedNode) and is_datatype(base.value):
+                found.setdefault(prop.value, set()).add(base.value)
+    return found
 
 
 def unread_structural(triples: list[ox.Triple]) -> list[ox.Triple]:

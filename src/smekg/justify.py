@@ -41,7 +41,7 @@ def explain(owx: Path, engine: str, cls: str | None) -> list[str] | None:
             if time.monotonic() > deadline:
                 raise OutOfTime
             subset.write_text(head + declarations + "".join(chosen) + "</Ontology>\n", encoding="utf-8")
-            return not holds(subset, engine, cls)
+            return not holds(subset, engine, cls, max(1.0, deadline - time.monotonic()))
 
         try:
             found = minimal(axioms, bad)
@@ -80,10 +80,13 @@ def as_functional(owx_text: str) -> list[str]:
     return sorted(str(a.component) for a in ontology.get_axioms() if not horned.kind(a).startswith(horned.NO_LOGIC))
 
 
-def holds(owx: Path, engine: str, cls: str | None) -> bool:
+def holds(owx: Path, engine: str, cls: str | None, seconds: float) -> bool:
     """Whether the ontology is consistent (cls is None) or cls satisfiable in it, by the engine's answer."""
     if engine == "Konclude":
-        return konclude.consistent(owx) if cls is None else konclude.satisfiable(owx, cls)
+        try:
+            return konclude.consistent(owx, seconds) if cls is None else konclude.satisfiable(owx, cls, seconds)
+        except konclude.TooSlow:
+            raise OutOfTime from None
     answer = hermit.entail(owx)
     return answer.consistent and (cls is None or not any(cls in group for group in answer.equivalent))
 

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,20 @@ from .safeio import fail
 
 PROGRAM = "Konclude"
 INSTALL = "install Konclude (Debian: apt-get install konclude)"
-DEADLINE_S = float(os.environ.get("SMEKG_REASONER_TIMEOUT", "900"))
 OWL = "http://www.w3.org/2002/07/owl#"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 OWX = "{http://www.w3.org/2002/07/owl#}"
+
+
+class TooSlow(Exception):
+    """Konclude did not finish in time (it was seen hanging for good on some small ontologies with functional
+    properties, cardinalities or unions): the caller decides whether HermiT takes over."""
+
+
+def deadline(axioms: int) -> float:
+    """Seconds Konclude may take for an ontology of so many axioms: SMEKG_REASONER_TIMEOUT, or 30 s plus a second
+    per 2,000 axioms (the real graph: under 1 s)."""
+    return float(os.environ.get("SMEKG_REASONER_TIMEOUT") or 30 + axioms / 2000)
 
 
 def available() -> bool:
@@ -39,6 +50,10 @@ class Answer:
     types: set[tuple[str, str]] = field(default_factory=set)
     values: set[tuple[str, str, str]] = field(default_factory=set)
 
+    def count(self, prop: str) -> int:
+        """How many values of prop the answer holds."""
+        return sum(1 for _, p, _ in self.values if p == prop)
+
 
 def run(args: list[str], cwd: Path) -> subprocess.Popen:
     """Start Konclude with two workers (see the module docstring), killed with this process."""
@@ -51,16 +66,14 @@ def run(args: list[str], cwd: Path) -> subprocess.Popen:
     )
 
 
-def finish(process: subprocess.Popen, what: str) -> str:
-    """Konclude's console output once it has ended; a finding if it fails or runs out of time."""
+def finish(process: subprocess.Popen, what: str, seconds: float) -> str:
+    """Konclude's console output once it has ended; a finding if it fails, TooSlow if it runs out of time."""
     try:
-        output, _ = process.communicate(timeout=DEADLINE_S)
+        output, _ = process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        raise fail(
-            "reasoning", PROGRAM, f"{what} did not finish in {DEADLINE_S:.0f} s (SMEKG_REASONER_TIMEOUT)"
-        ) from None
+        raise TooSlow(f"Konclude's {what} did not finish in {seconds:.0f} s (SMEKG_REASONER_TIMEOUT)") from None
     if process.returncode != 0:
         tail = " ".join(output.split())[-400:]
         raise fail("reasoning", PROGRAM, f"{what} failed (exit {process.returncode}): {tail}")
@@ -90,11 +103,13 @@ def stop(started: dict[str, subprocess.Popen]) -> None:
         process.communicate()
 
 
-def collect(started: dict[str, subprocess.Popen], source: Path, classes: set[str], properties: list[str]) -> Answer:
-    """Wait for what start() started and read its answers."""
-    folder = source.parent
+def collect(
+    started: dict[str, subprocess.Popen], source: Path, classes: set[str], properties: list[str], seconds: float
+) -> Answer:
+    """Wait for what start() started (seconds in all) and read its answers."""
+    folder, ends = source.parent, time.monotonic() + seconds
     try:
-        outputs = [finish(process, what) for what, process in started.items()]
+        outputs = [finish(process, what, max(0.1, ends - time.monotonic())) for what, process in started.items()]
     finally:
         stop(started)  # after a failure, the others too
     if any(inconsistent(output) for output in outputs):
@@ -120,9 +135,9 @@ def read_whole(classes: set[str], answer: Answer) -> None:
         )
 
 
-def consistent(owx: Path) -> bool:
+def consistent(owx: Path, seconds: float) -> bool:
     """Whether the ontology in owx is consistent."""
-    output = finish(run(["consistency", "-i", owx.name], owx.parent), "the consistency check")
+    output = finish(run(["consistency", "-i", owx.name], owx.parent), "consistency check", seconds)
     if inconsistent(output):
         return False
     if re.search(r"Ontology '.*' is consistent", output):
@@ -130,9 +145,9 @@ def consistent(owx: Path) -> bool:
     raise fail("reasoning", PROGRAM, f"no verdict in Konclude's output: {' '.join(output.split())[-300:]}")
 
 
-def satisfiable(owx: Path, cls: str) -> bool:
+def satisfiable(owx: Path, cls: str, seconds: float) -> bool:
     """Whether a named class is satisfiable in the ontology in owx."""
-    output = finish(run(["satisfiability", "-i", owx.name, "-x", cls], owx.parent), "the satisfiability check")
+    output = finish(run(["satisfiability", "-i", owx.name, "-x", cls], owx.parent), "satisfiability check", seconds)
     if "is not satisfiable" in output:
         return False
     if "is satisfiable" in output:
