@@ -26,9 +26,11 @@ def hermit_jar() -> Path:
     return Path(str(files("owlready2") / "hermit" / "HermiT.jar"))
 
 
-def entail(path: Path) -> Answer:
-    """Classify and realise an ontology file (N-Triples or RDF/XML) with HermiT, object property values included."""
+def entail(path: Path, owx: Path | None = None) -> Answer:
+    """Classify and realise an ontology file (N-Triples, RDF/XML or OWL/XML) with HermiT, object property values
+    included; with owx, also save the ontology there in OWL/XML as the OWL API read it."""
     command = [java_command("reasoning"), f"-Xmx{MEMORY}", "-cp", str(hermit_jar()), str(PROGRAM), str(path)]
+    command += [str(owx)] if owx else []
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=DEADLINE_S, preexec_fn=dies_with_parent()

@@ -158,11 +158,12 @@ def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True)
                     route = fallback(why, engine)
             except konclude.TooSlow as slow:
                 route = fallback(f"{slow}; it hangs on some ontologies", engine)
+        read_by_owlapi = Path(tmp) / "owlapi.owx"  # for explanations: the OWL API may read what py-horned-owl drops
         if route.engine != "Konclude":
-            answer = hermit.entail(path)
+            answer = hermit.entail(path, read_by_owlapi)
         result = conclusions(route, answer)
         if explain_refusals and (result.unsatisfiable or not result.consistent):
-            owx = horned.write_owx(ontology, Path(tmp) / "input.owx")
+            owx = read_by_owlapi if read_by_owlapi.exists() else horned.write_owx(ontology, Path(tmp) / "input.owx")
             if not result.consistent:
                 result.justification = explained(result, explain(owx, route.engine, None))
             for cls in sorted(result.unsatisfiable):
@@ -175,7 +176,7 @@ def explained(result: Entailments, axioms: list[str] | None) -> list[str]:
     if axioms is None:
         result.unexplained = f"the search ran out of its {BUDGET_S:.0f} s (SMEKG_EXPLAIN_TIMEOUT)"
     elif not axioms:
-        result.unexplained = "the search runs on py-horned-owl's OWL/XML, which lacks triples of the graph"
+        result.unexplained = "the reasoner finds the OWL/XML the search runs on consistent"
     return axioms or []
 
 

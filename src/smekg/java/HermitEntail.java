@@ -5,19 +5,27 @@
 //   TYPE <individual> <class>          every named type of every named individual
 //   VALUE <individual> <property> <individual>   every entailed value of every named object property
 // Runs with the HermiT jar that owlready2 ships (it bundles the OWL API 3): java -cp HermiT.jar HermitEntail.java FILE
+// [OWX]: with OWX, the ontology as the OWL API read it is also saved there in OWL/XML (for explanations).
 import java.io.File;
 import java.io.PrintStream;
 import org.semanticweb.HermiT.Reasoner;
 import org.semanticweb.owlapi.apibinding.OWLManager;
+import org.semanticweb.owlapi.io.OWLXMLOntologyFormat;
+import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.OWLClass;
 import org.semanticweb.owlapi.model.OWLNamedIndividual;
 import org.semanticweb.owlapi.model.OWLObjectProperty;
 import org.semanticweb.owlapi.model.OWLOntology;
+import org.semanticweb.owlapi.model.OWLOntologyManager;
 import org.semanticweb.owlapi.reasoner.InferenceType;
 
 public class HermitEntail {
     public static void main(String[] args) throws Exception {
-        OWLOntology ontology = OWLManager.createOWLOntologyManager().loadOntologyFromOntologyDocument(new File(args[0]));
+        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        OWLOntology ontology = manager.loadOntologyFromOntologyDocument(new File(args[0]));
+        if (args.length > 1) {
+            manager.saveOntology(ontology, new OWLXMLOntologyFormat(), IRI.create(new File(args[1])));
+        }
         Reasoner reasoner = new Reasoner(ontology);
         PrintStream out = new PrintStream(System.out, false, "UTF-8");
         if (!reasoner.isConsistent()) {
