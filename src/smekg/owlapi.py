@@ -84,12 +84,17 @@ def program(cp: str) -> list[str]:
     return ["-cp", f"{cp}:{cache}", GATE.stem]
 
 
-def start_gate(files: list[Path], catalog: Path | None = None, namespace: str = str(SMEKG)) -> Pending:
-    """Start loading the files with the OWL API (one JVM, a thread per file); finish_gate collects the report."""
+def start_gate(
+    files: list[Path], catalog: Path | None = None, namespace: str = str(SMEKG), unprofiled: tuple[Path, ...] = ()
+) -> Pending:
+    """Start loading the files with the OWL API (one JVM, a thread per file), those of unprofiled without the OWL 2
+    DL profile check; finish_gate collects the report."""
     cp = classpath()
     command = [java_command("OWL API gate"), *JVM_OPTIONS, "-cp", cp, *program(cp), "--namespace", namespace]
     if catalog is not None:
         command += ["--catalog", str(catalog)]
+    for path in unprofiled:
+        command += ["--no-profile", str(path)]
     output, errors = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by finish_gate)
     process = subprocess.Popen(
         command + [str(f) for f in files], stdout=output, stderr=errors, text=True, preexec_fn=dies_with_parent()

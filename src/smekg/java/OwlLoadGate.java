@@ -4,10 +4,13 @@
 // named classes of the checked namespace that have no rdfs:label, and IRIs that are both a class and an
 // individual (OWL 2 punning, which the DL profile allows but smekg does not).
 // The files are loaded side by side (one thread each, one OWL API manager each) and reported in the order given.
-// Usage: java -cp CP OwlLoadGate.java [--catalog catalog-v001.xml] [--namespace IRI] FILE...
+// A file given as --no-profile FILE is loaded and reported without the OWL 2 DL profile check (for one whose axioms
+// another file given holds too).
+// Usage: java -cp CP OwlLoadGate.java [--catalog catalog-v001.xml] [--namespace IRI] [--no-profile FILE]... FILE...
 
 import java.io.File;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,21 +34,25 @@ public class OwlLoadGate {
         String catalog = null;
         String namespace = null;
         List<String> files = new ArrayList<>();
+        Set<String> unprofiled = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--catalog")) catalog = args[++i];
             else if (args[i].equals("--namespace")) namespace = args[++i];
+            else if (args[i].equals("--no-profile")) { files.add(args[++i]); unprofiled.add(args[i]); }
             else files.add(args[i]);
         }
         final String cat = catalog, ns = namespace;
-        List<String> reports = files.parallelStream().map(f -> report(new File(f), cat, ns)).collect(Collectors.toList());
+        List<String> reports = files.parallelStream()
+            .map(f -> report(new File(f), cat, ns, !unprofiled.contains(f)))
+            .collect(Collectors.toList());
         reports.forEach(System.out::print);
     }
 
-    static String report(File file, String catalog, String namespace) {
+    static String report(File file, String catalog, String namespace, boolean profile) {
         StringBuilder out = new StringBuilder();
         emit(out, "FILE", file.getPath());
         try {
-            check(out, file, catalog, namespace);
+            check(out, file, catalog, namespace, profile);
         } catch (Exception e) {
             emit(out, "LOAD_ERROR", e);
         }
@@ -56,7 +63,8 @@ public class OwlLoadGate {
         out.append(kind).append('\t').append(String.valueOf(text).replace('\n', ' ').replace('\t', ' ')).append('\n');
     }
 
-    static void check(StringBuilder out, File file, String catalog, String namespace) throws Exception {
+    static void check(StringBuilder out, File file, String catalog, String namespace, boolean profile)
+            throws Exception {
         OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
         if (catalog != null) addCatalog(manager, new File(catalog));
         OWLOntologyLoaderConfiguration config = new OWLOntologyLoaderConfiguration()
@@ -78,8 +86,10 @@ public class OwlLoadGate {
             OWLOntologyLoaderMetaData meta = format.getOntologyLoaderMetaData().get();
             meta.getUnparsedTriples().forEach(t -> emit(out, "UNPARSED", t));
         }
-        for (OWLProfileViolation v : new OWL2DLProfile().checkOntology(ont).getViolations()) {
-            emit(out, "DL_VIOLATION", v.toString());
+        if (profile) {
+            for (OWLProfileViolation v : new OWL2DLProfile().checkOntology(ont).getViolations()) {
+                emit(out, "DL_VIOLATION", v.toString());
+            }
         }
         ont.signature(Imports.INCLUDED)
             .filter(e -> e.getIRI().toString().startsWith(ERROR_NS))
