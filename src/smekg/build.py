@@ -57,7 +57,7 @@ def validate(
     timings = {} if timings is None else timings
     with step("compile sources", progress, timings):
         compiled = compile_sources(project)
-    with step("validate (rules, SHACL)", progress, timings):
+    with step("validate (references, SHACL)", progress, timings):
         findings = validate_compiled(compiled)
     errors = [f for f in findings if f.level == "error"]
     if errors:
