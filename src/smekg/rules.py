@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -167,12 +167,18 @@ def shipped(name: str, level: str, stages: tuple[str, ...], project: Project) ->
 
 
 def project_rule(
-    profile: Path, number: int, level: str, name: str, stages: tuple[str, ...] | None, known: Rule | None, project
+    profile: Path,
+    number: int,
+    level: str,
+    name: str,
+    stages: tuple[str, ...] | None,
+    known: Rule | None,
+    project: Project,
 ) -> Rule:
     """A line of a project's profile: a shipped rule at another level, or the project's own rule."""
     path = profile.with_name(f"{name}.rq")
     if known is not None and stages is None and not path.is_file():
-        return Rule(known.name, level, known.stages, known.query, known.title, known.problem, known.fix)
+        return replace(known, level=level)
     if known is not None:
         why = "a project profile sets only the level of a shipped rule (LEVEL<TAB>RULE); name your own rule otherwise"
         raise SmekgError(STEP, [Finding(str(profile), number, name, why)])
