@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 from .errors import Finding
 from .reasoning import INFERRED
@@ -73,27 +73,34 @@ def validate_compiled(compiled: Compiled) -> list[Finding]:
     return [f for outcome in check_stage(compiled, "sources") for f in outcome.findings]
 
 
-RDF_TYPE = ox.NamedNode(str(RDF.type))
+GENERALISED = """
+SELECT ?s ?p ?o WHERE {{
+  GRAPH <{inferred}> {{ ?s ?p ?o }}
+  ?q rdfs:subPropertyOf+ ?p .
+  GRAPH ?g {{ ?s ?q ?o }}
+  FILTER(?g != <{inferred}>)
+}}"""
 
 
-def with_inferred_types(compiled: Compiled) -> ox.Store:
-    """A store of the sources and the reasoner's inferred types, not its inferred property values or class edges:
-    shapes and rules constrain what curators write, and an inferred value is no entry of theirs (smekg:statedIn is
-    a subproperty of prov:wasDerivedFrom, so each claim's document would become a value the shapes reject)."""
+def reasoned_view(compiled: Compiled) -> ox.Store:
+    """The sources with the reasoner's inferences, less the values that only restate a written one under a more
+    general property: shapes constrain values as curators write them (smekg:statedIn is a subproperty of
+    prov:wasDerivedFrom, so each claim's document would become a second value the curation shape rejects), while a
+    value that follows otherwise (owl:sameAs, an inverse, a transitive property) is as good as written."""
+    restated = {
+        ox.Quad(row["s"], row["p"], row["o"], INFERRED)
+        for row in compiled.query(GENERALISED.format(inferred=INFERRED.value))
+    }
     view = ox.Store()
-    view.extend(
-        q
-        for q in compiled.store.quads_for_pattern(None, None, None)
-        if q.graph_name != INFERRED or q.predicate == RDF_TYPE
-    )
+    view.extend(q for q in compiled.store.quads_for_pattern(None, None, None) if q not in restated)
     return view
 
 
 def validate_reasoned(compiled: Compiled, before: list[Finding]) -> list[Finding]:
-    """The findings of the reasoned stage (the sources with the inferred types) that the sources stage did not
-    have, each on an entry with inferred types saying what they follow from."""
+    """The findings of the reasoned stage (the sources with the inferences, reasoned_view) that the sources stage
+    did not have, each on an entry with inferred types saying what they follow from."""
     seen = set(before)
-    outcomes = check_stage(compiled, "reasoned", with_inferred_types(compiled))
+    outcomes = check_stage(compiled, "reasoned", reasoned_view(compiled))
     return [with_inference(compiled, f) for outcome in outcomes for f in outcome.findings if f not in seen]
 
 
