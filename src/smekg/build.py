@@ -1,4 +1,4 @@
-"""The build pipeline: sources → compiled graph → checks → reasoning (reasoning.py) → release artifacts."""
+"""The build pipeline: sources → compiled graph → rules → reasoning (reasoning.py) → rules again → release artifacts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from .checks import validate_compiled
+from .checks import validate_compiled, validate_reasoned
 from .errors import Finding, SmekgError
 from .identity import release_version
 from .labels import GENERATED, generate
@@ -87,6 +87,11 @@ def build(
         route, findings = reason(compiled, reasoner)
         if findings:
             raise SmekgError("reasoning", findings)
+    with step("validate the reasoned graph (rules, SHACL)", progress, timings):
+        findings = validate_reasoned(compiled, warnings)
+    if errors := [f for f in findings if f.level == "error"]:
+        raise SmekgError("validation after reasoning", errors)
+    warnings += [f for f in findings if f.level != "error"]
     with step("write release", progress, timings):
         report = {"timings_s": timings, "reasoning": route, "warnings": [str(f) for f in warnings]}
         report |= release_identity(compiled, version)

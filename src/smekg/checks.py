@@ -1,216 +1,148 @@
-"""Validation of the compiled sources: references resolve, annotations agree, terms are documented, shapes hold.
-
-Every check is SPARQL on the compiled Oxigraph store, so its cost grows with the graph, not faster.
-"""
+"""The rules (rules.py) at the build's stages: on the compiled sources (`validate`, `build`) and, once the reasoner
+has added its inferences, on the sources with them (`build`). Besides the rule queries, the SHACL shapes run as the
+gate `shacl`. Every finding is located in the source files; one on an inferred type names the asserted facts the
+type follows from."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import OWL, RDFS, SH
+from rdflib.namespace import SH
 
 from .errors import Finding
+from .reasoning import INFERRED
+from .rules import Gate, Locator, Outcome, Term, load_profile, run_stage
 from .shacl import shape_violations
 from .sources import Compiled, subject_line
-from .vocab import KG, ONTOLOGY_IRI, OWN_NAMESPACES, SMEKG, TERM_KINDS, WORK, compact
+from .vocab import compact, expand
 
-OWN_IRI = " || ".join(f'STRSTARTS(STR(?term), "{ns}")' for ns in OWN_NAMESPACES)
-
-UNDECLARED = f"""
-SELECT DISTINCT ?term WHERE {{
-  {{ ?term ?p ?o }} UNION {{ ?s ?term ?o }} UNION {{ ?s ?p ?term FILTER(?p NOT IN (owl:versionIRI, owl:priorVersion)) }}
-  FILTER(isIRI(?term) && ({OWN_IRI}) && ?term != <{ONTOLOGY_IRI}>)
-  MINUS {{ ?term a ?type }}
-}}"""
-
-USES = """
-SELECT DISTINCT ?g ?s ?term WHERE {{
-  VALUES ?term {{ {terms} }}
-  GRAPH ?g {{
-    {{ ?term ?p ?o BIND(?term AS ?s) }} UNION {{ ?s ?term ?o }}
-    UNION {{ ?s ?p ?term FILTER(?p NOT IN (owl:versionIRI, owl:priorVersion)) }}
-  }}
-}}"""
+SEVERITY = {str(SH.Violation): "error", str(SH.Warning): "warn", str(SH.Info): "info"}
 
 
-def check_references(compiled: Compiled) -> list[Finding]:
-    """Every IRI of our namespaces that a source file uses is declared (typed) somewhere."""
-    missing = [row["term"] for row in compiled.query(UNDECLARED)]
-    if not missing:
-        return []
-    uses = compiled.query(USES.format(terms=" ".join(map(str, missing))))
-    findings = {
-        undefined(compiled, compiled.files[row["g"].value], row["s"].value, row["term"].value)
-        for row in uses
-        if row["g"].value in compiled.files
-    }
-    return sorted(findings)
+def locator(compiled: Compiled) -> Locator:
+    """Where a finding is written: the file the rule names, else the first file that states the triple, else the
+    first file that describes the entity; the line is the entity's."""
+
+    def locate(entity: Term | None, prop: Term | None, value: Term | None, graph: str) -> tuple[str, int]:
+        if not isinstance(entity, ox.NamedNode):
+            return "", 0
+        if graph in compiled.files:
+            return compiled.files[graph], subject_line(compiled.project.root / compiled.files[graph], entity.value)
+        if isinstance(prop, ox.NamedNode) and value is not None:
+            stated = {q.graph_name.value for q in compiled.store.quads_for_pattern(entity, prop, value)}
+            rel = next((rel for gid, rel in compiled.files.items() if gid in stated), None)
+            if rel is not None:
+                return rel, subject_line(compiled.project.root / rel, entity.value)
+        return compiled.locate(entity.value)
+
+    return locate
 
 
-def undefined(compiled: Compiled, rel: str, subject: str, term: str) -> Finding:
-    """A finding for an undeclared term, naming the entry that uses it."""
-    where = compiled.locate(subject)
-    line = where[1] if where[0] == rel else 0
-    if term.startswith(str(WORK)):
-        what = f"cites {compact(term)}, but no BibTeX entry has key {term[len(WORK) :]!r}"
-    elif term == subject:
-        what = f"{compact(term)} is described but never declared (it has no rdf:type)"
-    else:
-        what = f"refers to undefined {compact(term)}"
-    return Finding(rel, line, compact(subject), what)
-
-
-ANNOTATIONS = f"""
-SELECT ?s ?prop ?lang ?text ?g WHERE {{
-  {{
-    SELECT ?s ?prop ?lang WHERE {{
-      VALUES ?prop {{ rdfs:label skos:definition }}
-      ?s ?prop ?o
-      FILTER(isIRI(?s) && isLiteral(?o) && (STRSTARTS(STR(?s), "{SMEKG}") || STRSTARTS(STR(?s), "{KG}")))
-      BIND(LANG(?o) AS ?lang)
-    }} GROUP BY ?s ?prop ?lang HAVING (COUNT(DISTINCT STR(?o)) > 1)
-  }}
-  GRAPH ?g {{ ?s ?prop ?o }}
-  FILTER(isLiteral(?o) && LANG(?o) = ?lang)
-  BIND(STR(?o) AS ?text)
-}}"""
-
-
-def check_annotations(compiled: Compiled) -> list[Finding]:
-    """A curated entry gets one label and one definition per language, even across files."""
-    order = {gid: i for i, gid in enumerate(compiled.files)}
-    texts: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
-    rows = sorted(compiled.query(ANNOTATIONS), key=lambda r: order.get(r["g"].value, len(order)))
-    for row in rows:
-        if row["g"].value in compiled.files:
-            key = (row["s"].value, row["prop"].value, row["lang"].value)
-            texts[key].setdefault(row["text"].value, compiled.files[row["g"].value])
-    findings = []
-    for (subject, prop, lang), found in sorted(texts.items()):
-        where = ", ".join(f"{t!r} in {f}" for t, f in sorted(found.items()))
-        rel, line = compiled.locate(subject)
-        findings.append(
-            Finding(rel, line, compact(subject), f"has {len(found)} different {compact(prop)}@{lang}: {where}")
-        )
-    return findings
-
-
-TERMS = f"""
-SELECT ?term (COUNT(DISTINCT ?label) AS ?labels) (COUNT(DISTINCT ?definition) AS ?definitions) WHERE {{
-  VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
-                 smekg:Theory }}
-  ?term a ?kind .
-  FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{SMEKG}"))
-  OPTIONAL {{ ?term rdfs:label ?label FILTER(LANG(?label) = "en") }}
-  OPTIONAL {{ ?term skos:definition ?definition FILTER(LANG(?definition) = "en") }}
-}} GROUP BY ?term HAVING (COUNT(DISTINCT ?label) = 0 || COUNT(DISTINCT ?definition) = 0)
-"""
-
-
-def check_terms(compiled: Compiled) -> list[Finding]:
-    """Every smekg term has an rdfs:label@en and a skos:definition@en (more than one is check_annotations')."""
-    findings = []
-    for row in compiled.query(TERMS):
-        term, labels, definitions = row["term"].value, row["labels"].value, row["definitions"].value
-        rel, line = compiled.locate(term)
-        message = (
-            "a term needs an rdfs:label@en and a skos:definition@en; "
-            f"it has {labels} label(s) and {definitions} definition(s)"
-        )
-        findings.append(Finding(rel, line, compact(term), message))
-    return findings
-
-
-TERMS_IN_FILES = """
-SELECT ?g ?term (GROUP_CONCAT(DISTINCT STR(?kind); separator=" ") AS ?kinds) (MAX(?here) AS ?declared) WHERE {{
-  VALUES ?g {{ {graphs} }}
-  VALUES ?kind {{ {kinds} }}
-  {{ SELECT DISTINCT ?g ?term WHERE {{ GRAPH ?g {{ ?term ?p ?o }} FILTER(isIRI(?term)) }} }}
-  ?term a ?kind
-  BIND(IF(EXISTS {{ GRAPH ?g {{ ?term a ?kind }} }}, 1, 0) AS ?here)
-}} GROUP BY ?g ?term"""
-
-
-def check_knowledge_holds_no_terms(compiled: Compiled) -> list[Finding]:
-    """A knowledge file holds individuals only: a class, property or datatype it declares or describes belongs in
-    the edit module. (A rule on which file holds a triple, so it is a check here: the shapes see one graph.)"""
-    project = compiled.project
-    graphs = [gid for gid, rel in compiled.files.items() if (project.root / rel).parent == project.knowledge_dir]
-    if not graphs:
-        return []
-    module = str(project.ontology.relative_to(project.root))
-    query = TERMS_IN_FILES.format(
-        graphs=" ".join(f"<{g}>" for g in graphs), kinds=" ".join(f"<{k}>" for k in TERM_KINDS)
-    )
-    findings = []
-    for row in compiled.query(query):
-        rel, term, kinds = compiled.files[row["g"].value], row["term"].value, row["kinds"].value.split()
-        what = "class" if str(OWL.Class) in kinds else "datatype" if str(RDFS.Datatype) in kinds else "property"
-        verb = "declares" if row["declared"].value == "1" else "describes"
-        message = (
-            f"{verb} the {what} {compact(term)}: classes and properties belong in the edit module {module}, "
-            "not in a knowledge file; move its block there"
-        )
-        findings.append(Finding(rel, subject_line(project.root / rel, term), compact(term), message))
-    return sorted(findings)
-
-
-# A class used as an individual (OWL 2 punning): typed with anything but owl:Class, or the subject or the value of an
-# object or datatype property assertion.
-CLASS_AS_INDIVIDUAL = """
-SELECT DISTINCT ?g ?node ?class ?prop ?type WHERE {
-  ?class a owl:Class FILTER(isIRI(?class))
-  GRAPH ?g {
-    { ?class a ?type FILTER(?type NOT IN (owl:Class, rdfs:Class)) BIND(?class AS ?node) }
-    UNION { ?node ?prop ?class } UNION { ?class ?prop ?value BIND(?class AS ?node) }
-  }
-  FILTER(BOUND(?type) || EXISTS { VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty } ?prop a ?kind })
-}"""
-
-
-def check_class_uses(compiled: Compiled) -> list[Finding]:
-    """No class is also an individual: records refer to classes only through annotation properties."""
-    findings = []
-    for row in compiled.query(CLASS_AS_INDIVIDUAL):
-        rel = compiled.files.get(row["g"].value)
-        if rel is None:
-            continue
-        node, cls = row["node"].value, compact(row["class"].value)
-        if row["type"] is not None:
-            use = f"is the class {cls} and also typed {compact(row['type'].value)}, an individual"
-        elif node == row["class"].value:
-            use = f"is the class {cls} and also the subject of {compact(row['prop'].value)}, an individual"
-        else:
-            use = f"uses the class {cls} as the value of {compact(row['prop'].value)}, as an individual"
-        message = f"{use} (OWL 2 punning): refer to a class only through an annotation property such as smekg:about"
-        findings.append(Finding(rel, subject_line(compiled.project.root / rel, node), compact(node), message))
-    return sorted(findings)
-
-
-def check_shapes(compiled: Compiled) -> list[Finding]:
-    """Run the SHACL shapes in shapes/ (as SPARQL on the store) and turn each violation into a located finding."""
+def shapes_of(compiled: Compiled) -> Graph:
+    """The SHACL shapes of the project (shapes/*.ttl)."""
     shapes = Graph()
     for path in sorted(compiled.project.shapes_dir.glob("*.ttl")):
         shapes.parse(path, format="turtle")
-    findings = []
-    for v in shape_violations(compiled.store, shapes, sources=compiled.literals):
-        rel, line = compiled.locate(v.focus)
-        text = v.message + (f" (property {compact(v.path)})" if v.path else "")
-        text += f"; value {v.value}" if v.value and v.value != f"<{v.focus}>" else ""
-        level = "error" if v.severity == str(SH.Violation) else "warning"
-        findings.append(Finding(rel, line, compact(v.focus), text, level))
-    return sorted(findings)
+    return shapes
+
+
+def shacl_gate(compiled: Compiled, store: ox.Store) -> Gate:
+    """The gate that runs the shapes on the store's union of graphs, each violation located in the sources."""
+
+    def run() -> list[Finding]:
+        findings = []
+        for v in shape_violations(store, shapes_of(compiled), sources=compiled.literals):
+            rel, line = compiled.locate(v.focus)
+            text = v.message + (f" (property {compact(v.path)})" if v.path else "")
+            text += f"; value {v.value}" if v.value and v.value != f"<{v.focus}>" else ""
+            findings.append(Finding(rel, line, compact(v.focus), text, SEVERITY.get(v.severity, "error")))
+        return findings
+
+    return run
+
+
+def check_stage(compiled: Compiled, stage: str, store: ox.Store | None = None) -> list[Outcome]:
+    """Every rule and gate of the stage on the store (by default the compiled one), located in the sources."""
+    store = compiled.store if store is None else store
+    gates = {"shacl": shacl_gate(compiled, store)}
+    return run_stage(load_profile(compiled.project), stage, store, locator(compiled), gates)
 
 
 def validate_compiled(compiled: Compiled) -> list[Finding]:
-    """All checks on the compiled sources; errors and warnings together."""
-    checks = (
-        check_references,
-        check_knowledge_holds_no_terms,
-        check_annotations,
-        check_terms,
-        check_class_uses,
-        check_shapes,
+    """The findings of the sources stage, every level."""
+    return [f for outcome in check_stage(compiled, "sources") for f in outcome.findings]
+
+
+GENERALISED = """
+SELECT ?s ?p ?o WHERE {{
+  GRAPH <{inferred}> {{ ?s ?p ?o }}
+  ?q rdfs:subPropertyOf+ ?p .
+  GRAPH ?g {{ ?s ?q ?o }}
+  FILTER(?g != <{inferred}>)
+}}"""
+
+
+def reasoned_view(compiled: Compiled) -> ox.Store:
+    """The sources with the reasoner's inferences, less the values that only restate a written one under a more
+    general property: shapes constrain values as curators write them (smekg:statedIn is a subproperty of
+    prov:wasDerivedFrom, so each claim's document would become a second value the curation shape rejects), while a
+    value that follows otherwise (owl:sameAs, an inverse, a transitive property) is as good as written."""
+    restated = {
+        ox.Quad(row["s"], row["p"], row["o"], INFERRED)
+        for row in compiled.query(GENERALISED.format(inferred=INFERRED.value))
+    }
+    view = ox.Store()
+    view.extend(q for q in compiled.store.quads_for_pattern(None, None, None) if q not in restated)
+    return view
+
+
+def validate_reasoned(compiled: Compiled, before: list[Finding]) -> list[Finding]:
+    """The findings of the reasoned stage (the sources with the inferences, reasoned_view) that the sources stage
+    did not have, each on an entry with inferred types saying what they follow from."""
+    seen = set(before)
+    outcomes = check_stage(compiled, "reasoned", reasoned_view(compiled))
+    return [with_inference(compiled, f) for outcome in outcomes for f in outcome.findings if f not in seen]
+
+
+WHY_TYPED = """
+SELECT ?type ?subject ?p ?object ?g ?via WHERE {{
+  GRAPH <{inferred}> {{ <{node}> a ?type }}
+  {{ GRAPH ?g {{ <{node}> ?p ?object }} ?p rdfs:domain ?type
+     BIND(<{node}> AS ?subject) BIND("rdfs:domain" AS ?via) }}
+  UNION {{ GRAPH ?g {{ ?subject ?p <{node}> }} ?p rdfs:range ?type
+     BIND(<{node}> AS ?object) BIND("rdfs:range" AS ?via) }}
+  FILTER(?g != <{inferred}>)
+  FILTER EXISTS {{ VALUES ?kind {{ owl:ObjectProperty owl:DatatypeProperty }} ?p a ?kind }}
+}} ORDER BY ?type ?g ?p"""
+INFERRED_TYPES = "SELECT ?type WHERE {{ GRAPH <{inferred}> {{ <{node}> a ?type }} }} ORDER BY ?type"
+
+
+def with_inference(compiled: Compiled, finding: Finding) -> Finding:
+    """The finding with the reasoner's types of its entry and the asserted facts (file:line) they follow from."""
+    node = expand(finding.entry)
+    if not node.startswith(("http:", "https:")):
+        return finding
+    facts = []
+    for row in compiled.query(WHY_TYPED.format(inferred=INFERRED.value, node=node)):
+        rel = compiled.files.get(row["g"].value, "")
+        subject = row["subject"].value
+        line = subject_line(compiled.project.root / rel, subject) if rel else 0
+        fact = " ".join(
+            compact(row[k].value) if isinstance(row[k], ox.NamedNode) else str(row[k])
+            for k in ["subject", "p", "object"]
+        )
+        facts.append(
+            f"{compact(node)} is a {compact(row['type'].value)} because {rel}:{line} states {fact} and "
+            f"{compact(row['p'].value)} has {row['via'].value} {compact(row['type'].value)}"
+        )
+    if not facts:
+        types = [
+            compact(r["type"].value) for r in compiled.query(INFERRED_TYPES.format(inferred=INFERRED.value, node=node))
+        ]
+        facts = [f"the reasoner infers {compact(node)} is a {', a '.join(types)}"] if types else []
+    if not facts:
+        return finding
+    note = "; ".join(facts)
+    return Finding(
+        finding.file, finding.line, finding.entry, f"{finding.message} (after reasoning: {note})", finding.level
     )
-    return [finding for check in checks for finding in check(compiled)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from .canonical import check_canonical, format_sources
 from .endpoint import Endpoint, Limits
 from .errors import SmekgError
 from .linking import link_command
-from .quality import check_release
+from .quality import check_release, render, tally
 from .query import Store, format_rows, key_values, list_queries, run_query
 from .safeio import fail, os_problem
 from .sources import Project
@@ -164,16 +163,21 @@ def query(
     help="Release folder to check (default: release/ in the project).",
 )
 @click.option("--no-owlapi", is_flag=True, help="Skip the OWL API load gate (needs Java and libowlapi-java).")
-def check(root: Path | None, release: Path | None, no_owlapi: bool) -> None:
-    """Quality report on the release (profile in quality/), two-parser check, OWL API load gate."""
-    findings = check_release(find_project(root), release, owlapi=not no_owlapi)
-    colours = {"error": "red", "warn": "yellow", "info": "blue"}
-    for f in sorted(findings, key=lambda f: (("error", "warn", "info").index(f.level), f.file, f.entry)):
-        say(f"{f.level.upper():5}", colours[f.level], f"{f.file}: {f.entry}: {f.message}")
-    tally = Counter(f.level for f in findings)
-    err.print(f"{tally['error']} error(s), {tally['warn']} warning(s), {tally['info']} info")
-    if tally["error"]:
-        sys.exit(1)
+@click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json", "markdown"]), default="text")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warn"]),
+    default="error",
+    help="Exit 1 on findings at this level or above.",
+)
+def check(root: Path | None, release: Path | None, no_owlapi: bool, fmt: str, fail_on: str) -> None:
+    """The release gate: the rules of the release stage (shipped profile, then quality/profile.tsv), every artifact
+    parsed, a complete reasoner, the OWL API load gate; which ran, their verdicts and their findings."""
+    report = check_release(find_project(root), release, owlapi=not no_owlapi)
+    click.echo(render(report, fmt))
+    if fmt == "tsv":
+        err.print(tally(report))
+    sys.exit(1 if report.fails(fail_on) else 0)
 
 
 @main.command()

@@ -1,105 +1,235 @@
-"""`smekg check`: the ontology quality report, SPARQL checks with levels from quality/profile.tsv."""
+"""`smekg check`: the release stage of the rules (rules.py) on the release artifacts, with the gates that need
+the artifacts: every artifact parsed (once), the OWL API load gate (owlapi.py, its JVM running meanwhile) and a
+complete reasoner on the full release, an unsatisfiable class explained. The report renders as text, TSV, JSON or
+Markdown."""
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import Finding, SmekgError
+from .errors import Finding
 from .identity import ontology_iri
-from .owlapi import gate_findings, load_gate
-from .query import Store
+from .owlapi import Pending, finish_gate, gate_findings, start_gate
+from .reasoning import entail_file, inconsistency, unsatisfiability
 from .release import VARIANTS, artifact_names
-from .sources import Project
-from .vocab import compact
+from .rules import LEVELS, Gate, Outcome, Term, load_profile, run_stage, skip
+from .sources import Project, subject_line
+from .vocab import WORK
 
-LEVELS = ("ERROR", "WARN", "INFO")
+RDF_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+# One artifact of each format and each variant: the OWL API reads RDF/XML and Turtle; the other artifacts of a
+# variant hold the same triples (the parsers gate). The full release holds every axiom of the base one, so only it
+# is checked against the OWL 2 DL profile.
+OWLAPI_FILES = ("smekg-full.owl", "smekg-base.ttl")
+UNPROFILED = ("smekg-base.ttl",)
 
 
-@dataclass(frozen=True)
-class Check:
-    """One quality check: a SPARQL query returning ?entity and ?value, and its level."""
+@dataclass
+class Report:
+    """What `smekg check` ran on a release, what each rule and gate found, and how long it took."""
 
-    name: str
-    level: str
-    query: str
-    description: str
+    release_dir: Path
+    outcomes: list[Outcome]
+    seconds: float
+
+    def findings(self, level: str = "info") -> list[tuple[Outcome, Finding]]:
+        """Every finding at or above a level, with the rule or gate that made it."""
+        worst = LEVELS.index(level)
+        return [(o, f) for o in self.outcomes for f in o.findings if LEVELS.index(f.level) <= worst]
+
+    def fails(self, level: str) -> bool:
+        """Whether a finding at or above the level was made."""
+        return bool(self.findings(level))
 
 
-def load_profile(quality_dir: Path) -> list[Check]:
-    """Read profile.tsv; every named check must have its .rq file, every level must be known."""
-    profile = quality_dir / "profile.tsv"
-    checks, problems = [], []
-    for number, line in enumerate(profile.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
+class SourceIndex:
+    """Where an entry of a release is written in the project's sources: the first file that describes it."""
+
+    def __init__(self, project: Project, fallback: str):
+        self.project, self.fallback = project, fallback
+        self.turtle = project.compiled_turtle()
+        self.bibtex = sorted(project.references_dir.glob("*.bib"))
+
+    def locate(self, node: str) -> tuple[str, int]:
+        """The file (relative to the project) and line of the entry, else the release artifact and 0."""
+        for path in self.bibtex if node.startswith(str(WORK)) else self.turtle:
+            if line := subject_line(path, node):
+                return str(path.relative_to(self.project.root)), line
+        return self.fallback, 0
+
+    def __call__(self, entity: Term | None, prop: Term | None, value: Term | None, graph: str) -> tuple[str, int]:
+        return self.locate(entity.value) if isinstance(entity, ox.NamedNode) else (self.fallback, 0)
+
+
+def parse_artifacts(release_dir: Path) -> tuple[dict[str, ox.Store], list[Finding]]:
+    """Every artifact parsed once by Oxigraph into a store of its own (in Rust, while the gates' threads run), and a
+    finding for one that does not parse."""
+    parsed, findings = {}, []
+    for name in artifact_names():
+        path = release_dir / name
+        store = ox.Store()
+        try:
+            store.load(path=str(path), format=RDF_FORMATS[path.suffix])
+        except (OSError, SyntaxError, ValueError) as err:
+            line = getattr(err, "lineno", 0) or 0
+            findings.append(Finding(str(path), line, "", f"does not parse: {err}"))
             continue
-        level, _, name = line.partition("\t")
-        path = quality_dir / f"{name.strip()}.rq"
-        if level not in LEVELS or not path.is_file():
-            problems.append(Finding(str(profile), number, name, f"unknown level {level!r} or missing {path.name}"))
-            continue
-        text = path.read_text(encoding="utf-8")
-        description = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
-        checks.append(Check(name.strip(), level, text, description))
-    if problems:
-        raise SmekgError("reading the quality profile", problems)
-    return checks
+        parsed[name] = store
+    return parsed, findings
 
 
-def label_of(store: Store, iri: str) -> str:
-    """The English (or any) label of a term, for readable reports."""
-    query = "SELECT ?e ?l WHERE { ?e rdfs:label ?l } ORDER BY DESC(LANGMATCHES(LANG(?l), 'en')) LIMIT 1"
-    rows = store.select(query, {"e": ox.NamedNode(iri)})
-    return str(rows[0]["l"]) if rows else ""
-
-
-def run_checks(store: Store, checks: list[Check]) -> list[Finding]:
-    """Run every check; each result becomes a finding naming the term's label and IRI."""
-    findings = []
-    for check in checks:
-        for row in store.select(check.query):
-            iri = str(row["entity"])
-            label = label_of(store, iri) if iri.startswith(("http://", "https://")) else ""
-            entry = f"{compact(iri)}" + (f" '{label}'" if label else "")
-            findings.append(
-                Finding(check.name, 0, entry, str(row.get("value") or check.description), check.level.lower())
-            )
+def parser_findings(release_dir: Path, parsed: dict[str, ox.Store], failures: list[Finding]) -> list[Finding]:
+    """The parse failures, and each artifact whose triple count differs from its variant's N-Triples."""
+    findings = list(failures)
+    for name, store in parsed.items():
+        reference = f"{name.rsplit('.', 1)[0]}.nt"
+        if reference in parsed and len(store) != len(parsed[reference]):
+            message = f"holds {len(store)} triples, {reference} {len(parsed[reference])}"
+            findings.append(Finding(str(release_dir / name), 0, "", message))
     return findings
 
 
-def parse_twice(path: Path) -> Finding | None:
-    """Parse an artifact with rdflib and with Oxigraph; they must agree on the triple count."""
-    import rdflib
+def reasoner_gate(path: Path, index: SourceIndex) -> Gate:
+    """A complete reasoner on the full release: inconsistent, or an unsatisfiable class, with the axioms that make
+    it so, each where the sources write it."""
 
-    formats = {
-        ".ttl": ("turtle", ox.RdfFormat.TURTLE),
-        ".nt": ("nt", ox.RdfFormat.N_TRIPLES),
-        ".owl": ("xml", ox.RdfFormat.RDF_XML),
-        ".jsonld": ("json-ld", ox.RdfFormat.JSON_LD),
-    }
-    rdflib_format, ox_format = formats[path.suffix]
-    try:
-        first = len(rdflib.Graph().parse(path, format=rdflib_format))
-        second = len(list(ox.parse(path=str(path), format=ox_format)))
-    except Exception as err:  # any parser error is the finding
-        return Finding(str(path), 0, "", f"does not parse: {err}")
-    if first != second:
-        return Finding(str(path), 0, "", f"rdflib reads {first} triples, Oxigraph {second}")
-    return None
+    def run() -> list[Finding]:
+        result = entail_file(path)
+        if not result.consistent:
+            return inconsistency(index, result)
+        return unsatisfiability(index, result)
+
+    return run
 
 
-def check_release(project: Project, release_dir: Path | None = None, owlapi: bool = True) -> list[Finding]:
-    """The whole release gate: quality report, two parsers per artifact, and the OWL API load gate."""
+def owlapi_gate(pending: Pending, release_dir: Path) -> Gate:
+    """The OWL API's report on the files it was started on, with the ontology IRI each variant must have."""
+
+    def run() -> list[Finding]:
+        report = finish_gate(pending)
+        findings = []
+        for name in OWLAPI_FILES:
+            path = str(release_dir / name)
+            variant = next(v for v in VARIANTS if name.startswith(f"smekg-{v}."))
+            findings += gate_findings({path: report.get(path, [])}, ontology_iri(variant))
+        return findings
+
+    return run
+
+
+def check_release(project: Project, release_dir: Path | None = None, owlapi: bool = True) -> Report:
+    """The release stage: the OWL API started first (its JVM works meanwhile), every artifact parsed once, the rules
+    on the base release, the reasoner on the full one (in this thread: its Python parts hold the interpreter, so a
+    thread of its own only slowed the rest), then the OWL API's answer collected."""
+    started = time.perf_counter()
     release_dir = release_dir or project.release_dir
-    store = Store(release_dir / "smekg-base.nt")
-    findings = run_checks(store, load_profile(project.root / "quality"))
-    findings += [f for name in artifact_names() if (f := parse_twice(release_dir / name))]
-    if owlapi:
-        files = {release_dir / f"smekg-{variant}.{ext}": variant for variant in VARIANTS for ext in ("owl", "ttl")}
-        catalog = project.ontology.with_name("catalog-v001.xml")
-        report = load_gate(list(files), catalog if catalog.is_file() else None)
-        for path, variant in files.items():
-            findings += gate_findings({str(path): report.get(str(path), [])}, ontology_iri(variant))
-    return findings
+    rules = load_profile(project)
+    catalog = project.ontology.with_name("catalog-v001.xml")
+    files = [release_dir / name for name in OWLAPI_FILES if name not in UNPROFILED]
+    unprofiled = tuple(release_dir / name for name in UNPROFILED)
+    wanted = owlapi and any(r.name == "owlapi" and "release" in r.stages for r in rules)
+    pending = start_gate(files, catalog if catalog.is_file() else None, unprofiled=unprofiled) if wanted else None
+    index = SourceIndex(project, str(release_dir / "smekg-base.nt"))
+    parse_started = time.perf_counter()
+    parsed, failures = parse_artifacts(release_dir)
+    parse_seconds = time.perf_counter() - parse_started
+    gates = {
+        "parsers": lambda: parser_findings(release_dir, parsed, failures),
+        "reasoner": reasoner_gate(release_dir / "smekg-full.nt", index),
+    }
+    if pending is not None:
+        gates["owlapi"] = owlapi_gate(pending, release_dir)
+    outcomes = run_stage(rules, "release", parsed.get("smekg-base.nt", ox.Store()), index, gates, union=False)
+    for outcome in outcomes:
+        if outcome.rule.name == "parsers":
+            outcome.seconds = round(outcome.seconds + parse_seconds, 3)
+    if not owlapi:
+        skip(outcomes, "owlapi", "--no-owlapi")
+    return Report(release_dir, outcomes, round(time.perf_counter() - started, 3))
+
+
+COLUMNS = ("level", "rule", "file", "line", "entry", "message")
+
+
+def rows(report: Report) -> list[dict]:
+    """One dict per finding, most severe first."""
+    found = sorted(report.findings(), key=lambda p: (LEVELS.index(p[1].level), p[0].rule.name, p[1]))
+    return [
+        {"level": f.level, "rule": o.rule.name, "file": f.file, "line": f.line, "entry": f.entry, "message": f.message}
+        for o, f in found
+    ]
+
+
+def gates(report: Report) -> list[dict]:
+    """One dict per rule or gate: what it is, its verdict, how many findings, how long it took."""
+    return [
+        {
+            "rule": o.rule.name,
+            "kind": "query" if o.rule.query else "gate",
+            "level": o.rule.level,
+            "verdict": o.verdict,
+            "findings": len(o.findings),
+            "seconds": o.seconds,
+            **({"skipped": o.skipped} if o.skipped else {}),
+        }
+        for o in report.outcomes
+    ]
+
+
+def tally(report: Report) -> str:
+    """'N error(s), N warn, N info in S s'."""
+    counts = {level: sum(1 for _, f in report.findings() if f.level == level) for level in LEVELS}
+    return ", ".join(f"{n} {level}" for level, n in counts.items()) + f" ({report.seconds:.1f} s)"
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as text, tsv (the findings), json or markdown."""
+    if fmt == "json":
+        return json.dumps(
+            {
+                "release": str(report.release_dir),
+                "seconds": report.seconds,
+                "gates": gates(report),
+                "findings": rows(report),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    if fmt == "tsv":
+        lines = ["\t".join(COLUMNS)]
+        lines += ["\t".join(str(r[c]).replace("\t", " ").replace("\n", " ") for c in COLUMNS) for r in rows(report)]
+        return "\n".join(lines)
+    if fmt == "markdown":
+        table = ["| rule | kind | level | verdict | findings | seconds |", "|---|---|---|---|---|---|"]
+        table += [
+            f"| {g['rule']} | {g['kind']} | {g['level']} | {g['verdict']} | {g['findings']} | {g['seconds']} |"
+            for g in gates(report)
+        ]
+        found = ["| " + " | ".join(c for c in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+        found += ["| " + " | ".join(markdown_cell(r[c]) for c in COLUMNS) + " |" for r in rows(report)]
+        return "\n".join([*table, "", *(found if len(found) > 2 else ["No findings."]), "", tally(report)])
+    width = max(len(o.rule.name) for o in report.outcomes)
+    lines = [
+        f"{g['rule']:{width}}  {g['verdict']:7}  {g['findings']:4}  {g['seconds']:6.2f} s"
+        + (f"  ({g['skipped']})" if "skipped" in g else "")
+        for g in gates(report)
+    ]
+    for r in rows(report):
+        where = r["file"] + (f":{r['line']}" if r["line"] else "")
+        lines.append(f"{r['level']:5}  {where}: {r['entry']}: {r['message']} [{r['rule']}]")
+    return "\n".join([*lines, tally(report)])
+
+
+def markdown_cell(value: object) -> str:
+    """A value safe in a Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ")

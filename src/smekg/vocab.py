@@ -36,6 +36,8 @@ PREFIXES: dict[str, str] = {
 }
 
 OWN_NAMESPACES = (str(SMEKG), str(KG), str(WORK), str(PERSON))
+# The namespaces whose entries are written by hand (the others are generated from the bibliography).
+CURATED_NAMESPACES = (str(SMEKG), str(KG))
 
 # The types that make a subject a term of the ontology (a class, a property or a datatype), whose declarations
 # belong in the edit module ontology/smekg.ttl, never in a knowledge file.
@@ -57,6 +59,12 @@ TERM_KINDS: tuple[str, ...] = (
         )
     ),
     str(RDFS.Datatype),
+)
+
+# The kinds of documented terms: each has a label, a definition and its source (report_queries/missing_*.rq).
+DOCUMENTED_KINDS: tuple[str, ...] = (
+    *(str(OWL[kind]) for kind in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")),
+    *(str(SMEKG[kind]) for kind in ("Theory", "Direction", "Structure")),
 )
 
 
