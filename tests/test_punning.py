@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, Graph, Namespace
 
 from smekg import SmekgError
 from smekg.build import validate
-from smekg.quality import load_profile, run_checks
 from smekg.query import Store
 from smekg.reasoning import Entailments, entail_file
+from smekg.rules import load_profile, run_stage
 
 S = Namespace("https://w3id.org/smekg/ontology/")
 KG = Namespace("https://w3id.org/smekg/kg/")
@@ -29,8 +30,12 @@ REFERENCES = """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
 
 def class_punning(project, path: Path) -> list:
     """The findings of the quality check class_punning on a graph file."""
-    checks = [c for c in load_profile(project.root / "quality") if c.name == "class_punning"]
-    return run_checks(Store(path), checks)
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    rules = [r for r in load_profile(project) if r.name == "class_punning"]
+    return [
+        f for o in run_stage(rules, "release", store, lambda *_: (path.name, 0), {}, union=False) for f in o.findings
+    ]
 
 
 def test_the_release_uses_no_class_as_an_individual_yet_refers_to_the_classes(project, release):
