@@ -49,6 +49,7 @@ KONCLUDE_OWL |= {OWL + t for t in ("FunctionalProperty", "TransitiveProperty", "
 KONCLUDE_OWL |= {OWL + t for t in ("propertyChainAxiom", "disjointUnionOf", "NegativePropertyAssertion")}
 KONCLUDE_OWL |= {OWL + t for t in ("sourceIndividual", "assertionProperty", "targetIndividual", "targetValue")}
 KONCLUDE_OWL |= {OWL + t for t in ("Axiom", "annotatedSource", "annotatedProperty", "annotatedTarget")}
+KONCLUDE_OWL |= {OWL + t for t in ("versionIRI", "versionInfo", "priorVersion", "deprecated")}  # no logic
 XSD = "http://www.w3.org/2001/XMLSchema#"
 KONCLUDE_DATATYPES = {XSD + t for t in ("integer", "decimal", "nonNegativeInteger", "positiveInteger", "int")}
 KONCLUDE_DATATYPES |= {XSD + t for t in ("string", "dateTime", "anyURI", "boolean")}
