@@ -54,12 +54,17 @@ def store(release) -> Store:
     return Store.for_release(release.release_dir)
 
 
+def copy_sources(folder: Path) -> Project:
+    """A copy of the project's sources (ontology, shapes, queries) in folder."""
+    for name in ("ontology", "shapes", "queries"):
+        shutil.copytree(ROOT / name, folder / name)
+    return Project(folder)
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Project:
     """A throw-away copy of the project's sources, safe to break."""
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return Project(tmp_path)
+    return copy_sources(tmp_path)
 
 
 @pytest.fixture(scope="session")

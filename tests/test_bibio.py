@@ -299,6 +299,7 @@ def test_an_import_builds_and_keeps_the_file_mode(project_copy: Project, tmp_pat
     assert compiled.bibliography.records["okafor2012barriers"].year == "2012"
 
 
+@pytest.mark.slow
 def test_two_imports_at_once_keep_both_records(project_copy: Project, tmp_path: Path):
     """Two curators import into the same file at the same moment: each waits for the other, neither is lost."""
     runs = []

@@ -81,6 +81,7 @@ def test_every_turtle_source_is_canonical(project):
     assert [str(f) for f in check_canonical(project)] == []
 
 
+@pytest.mark.slow
 def test_fmt_on_every_curated_file_changes_no_triple_lexical_form_or_comment(project_copy):
     sources = project_copy.turtle_sources()
     assert len(sources) >= 6
@@ -184,6 +185,7 @@ def test_a_syntax_error_in_the_second_file_rewrites_nothing_and_names_file_and_l
     assert {path: path.read_bytes() for path in project_copy.turtle_sources()} == before
 
 
+@pytest.mark.slow
 def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(project_copy):
     path = project_copy.knowledge_dir / "seed002review.ttl"
     subjects = plant(path)
@@ -201,6 +203,7 @@ def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(project_copy):
 
 
 @pytest.mark.usefixtures("canonical_copy")
+@pytest.mark.slow
 def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(project_copy):
     refused = project_copy.knowledge_dir / "triple-terms.ttl"
     content = f"{PREFIXES}\nkg:b smekg:p kg:c .\nkg:a smekg:p <<( kg:s smekg:p kg:o )>> .\n"
@@ -232,6 +235,7 @@ def test_a_layout_that_would_lose_something_is_caught_before_writing(change, wha
 
 
 @pytest.mark.usefixtures("canonical_copy")
+@pytest.mark.slow
 def test_a_long_list_of_equal_items_is_checked_without_hanging(project_copy):
     path = project_copy.knowledge_dir / "values.ttl"
     path.write_text(f"{PREFIXES}\nkg:a smekg:values (" + " 1" * 3000 + " ) .\n", encoding="utf-8")
@@ -239,6 +243,7 @@ def test_a_long_list_of_equal_items_is_checked_without_hanging(project_copy):
     assert (result.returncode, result.stderr) == (0, "rewrote ontology/knowledge/values.ttl\n")
 
 
+@pytest.mark.slow
 def test_blank_nodes_nested_too_deeply_are_refused_with_a_finding(project_copy):
     path = project_copy.knowledge_dir / "deep.ttl"
     content = f"{PREFIXES}\nkg:a smekg:p " + "[ smekg:q " * 3000 + "kg:o" + " ]" * 3000 + " .\n"
@@ -249,6 +254,7 @@ def test_blank_nodes_nested_too_deeply_are_refused_with_a_finding(project_copy):
     assert path.read_text(encoding="utf-8") == content
 
 
+@pytest.mark.slow
 def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(project_copy):
     path = project_copy.knowledge_dir / "latin1.ttl"
     path.write_bytes(f"{PREFIXES}\nkg:a smekg:p 'caf\xe9' .\n".encode("latin-1"))
@@ -298,6 +304,7 @@ def test_prefix_and_base_directives_are_written_in_their_at_form_losing_nothing(
     assert loss(text, formatted, "http://example.org/") == (0, "")
 
 
+@pytest.mark.slow
 def test_fmt_changes_only_the_form_of_the_directives_of_every_source(project_copy):
     """On the real sources, fmt's only change is `PREFIX p: <iri>` → `@prefix p: <iri> .`."""
     sources = project_copy.turtle_sources()
@@ -309,6 +316,7 @@ def test_fmt_changes_only_the_form_of_the_directives_of_every_source(project_cop
 
 
 @needs_owlapi
+@pytest.mark.slow
 def test_the_owl_api_turtle_parser_loads_the_edit_module_after_fmt(project_copy):
     """The OWL API's own parser (not rdf4j's, as in Protégé) reads smekg.ttl once fmt has written it."""
     format_sources(project_copy)

@@ -64,6 +64,7 @@ def cli_in_process(monkeypatch, capsys, *args: object) -> subprocess.CompletedPr
     return subprocess.CompletedProcess(args, exited.value.code, "", capsys.readouterr().err)
 
 
+@pytest.mark.slow
 def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(project, release, tmp_path, monkeypatch, capsys):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
@@ -78,6 +79,7 @@ def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(project, releas
     assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == [".out.lock", "out"]
 
 
+@pytest.mark.slow
 def test_build_into_a_read_only_release_folder_is_a_finding_and_keeps_the_release(
     project, release, tmp_path, monkeypatch, capsys
 ):
@@ -106,6 +108,7 @@ def test_a_literal_over_16_mb_is_a_finding_naming_file_line_and_entry(project_co
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_build_without_java_says_what_to_install_and_keeps_the_release(project, release, tmp_path):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
@@ -124,6 +127,7 @@ def fake_program(tmp_path: Path, name: str, script: str) -> dict[str, str]:
     return child_env(PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
 
 
+@pytest.mark.slow
 def test_a_java_that_fails_is_a_finding(project, release, tmp_path):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
@@ -147,6 +151,7 @@ def test_a_java_that_fails_is_a_finding(project, release, tmp_path):
     ],
     ids=["crashes", "hangs", "answers-nothing", "answers-empty-files", "answers-for-an-empty-ontology"],
 )
+@pytest.mark.slow
 def test_a_konclude_that_fails_hangs_or_answers_nothing_is_a_finding(project, release, tmp_path, script, words):
     out = release_copy(release, tmp_path)
     before = snapshot(out)

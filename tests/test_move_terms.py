@@ -66,6 +66,7 @@ def union(project: Project, texts: dict[Path, str]) -> set:
     return {t for path, text in texts.items() for t in triples(text, file_iri(str(path.relative_to(project.root))))}
 
 
+@pytest.mark.slow
 def test_the_migration_moves_every_term_block_and_loses_nothing(project_copy):
     planted = project_copy.knowledge_dir / "zz-old.ttl"
     planted.write_text(PLANTED, encoding="utf-8")

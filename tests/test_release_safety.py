@@ -151,17 +151,19 @@ def test_a_release_left_aside_by_a_build_of_the_previous_version_is_put_back(tmp
 KILLS = 6
 
 
-def test_real_builds_killed_at_random_moments_leave_the_old_or_the_new_release(project_copy, tmp_path):
+@pytest.mark.slow
+def test_real_builds_killed_at_random_moments_leave_the_old_or_the_new_release(release, project_copy, tmp_path):
+    """The old release is the session's (a build of the real graph); the new one adds an entry."""
     out, temp = tmp_path / "out", tmp_path / "tmp"
     temp.mkdir()
+    shutil.copytree(release.release_dir, out)
     env = child_env(TMPDIR=str(temp))
     command = ["build", "--root", project_copy.root, "--out", out]
-    started = time.monotonic()
-    assert smekg(*command, env=env).returncode == 0
-    duration = time.monotonic() - started
     old = artifacts(out)
     (project_copy.knowledge_dir / "zz-new.ttl").write_text(NEW_ENTRY, encoding="utf-8")
+    started = time.monotonic()
     assert smekg("build", "--root", project_copy.root, "--out", tmp_path / "reference", env=env).returncode == 0
+    duration = time.monotonic() - started
     new = artifacts(tmp_path / "reference")
     assert new != old
     rng = random.Random()
@@ -240,6 +242,7 @@ def wait_for(condition, seconds: float = 60.0) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("java"), reason="Linux and Java")
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.slow
 def test_the_reasoner_children_die_with_the_build(project, tmp_path, how):
     """A JVM that never ends stands in for a Konclude run that would take ten minutes: none may outlive the build."""
     bin_dir, temp = tmp_path / "bin", tmp_path / "tmp"
@@ -272,6 +275,7 @@ def test_the_reasoner_children_die_with_the_build(project, tmp_path, how):
 # --- two builds at once --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_builds_into_one_folder_take_turns(project, tmp_path):
     out = tmp_path.resolve() / "out"
     logs = [tmp_path / f"build-{i}.log" for i in range(2)]

@@ -141,12 +141,14 @@ def planted(sources: dict[str, Graph]) -> dict[str, Graph]:
     return plant(sources)
 
 
+@pytest.mark.slow
 def test_real_graph_as_pyshacl(sources: dict[str, Graph], shapes: Graph) -> None:
     found = shape_violations(store_of(sources), shapes)
     assert ours(found) == pyshacl_results(union_of(sources), shapes)
     assert found == []
 
 
+@pytest.mark.slow
 def test_planted_violations_as_pyshacl(planted: dict[str, Graph], shapes: Graph) -> None:
     found = shape_violations(store_of(planted), shapes)
     assert ours(found) == pyshacl_results(union_of(planted), shapes)
