@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ SLOW_ELSEWHERE = {
     },
     "test_broken_sources.py": {"test_failed_build_leaves_previous_release_untouched"},  # a full build
 }
+
+
+def first_fast(cases: Iterable) -> list:
+    """Parametrize cases with every case but the first marked slow: the fast loop tries one case of a kind (each
+    runs smekg in its own process), the full suite every case."""
+    first, *rest = cases
+    return [first, *(pytest.param(*(c if isinstance(c, tuple) else (c,)), marks=pytest.mark.slow) for c in rest)]
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
@@ -54,17 +62,40 @@ def store(release) -> Store:
     return Store.for_release(release.release_dir)
 
 
-def copy_sources(folder: Path) -> Project:
-    """A copy of the project's sources (ontology, shapes, queries) in folder."""
+def copy_sources(folder: Path, knowledge: tuple[str, ...] | None = None) -> Project:
+    """A copy of the project's sources (ontology, shapes, queries) in folder; with knowledge, only the knowledge
+    files named there."""
     for name in ("ontology", "shapes", "queries"):
         shutil.copytree(ROOT / name, folder / name)
-    return Project(folder)
+    copy = Project(folder)
+    if knowledge is not None:
+        for path in copy.knowledge_dir.glob("*.ttl"):
+            if path.name not in knowledge:
+                path.unlink()
+    return copy
+
+
+# One knowledge file: a real build (every step, every tool) in under half the real graph's time.
+SMALL = ("costa2015new.ttl",)
 
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Project:
     """A throw-away copy of the project's sources, safe to break."""
     return copy_sources(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def small_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The sources with one knowledge file, not to be changed: for tests of what a build does with folders, processes
+    and faults, which do not depend on what the graph says."""
+    return copy_sources(tmp_path_factory.mktemp("small"), SMALL)
+
+
+@pytest.fixture
+def small_copy(tmp_path: Path) -> Project:
+    """A throw-away copy of the sources with one knowledge file (see small_project)."""
+    return copy_sources(tmp_path, SMALL)
 
 
 @pytest.fixture(scope="session")

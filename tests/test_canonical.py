@@ -161,6 +161,7 @@ def test_planted_literals_stay_distinct_and_verbatim(project_copy):
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640])
+@pytest.mark.slow
 def test_fmt_keeps_the_file_mode(project_copy, mode: int):
     path = project_copy.knowledge_dir / "gao2019role.ttl"
     plant(path)
@@ -169,6 +170,7 @@ def test_fmt_keeps_the_file_mode(project_copy, mode: int):
     assert path.stat().st_mode & 0o7777 == mode
 
 
+@pytest.mark.slow
 def test_a_syntax_error_in_the_second_file_rewrites_nothing_and_names_file_and_line(project_copy):
     first = project_copy.ontology
     plant(first)
@@ -269,6 +271,7 @@ def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(project_copy):
 
 
 @pytest.mark.usefixtures("canonical_copy")
+@pytest.mark.slow
 def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(project_copy, monkeypatch):
     path = project_copy.knowledge_dir / "gao2019role.ttl"
     plant(path)
