@@ -37,20 +37,20 @@ def test_release_has_every_artifact(release):
 
 
 @pytest.mark.slow
-def test_every_artifact_parses_with_two_parsers(release):
+@pytest.mark.parametrize("name", sorted(DOCUMENTED_RELEASE - {"build-report.json", ".smekg-release"}))
+def test_every_artifact_parses_with_two_parsers(release, name: str):
     """rdflib and Oxigraph (independent parsers) read each artifact to the same triple count."""
     rdf_formats = {
         "ttl": ("turtle", ox.RdfFormat.TURTLE),
         "nt": ("nt", ox.RdfFormat.N_TRIPLES),
         "owl": ("xml", ox.RdfFormat.RDF_XML),
     }
-    for name in artifact_names():
-        path = release.release_dir / name
-        ext = name.rsplit(".", 1)[1]
-        graph = rdflib.Graph().parse(path, format="json-ld" if ext == "jsonld" else rdf_formats[ext][0])
-        assert len(graph) > 5000, name
-        if ext in rdf_formats:
-            assert len(list(ox.parse(path=str(path), format=rdf_formats[ext][1]))) == len(graph), name
+    path = release.release_dir / name
+    ext = name.rsplit(".", 1)[1]
+    graph = rdflib.Graph().parse(path, format="json-ld" if ext == "jsonld" else rdf_formats[ext][0])
+    assert len(graph) > (500 if name.startswith("smekg-direct") else 5000)
+    if ext in rdf_formats:
+        assert len(list(ox.parse(path=str(path), format=rdf_formats[ext][1]))) == len(graph)
 
 
 def nt_lines(release, name: str) -> list[bytes]:

@@ -64,19 +64,19 @@ def test_the_build_reasons_with_konclude_and_says_so(planted):
 
 
 @pytest.mark.slow
-def test_unsatisfiable_class_fails_the_build_with_the_axioms_that_make_it_so(project_copy, tmp_path):
+def test_unsatisfiable_class_fails_the_build_with_the_axioms_that_make_it_so(small_copy, tmp_path):
     add_to_edit_module(
-        project_copy,
+        small_copy,
         """
 smekg:SmallGiant a owl:Class ; rdfs:subClassOf smekg:SME , smekg:LargeFirm ;
     rdfs:label "small giant"@en ; skos:definition "A deliberately impossible class."@en .
 """,
     )
     with pytest.raises(SmekgError) as failed:
-        build(project_copy, tmp_path / "out")
+        build(small_copy, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     lines = [str(f) for f in failed.value.findings]
-    module = project_copy.ontology.read_text(encoding="utf-8").splitlines()
+    module = small_copy.ontology.read_text(encoding="utf-8").splitlines()
     giant = next(i for i, line in enumerate(module, 1) if line.startswith("smekg:SmallGiant"))
     assert (
         f"ontology/smekg.ttl:{giant}: smekg:SmallGiant: error: Konclude: no individual can be a smekg:SmallGiant"
@@ -90,13 +90,13 @@ smekg:SmallGiant a owl:Class ; rdfs:subClassOf smekg:SME , smekg:LargeFirm ;
 
 
 @pytest.mark.slow
-def test_inconsistent_graph_fails_the_build_naming_the_clashing_axioms(project_copy, tmp_path):
+def test_inconsistent_graph_fails_the_build_naming_the_clashing_axioms(small_copy, tmp_path):
     bad = FIRMS.replace(
         'rdfs:label "Small test firm"@en ;', 'rdfs:label "Small test firm"@en ;\n    a smekg:LargeFirm ;'
     )
-    (project_copy.knowledge_dir / "zz-bad.ttl").write_text(bad, encoding="utf-8")
+    (small_copy.knowledge_dir / "zz-bad.ttl").write_text(bad, encoding="utf-8")
     with pytest.raises(SmekgError) as failed:
-        build(project_copy, tmp_path / "out")
+        build(small_copy, tmp_path / "out")
     lines = [str(f) for f in failed.value.findings]
     assert lines[0].startswith("error: Konclude: the graph is inconsistent; these 5 axioms cannot all hold")
     firm = next(i for i, line in enumerate(bad.splitlines(), 1) if line.startswith("kg:test-small"))
