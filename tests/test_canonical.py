@@ -77,6 +77,7 @@ def canonical_copy(project_copy):
     return project_copy
 
 
+@pytest.mark.slow
 def test_every_turtle_source_is_canonical(project):
     assert [str(f) for f in check_canonical(project)] == []
 
@@ -98,6 +99,7 @@ def test_fmt_on_every_curated_file_changes_no_triple_lexical_form_or_comment(pro
         beside_their_entries(text, planted[path])
 
 
+@pytest.mark.slow
 def test_the_readme_example_keeps_its_inline_comments_on_their_lines(project_copy):
     example = re.search(r"```turtle\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
     commented = {line.split()[0]: "#" + line.split("#", 1)[1] for line in example.splitlines() if "#" in line}
@@ -146,6 +148,7 @@ def test_a_predicate_written_twice_is_laid_out_once_and_rdf_type_as_a():
     assert loss(text, formatted, "http://example.org/") == (0, "")
 
 
+@pytest.mark.slow
 def test_planted_literals_stay_distinct_and_verbatim(project_copy):
     literals = ['"2020-01-01Z"^^xsd:date', '"1"^^xsd:boolean', '"true"^^xsd:boolean', '"01"^^xsd:integer', "1.50"]
     objects = " , ".join(literals)

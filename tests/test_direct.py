@@ -114,6 +114,7 @@ def test_every_direct_triple_traces_to_a_claim(project, release, direct_store, s
     assert all(r["claims"] >= 1 and r["claimIds"] for r in rows)
 
 
+@pytest.mark.slow
 def test_every_claim_relation_is_an_object_property(release, claims):
     full = Graph().parse(release.release_dir / "smekg-full.nt", format="nt")
     assert set(full.objects(SMEKG.claimRelation, RDF.type)) == {OWL.AnnotationProperty}
