@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from smekg import Project, Store, build
+from smekg.build import BuildResult
+from smekg.safeio import file_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -50,10 +54,19 @@ def project() -> Project:
 
 
 @pytest.fixture(scope="session")
-def release(project: Project, tmp_path_factory: pytest.TempPathFactory):
-    """The real graph, built once per test session (per worker under xdist) into a temporary folder."""
-    out = tmp_path_factory.mktemp("release") / "release"
-    return build(project, out)
+def release(project: Project, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The real graph, built once per test run into a temporary folder, not to be changed. Under xdist the first
+    worker that needs it builds it; the others wait for it and read the same folder."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent  # the run's folder, which holds one folder per worker
+    result_file = run_folder / "release.pickle"
+    with file_lock(run_folder / "release.lock", "the tests' release"):
+        if result_file.is_file():
+            return pickle.loads(result_file.read_bytes())
+        result = build(project, run_folder / "release" / "release")
+        result_file.write_bytes(pickle.dumps(result))
+        return result
 
 
 @pytest.fixture(scope="session")

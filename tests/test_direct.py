@@ -23,11 +23,10 @@ Question = tuple[str, str, str]
 
 
 @pytest.fixture(scope="module")
-def direct_store(release) -> Store:
+def direct_store(release, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The full release with its direct view, as `smekg query` loads it (Store.for_project)."""
-    root = release.release_dir.parent / "project-with-release"
-    if not root.exists():
-        shutil.copytree(release.release_dir, root / "release")
+    root = tmp_path_factory.mktemp("project-with-release")
+    shutil.copytree(release.release_dir, root / "release")
     return Store.for_project(Project(root))
 
 
