@@ -75,6 +75,12 @@ def store(release) -> Store:
     return Store.for_release(release.release_dir)
 
 
+@pytest.fixture(scope="session")
+def base_store(release) -> Store:
+    """The embedded store loaded with the base release only: the asserted triples, no inference."""
+    return Store(release.release_dir / "smekg-base.nt")
+
+
 def copy_sources(folder: Path, knowledge: tuple[str, ...] | None = None) -> Project:
     """A copy of the project's sources (ontology, shapes, queries) in folder; with knowledge, only the knowledge
     files named there."""

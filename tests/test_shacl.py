@@ -156,6 +156,7 @@ def test_planted_violations_as_pyshacl(planted: dict[str, Graph], shapes: Graph)
     assert {v.component for v in found} == used  # every kind of constraint the shapes use is exercised
 
 
+@pytest.mark.slow  # the module's rdflib copy of every compiled source
 def test_planted_details(planted: dict[str, Graph], shapes: Graph) -> None:
     found = shape_violations(store_of(planted), shapes)
     special = {(v.path, v.component) for v in found if v.focus == str(EX.claim)}
@@ -170,6 +171,7 @@ def test_planted_details(planted: dict[str, Graph], shapes: Graph) -> None:
     assert {v.severity for v in found} == {str(SH.Violation)}
 
 
+@pytest.mark.slow  # the module's rdflib copy of every compiled source
 def test_messages(planted: dict[str, Graph], shapes: Graph) -> None:
     messages = {(v.path, v.component): v.message for v in shape_violations(store_of(planted), shapes)}
     own = messages[(str(SMEKG.claimObject), str(SH.NodeKindConstraintComponent))]
