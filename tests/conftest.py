@@ -29,6 +29,10 @@ SLOW_ELSEWHERE = {
     },
     "test_broken_sources.py": {"test_failed_build_leaves_previous_release_untouched"},  # a full build
 }
+# Parametrized tests there whose cases each validate the whole project: the first case is fast, the others slow.
+SLOW_BUT_FIRST_ELSEWHERE = {
+    "test_broken_sources.py": {"test_a_term_declared_in_a_knowledge_file_names_file_line_and_the_edit_module"},
+}
 
 
 def first_fast(cases: Iterable) -> list:
@@ -40,12 +44,19 @@ def first_fast(cases: Iterable) -> list:
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that read the source documents `seeds`, and the slow ones of SLOW_ELSEWHERE `slow`."""
+    """Mark the tests that read the source documents `seeds`, and the slow ones of SLOW_ELSEWHERE and
+    SLOW_BUT_FIRST_ELSEWHERE `slow`."""
+    seen: set[tuple[str, str]] = set()
     for item in items:
         if "seeds" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.seeds)
-        if getattr(item, "originalname", item.name) in SLOW_ELSEWHERE.get(item.path.name, ()):
+        name = (item.path.name, getattr(item, "originalname", item.name))
+        if name[1] in SLOW_ELSEWHERE.get(name[0], ()):
             item.add_marker(pytest.mark.slow)
+        if name[1] in SLOW_BUT_FIRST_ELSEWHERE.get(name[0], ()):
+            if name in seen:
+                item.add_marker(pytest.mark.slow)
+            seen.add(name)
 
 
 @pytest.fixture(scope="session")
