@@ -42,14 +42,23 @@ def first_fast(cases: Iterable) -> list:
     return [first, *(pytest.param(*(c if isinstance(c, tuple) else (c,)), marks=pytest.mark.slow) for c in rest)]
 
 
+def module_fixtures(item: pytest.Item) -> list[str]:
+    """The module-scoped fixtures a test uses (a server, a JVM run, a build shared by the module's tests)."""
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.items() if info else ()
+    return [name for name, chain in defs if chain and chain[-1].scope == "module"]
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that read the source documents `seeds`, and the slow ones of SLOW_ELSEWHERE and
-    SLOW_BUT_FIRST_ELSEWHERE `slow`."""
+    """Mark the tests that read the source documents `seeds`, the slow ones of SLOW_ELSEWHERE and
+    SLOW_BUT_FIRST_ELSEWHERE `slow`, and group those that share a module's fixture on one xdist worker."""
     seen: set[tuple[str, str]] = set()
     for item in items:
         if "seeds" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.seeds)
+        if module_fixtures(item):  # one worker runs them all, so the module's fixture is made once (--dist loadgroup)
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
         name = (item.path.name, getattr(item, "originalname", item.name))
         if name[1] in SLOW_ELSEWHERE.get(name[0], ()):
             item.add_marker(pytest.mark.slow)
