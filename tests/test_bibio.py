@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import first_fast
 from smekg import Project, SmekgError, validate
 from smekg.bibio import export_command, export_entries, import_group, import_refs, query_work_keys, render
 from smekg.bibliography import BibRecord, display_name, load_bibliography, normalise_doi
@@ -202,23 +203,26 @@ def test_import_of_json_that_is_not_a_list_of_items_changes_nothing(project_copy
 
 @pytest.mark.parametrize(
     "name, text, line, entry",
-    [
-        (
-            "new.bib",
-            "@article{ok2020fine,\n  author = {Okafor, H.}, title = {Fine}, year = {2020}\n}\n\n"
-            "@article{nameless2021,\n  author = {Nobody, N.},\n  year = {2021}\n}\n",
-            5,
-            "nameless2021",
-        ),
-        (
-            "new.json",
-            '[\n {"type": "book", "title": "Fine", "author": [{"family": "Ok"}], "issued": {"date-parts": [[2020]]}},\n'
-            ' {"id": "nameless2021", "type": "book", "author": [{"family": "Nobody"}],'
-            ' "issued": {"date-parts": [[2021]]}}\n]\n',
-            3,
-            "nameless2021",
-        ),
-    ],
+    first_fast(
+        [
+            (
+                "new.bib",
+                "@article{ok2020fine,\n  author = {Okafor, H.}, title = {Fine}, year = {2020}\n}\n\n"
+                "@article{nameless2021,\n  author = {Nobody, N.},\n  year = {2021}\n}\n",
+                5,
+                "nameless2021",
+            ),
+            (
+                "new.json",
+                '[\n {"type": "book", "title": "Fine", "author": [{"family": "Ok"}],'
+                ' "issued": {"date-parts": [[2020]]}},\n'
+                ' {"id": "nameless2021", "type": "book", "author": [{"family": "Nobody"}],'
+                ' "issued": {"date-parts": [[2021]]}}\n]\n',
+                3,
+                "nameless2021",
+            ),
+        ]
+    ),
 )
 def test_import_of_a_record_the_build_would_refuse_names_it_and_changes_nothing(
     project_copy: Project, tmp_path: Path, name: str, text: str, line: int, entry: str
@@ -235,6 +239,7 @@ def test_import_of_a_record_the_build_would_refuse_names_it_and_changes_nothing(
     assert target.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_import_that_cannot_write_changes_nothing(project_copy: Project, tmp_path: Path, monkeypatch):
     """A full disk while writing: a finding naming the file; the file as it was and no temporary file left."""
     target = project_copy.references_dir / "gao2019role.bib"
@@ -257,6 +262,7 @@ def test_import_that_cannot_write_changes_nothing(project_copy: Project, tmp_pat
     assert left == ["gao2019role.bib", "guimaraes2021collaboration.bib", "sources.bib"]
 
 
+@pytest.mark.slow
 def test_import_killed_while_checking_leaves_the_file_as_it_was(project_copy: Project, tmp_path: Path):
     """The file changes only once the import has passed every check: watch it, and kill the import the moment
     it changes. (Appending first and checking afterwards left a file that the next build rejects.)"""
@@ -281,6 +287,7 @@ def test_import_killed_while_checking_leaves_the_file_as_it_was(project_copy: Pr
     assert child.returncode == 1 and "duplicateof names unknown key 'nosuchkey'" in stderr.decode()
 
 
+@pytest.mark.slow
 def test_an_import_builds_and_keeps_the_file_mode(project_copy: Project, tmp_path: Path):
     target = project_copy.references_dir / "sources.bib"
     target.chmod(0o640)
@@ -299,6 +306,7 @@ def test_an_import_builds_and_keeps_the_file_mode(project_copy: Project, tmp_pat
     assert compiled.bibliography.records["okafor2012barriers"].year == "2012"
 
 
+@pytest.mark.slow
 def test_two_imports_at_once_keep_both_records(project_copy: Project, tmp_path: Path):
     """Two curators import into the same file at the same moment: each waits for the other, neither is lost."""
     runs = []

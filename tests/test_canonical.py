@@ -71,16 +71,19 @@ def smekg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def canonical_copy(project_copy):
-    """A copy of the project with every source already in canonical form, so that a test sees only its own change."""
-    format_sources(project_copy)
-    return project_copy
+def canonical_copy(small_copy):
+    """A copy of the small project with every source already in canonical form, so that a test sees only its own
+    change."""
+    format_sources(small_copy)
+    return small_copy
 
 
+@pytest.mark.slow
 def test_every_turtle_source_is_canonical(project):
     assert [str(f) for f in check_canonical(project)] == []
 
 
+@pytest.mark.slow
 def test_fmt_on_every_curated_file_changes_no_triple_lexical_form_or_comment(project_copy):
     sources = project_copy.turtle_sources()
     assert len(sources) >= 6
@@ -97,14 +100,14 @@ def test_fmt_on_every_curated_file_changes_no_triple_lexical_form_or_comment(pro
         beside_their_entries(text, planted[path])
 
 
-def test_the_readme_example_keeps_its_inline_comments_on_their_lines(project_copy):
+def test_the_readme_example_keeps_its_inline_comments_on_their_lines(small_copy):
     example = re.search(r"```turtle\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
     commented = {line.split()[0]: "#" + line.split("#", 1)[1] for line in example.splitlines() if "#" in line}
     assert len(commented) >= 5
-    path = project_copy.knowledge_dir / "example.ttl"
+    path = small_copy.knowledge_dir / "example.ttl"
     path.write_text(f"# an example\n\n{PREFIXES}\n{example}", encoding="utf-8")
     before = triples(path)
-    assert path in format_sources(project_copy)[0]
+    assert path in format_sources(small_copy)[0]
     text = path.read_text(encoding="utf-8")
     assert triples(path) == before
     for predicate, comment in commented.items():
@@ -145,14 +148,14 @@ def test_a_predicate_written_twice_is_laid_out_once_and_rdf_type_as_a():
     assert loss(text, formatted, "http://example.org/") == (0, "")
 
 
-def test_planted_literals_stay_distinct_and_verbatim(project_copy):
+def test_planted_literals_stay_distinct_and_verbatim(small_copy):
     literals = ['"2020-01-01Z"^^xsd:date', '"1"^^xsd:boolean', '"true"^^xsd:boolean', '"01"^^xsd:integer', "1.50"]
     objects = " , ".join(literals)
-    path = project_copy.knowledge_dir / "literals.ttl"
+    path = small_copy.knowledge_dir / "literals.ttl"
     path.write_text(f"{PREFIXES}\nkg:z smekg:value {objects} ;\n  smekg:when 'x'@en-GB .\n", encoding="utf-8")
     before = triples(path)
     assert len(before) == len(literals) + 1
-    format_sources(project_copy)
+    format_sources(small_copy)
     text = path.read_text(encoding="utf-8")
     assert triples(path) == before
     for literal in [*literals, "'x'@en-GB"]:
@@ -160,60 +163,62 @@ def test_planted_literals_stay_distinct_and_verbatim(project_copy):
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640])
-def test_fmt_keeps_the_file_mode(project_copy, mode: int):
-    path = project_copy.knowledge_dir / "gao2019role.ttl"
+def test_fmt_keeps_the_file_mode(small_copy, mode: int):
+    path = small_copy.knowledge_dir / "costa2015new.ttl"
     plant(path)
     path.chmod(mode)
-    assert path in format_sources(project_copy)[0]
+    assert path in format_sources(small_copy)[0]
     assert path.stat().st_mode & 0o7777 == mode
 
 
-def test_a_syntax_error_in_the_second_file_rewrites_nothing_and_names_file_and_line(project_copy):
-    first = project_copy.ontology
+def test_a_syntax_error_in_the_second_file_rewrites_nothing_and_names_file_and_line(small_copy):
+    first = small_copy.ontology
     plant(first)
-    second = project_copy.knowledge_dir / "costa2015new.ttl"
+    second = small_copy.knowledge_dir / "costa2015new.ttl"
     lines = second.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[40] = 'kg:broken smekg:locator "unclosed ;\n'
     second.write_text("".join(lines), encoding="utf-8")
-    before = {path: path.read_bytes() for path in project_copy.turtle_sources()}
-    result = smekg("fmt", "--root", str(project_copy.root))
+    before = {path: path.read_bytes() for path in small_copy.turtle_sources()}
+    result = smekg("fmt", "--root", str(small_copy.root))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "ontology/knowledge/costa2015new.ttl:41" in result.stderr
     assert "no file was rewritten" in result.stderr
-    assert {path: path.read_bytes() for path in project_copy.turtle_sources()} == before
+    assert {path: path.read_bytes() for path in small_copy.turtle_sources()} == before
 
 
-def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(project_copy):
-    path = project_copy.knowledge_dir / "seed002review.ttl"
+@pytest.mark.slow
+def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(small_copy):
+    path = small_copy.knowledge_dir / "costa2015new.ttl"
     subjects = plant(path)
-    assert smekg("fmt", "--check", "--root", str(project_copy.root)).returncode == 1
-    first = smekg("fmt", "--root", str(project_copy.root))
+    assert smekg("fmt", "--check", "--root", str(small_copy.root)).returncode == 1
+    first = smekg("fmt", "--root", str(small_copy.root))
     assert first.returncode == 0, first.stderr
-    assert "rewrote ontology/knowledge/seed002review.ttl" in first.stderr
+    assert "rewrote ontology/knowledge/costa2015new.ttl" in first.stderr
     once = path.read_text(encoding="utf-8")
     beside_their_entries(once, subjects)
-    second = smekg("fmt", "--root", str(project_copy.root))
+    second = smekg("fmt", "--root", str(small_copy.root))
     assert (second.returncode, second.stderr) == (0, "")
     assert path.read_text(encoding="utf-8") == once
-    check = smekg("fmt", "--check", "--root", str(project_copy.root))
+    check = smekg("fmt", "--check", "--root", str(small_copy.root))
     assert (check.returncode, check.stderr) == (0, "")
 
 
 @pytest.mark.usefixtures("canonical_copy")
-def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(project_copy):
-    refused = project_copy.knowledge_dir / "triple-terms.ttl"
+@pytest.mark.slow
+def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(small_copy):
+    refused = small_copy.knowledge_dir / "triple-terms.ttl"
     content = f"{PREFIXES}\nkg:b smekg:p kg:c .\nkg:a smekg:p <<( kg:s smekg:p kg:o )>> .\n"
     refused.write_text(content, encoding="utf-8")
-    other = project_copy.knowledge_dir / "gao2019role.ttl"
+    other = small_copy.knowledge_dir / "costa2015new.ttl"
     plant(other)
-    changed, findings = format_sources(project_copy)
+    changed, findings = format_sources(small_copy)
     assert refused.read_text(encoding="utf-8") == content
     assert changed == [other]
     [finding] = findings
     assert (finding.file, finding.line) == ("ontology/knowledge/triple-terms.ttl", 9)
     assert "not formatted, left as it is" in finding.message
-    assert [f.file for f in check_canonical(project_copy)] == ["ontology/knowledge/triple-terms.ttl"]
+    assert [f.file for f in check_canonical(small_copy)] == ["ontology/knowledge/triple-terms.ttl"]
 
 
 @pytest.mark.parametrize(
@@ -232,39 +237,43 @@ def test_a_layout_that_would_lose_something_is_caught_before_writing(change, wha
 
 
 @pytest.mark.usefixtures("canonical_copy")
-def test_a_long_list_of_equal_items_is_checked_without_hanging(project_copy):
-    path = project_copy.knowledge_dir / "values.ttl"
+@pytest.mark.slow
+def test_a_long_list_of_equal_items_is_checked_without_hanging(small_copy):
+    path = small_copy.knowledge_dir / "values.ttl"
     path.write_text(f"{PREFIXES}\nkg:a smekg:values (" + " 1" * 3000 + " ) .\n", encoding="utf-8")
-    result = smekg("fmt", "--root", str(project_copy.root), timeout=120)  # RDFC-1.0 takes hours on this list
+    result = smekg("fmt", "--root", str(small_copy.root), timeout=120)  # RDFC-1.0 takes hours on this list
     assert (result.returncode, result.stderr) == (0, "rewrote ontology/knowledge/values.ttl\n")
 
 
-def test_blank_nodes_nested_too_deeply_are_refused_with_a_finding(project_copy):
-    path = project_copy.knowledge_dir / "deep.ttl"
+@pytest.mark.slow
+def test_blank_nodes_nested_too_deeply_are_refused_with_a_finding(small_copy):
+    path = small_copy.knowledge_dir / "deep.ttl"
     content = f"{PREFIXES}\nkg:a smekg:p " + "[ smekg:q " * 3000 + "kg:o" + " ]" * 3000 + " .\n"
     path.write_text(content, encoding="utf-8")
-    changed, [finding] = format_sources(project_copy)
+    changed, [finding] = format_sources(small_copy)
     assert finding.file == "ontology/knowledge/deep.ttl"
     assert "nested too deeply" in finding.message
     assert path.read_text(encoding="utf-8") == content
 
 
-def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(project_copy):
-    path = project_copy.knowledge_dir / "latin1.ttl"
+@pytest.mark.slow
+def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(small_copy):
+    path = small_copy.knowledge_dir / "latin1.ttl"
     path.write_bytes(f"{PREFIXES}\nkg:a smekg:p 'caf\xe9' .\n".encode("latin-1"))
-    first = project_copy.ontology
+    first = small_copy.ontology
     plant(first)
     before = first.read_bytes()
     with pytest.raises(SmekgError) as raised:
-        format_sources(project_copy)
+        format_sources(small_copy)
     [finding] = raised.value.findings
     assert (finding.file, finding.line) == ("ontology/knowledge/latin1.ttl", 8)
     assert first.read_bytes() == before
 
 
 @pytest.mark.usefixtures("canonical_copy")
-def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(project_copy, monkeypatch):
-    path = project_copy.knowledge_dir / "gao2019role.ttl"
+@pytest.mark.slow
+def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(small_copy, monkeypatch):
+    path = small_copy.knowledge_dir / "costa2015new.ttl"
     plant(path)
     before = path.read_bytes()
 
@@ -273,8 +282,8 @@ def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(project_copy, monk
 
     monkeypatch.setattr("smekg.safeio.os.replace", no_space)
     with pytest.raises(SmekgError) as raised:
-        format_sources(project_copy)
-    assert "ontology/knowledge/gao2019role.ttl" in str(raised.value)
+        format_sources(small_copy)
+    assert "ontology/knowledge/costa2015new.ttl" in str(raised.value)
     assert "no space left on device" in str(raised.value)
     assert path.read_bytes() == before
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
@@ -298,6 +307,7 @@ def test_prefix_and_base_directives_are_written_in_their_at_form_losing_nothing(
     assert loss(text, formatted, "http://example.org/") == (0, "")
 
 
+@pytest.mark.slow
 def test_fmt_changes_only_the_form_of_the_directives_of_every_source(project_copy):
     """On the real sources, fmt's only change is `PREFIX p: <iri>` → `@prefix p: <iri> .`."""
     sources = project_copy.turtle_sources()
@@ -309,11 +319,12 @@ def test_fmt_changes_only_the_form_of_the_directives_of_every_source(project_cop
 
 
 @needs_owlapi
-def test_the_owl_api_turtle_parser_loads_the_edit_module_after_fmt(project_copy):
+@pytest.mark.slow
+def test_the_owl_api_turtle_parser_loads_the_edit_module_after_fmt(small_copy):
     """The OWL API's own parser (not rdf4j's, as in Protégé) reads smekg.ttl once fmt has written it."""
-    format_sources(project_copy)
-    catalog = project_copy.ontology.with_name("catalog-v001.xml")
-    [(file, lines)] = load_gate([project_copy.ontology], catalog).items()
+    format_sources(small_copy)
+    catalog = small_copy.ontology.with_name("catalog-v001.xml")
+    [(file, lines)] = load_gate([small_copy.ontology], catalog).items()
     kinds = {kind for kind, _ in lines}
     assert "LOAD_ERROR" not in kinds and "UNPARSED" not in kinds and "ERROR_ENTITY" not in kinds, lines
     assert ("FORMAT", "Turtle Syntax") in lines

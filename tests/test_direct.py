@@ -23,11 +23,10 @@ Question = tuple[str, str, str]
 
 
 @pytest.fixture(scope="module")
-def direct_store(release) -> Store:
+def direct_store(release, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The full release with its direct view, as `smekg query` loads it (Store.for_project)."""
-    root = release.release_dir.parent / "project-with-release"
-    if not root.exists():
-        shutil.copytree(release.release_dir, root / "release")
+    root = tmp_path_factory.mktemp("project-with-release")
+    shutil.copytree(release.release_dir, root / "release")
     return Store.for_project(Project(root))
 
 
@@ -114,6 +113,7 @@ def test_every_direct_triple_traces_to_a_claim(project, release, direct_store, s
     assert all(r["claims"] >= 1 and r["claimIds"] for r in rows)
 
 
+@pytest.mark.slow
 def test_every_claim_relation_is_an_object_property(release, claims):
     full = Graph().parse(release.release_dir / "smekg-full.nt", format="nt")
     assert set(full.objects(SMEKG.claimRelation, RDF.type)) == {OWL.AnnotationProperty}

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from clirun import child_env, smekg
+from conftest import first_fast
 from smekg import Finding, Project, SmekgError, validate
 from smekg.bibio import import_refs
 from smekg.cli import run
@@ -64,7 +65,8 @@ def cli_in_process(monkeypatch, capsys, *args: object) -> subprocess.CompletedPr
     return subprocess.CompletedProcess(args, exited.value.code, "", capsys.readouterr().err)
 
 
-def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(project, release, tmp_path, monkeypatch, capsys):
+@pytest.mark.slow
+def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(small_project, release, tmp_path, monkeypatch, capsys):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
 
@@ -73,13 +75,14 @@ def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(project, releas
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr("smekg.release.write_formats", disk_full)
-    done = cli_in_process(monkeypatch, capsys, "build", "--root", project.root, "--out", out)
+    done = cli_in_process(monkeypatch, capsys, "build", "--root", small_project.root, "--out", out)
     one_finding(done, str(out), "no space left on device", "the previous release is intact")
     assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == [".out.lock", "out"]
 
 
+@pytest.mark.slow
 def test_build_into_a_read_only_release_folder_is_a_finding_and_keeps_the_release(
-    project, release, tmp_path, monkeypatch, capsys
+    small_project, release, tmp_path, monkeypatch, capsys
 ):
     """The rename that puts the new release in place fails: the old one, already moved aside, goes back."""
     out = release_copy(release, tmp_path)
@@ -92,7 +95,7 @@ def test_build_into_a_read_only_release_folder_is_a_finding_and_keeps_the_releas
         rename(source, target)
 
     monkeypatch.setattr(os, "replace", read_only)
-    done = cli_in_process(monkeypatch, capsys, "build", "--root", project.root, "--out", out)
+    done = cli_in_process(monkeypatch, capsys, "build", "--root", small_project.root, "--out", out)
     one_finding(done, str(out), "read-only file system", "the previous release is intact")
     assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == [".out.lock", "out"]
 
@@ -106,11 +109,12 @@ def test_a_literal_over_16_mb_is_a_finding_naming_file_line_and_entry(project_co
     assert not (tmp_path / "out").exists()
 
 
-def test_build_without_java_says_what_to_install_and_keeps_the_release(project, release, tmp_path):
+@pytest.mark.slow
+def test_build_without_java_says_what_to_install_and_keeps_the_release(small_project, release, tmp_path):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
     (tmp_path / "bin").mkdir()
-    done = smekg("build", "--root", project.root, "--out", out, env=child_env(PATH=str(tmp_path / "bin")))
+    done = smekg("build", "--root", small_project.root, "--out", out, env=child_env(PATH=str(tmp_path / "bin")))
     one_finding(done, "java", "default-jre-headless")
     assert snapshot(out) == before
 
@@ -124,42 +128,45 @@ def fake_program(tmp_path: Path, name: str, script: str) -> dict[str, str]:
     return child_env(PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
 
 
-def test_a_java_that_fails_is_a_finding(project, release, tmp_path):
+@pytest.mark.slow
+def test_a_java_that_fails_is_a_finding(small_project, release, tmp_path):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
     env = fake_program(tmp_path, "java", "echo 'Error occurred during initialization of VM' >&2\nexit 1")
-    done = smekg("build", "--root", project.root, "--out", out, "--reasoner", "hermit", env=env)
+    done = smekg("build", "--root", small_project.root, "--out", out, "--reasoner", "hermit", env=env)
     one_finding(done, "HermiT", "Java failed", "Error occurred during initialization of VM")
     assert snapshot(out) == before
 
 
 @pytest.mark.parametrize(
     ("script", "words"),
-    [
-        ("echo 'Segmentation fault' >&2\nexit 139", ("Konclude", "failed (exit 139)", "Segmentation fault")),
-        ("exec sleep 600", ("cannot reason with Konclude", "did not finish in 3 s", "SMEKG_REASONER_TIMEOUT")),
-        ("exit 0", ("Konclude", "wrote no readable answer", "hierarchy.owx")),
-        ("touch hierarchy.owx types.owx values.xml", ("Konclude", "wrote no readable answer")),
-        (
-            """printf '<Ontology xmlns="http://www.w3.org/2002/07/owl#"/>' | tee hierarchy.owx > types.owx""",
-            ("Konclude", "did not read the whole input", "lacks"),
-        ),
-    ],
+    first_fast(
+        [
+            ("echo 'Segmentation fault' >&2\nexit 139", ("Konclude", "failed (exit 139)", "Segmentation fault")),
+            ("exec sleep 600", ("cannot reason with Konclude", "did not finish in 3 s", "SMEKG_REASONER_TIMEOUT")),
+            ("exit 0", ("Konclude", "wrote no readable answer", "hierarchy.owx")),
+            ("touch hierarchy.owx types.owx values.xml", ("Konclude", "wrote no readable answer")),
+            (
+                """printf '<Ontology xmlns="http://www.w3.org/2002/07/owl#"/>' | tee hierarchy.owx > types.owx""",
+                ("Konclude", "did not read the whole input", "lacks"),
+            ),
+        ]
+    ),
     ids=["crashes", "hangs", "answers-nothing", "answers-empty-files", "answers-for-an-empty-ontology"],
 )
-def test_a_konclude_that_fails_hangs_or_answers_nothing_is_a_finding(project, release, tmp_path, script, words):
+def test_a_konclude_that_fails_hangs_or_answers_nothing_is_a_finding(small_project, release, tmp_path, script, words):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
     env = fake_program(tmp_path, "Konclude", script) | {"SMEKG_REASONER_TIMEOUT": "3"}
-    done = smekg("build", "--root", project.root, "--out", out, "--reasoner", "konclude", env=env)
+    done = smekg("build", "--root", small_project.root, "--out", out, "--reasoner", "konclude", env=env)
     one_finding(done, *words)
     assert snapshot(out) == before
 
 
-def test_a_malformed_source_date_epoch_is_a_finding_and_keeps_the_release(project, release, tmp_path):
+def test_a_malformed_source_date_epoch_is_a_finding_and_keeps_the_release(small_project, release, tmp_path):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
-    done = smekg("build", "--root", project.root, "--out", out, env=child_env(SOURCE_DATE_EPOCH="tomorrow"))
+    done = smekg("build", "--root", small_project.root, "--out", out, env=child_env(SOURCE_DATE_EPOCH="tomorrow"))
     one_finding(done, "SOURCE_DATE_EPOCH", "'tomorrow'", "not a number of seconds since 1970")
     assert snapshot(out) == before
 
@@ -412,7 +419,9 @@ BROKEN_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "options", "what"), BROKEN_ANSWERS, ids=[case[0] for case in BROKEN_ANSWERS])
+@pytest.mark.parametrize(
+    ("path", "options", "what"), first_fast(BROKEN_ANSWERS), ids=[case[0] for case in BROKEN_ANSWERS]
+)
 def test_query_endpoint_broken_answer(project, broken_endpoint, path, options, what):
     url = f"{broken_endpoint.base}/{path}"
     result = smekg("query", "smes", "--root", project.root, "--endpoint", url, *options, timeout=60)
@@ -469,7 +478,7 @@ CORRUPT_CACHE = {
 }
 
 
-@pytest.mark.parametrize("case", CORRUPT_CACHE)
+@pytest.mark.parametrize("case", first_fast(CORRUPT_CACHE))
 def test_link_corrupt_cache_file(case: str, standin: StandIn, tmp_path: Path):
     """An error (not a refetch): the cache also serves --offline runs and the links' provenance, so a damaged
     file is named for the user to delete rather than silently replaced."""
@@ -515,7 +524,7 @@ WRONG_ANSWERS = {
 }
 
 
-@pytest.mark.parametrize(("service", "case"), WRONG_ANSWERS)
+@pytest.mark.parametrize(("service", "case"), first_fast(WRONG_ANSWERS))
 def test_link_wrongly_shaped_answer(service: str, case: str, standin: StandIn, tmp_path: Path):
     body, message = WRONG_ANSWERS[(service, case)]
     standin.answer_next((body if isinstance(body, str) else json.dumps(body)).encode())
@@ -534,7 +543,7 @@ BROKEN_LINKS = {
 }
 
 
-@pytest.mark.parametrize("case", BROKEN_LINKS)
+@pytest.mark.parametrize("case", first_fast(BROKEN_LINKS))
 def test_link_hand_edited_links_file(case: str, standin: StandIn, tmp_path: Path):
     project = copy_project(tmp_path)
     config = write_config(tmp_path, standin)
@@ -561,7 +570,7 @@ SLOW = {  # with [polite] deadline = 2 s and a read timeout of 60 s: the deadlin
 }
 
 
-@pytest.mark.parametrize("case", SLOW)
+@pytest.mark.parametrize("case", first_fast(SLOW))
 def test_link_slow_broken_or_oversized_answer(case: str, standin: StandIn, tmp_path: Path):
     route, message = SLOW[case]
     project = copy_project(tmp_path)

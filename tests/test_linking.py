@@ -354,11 +354,36 @@ def test_links_file_keeps_its_mode(server: StandIn, tmp_path: Path):
     assert sorted(p.name for p in settings.links_file.parent.iterdir()) == [".links.ttl.lock", "README.md", "links.ttl"]
 
 
+def unknown_records(links_file: Path, records: set[str]) -> tuple[set[str], set[str]]:
+    """The record keys a links file is about (every work IRI it names, as subject or object), and those of them that
+    are not records of the bibliography."""
+    g = Graph().parse(links_file, format="turtle")
+    nodes = {str(n) for triple in g for n in triple if isinstance(n, URIRef) and str(n).startswith(str(WORK))}
+    keys = {n.removeprefix(str(WORK)).split("/")[0] for n in nodes}
+    return keys, keys - records
+
+
 def test_link_file_in_the_repository_is_valid_turtle():
-    g = Graph().parse(ROOT / "ontology" / "links" / "links.ttl", format="turtle")
+    """The curated links file reads (as Turtle and as links), is in the layout `smekg fmt` writes, and names only
+    records of the bibliography."""
+    path = ROOT / "ontology" / "links" / "links.ttl"
     bib, _ = load_bibliography(ROOT / "ontology" / "references", ROOT)
-    works = {str(s) for s in g.subjects() if str(s).startswith(str(WORK))}
-    assert {w.removeprefix(str(WORK)).split("/")[0] for w in works} <= set(bib.records)
+    read_links(path)
+    text = path.read_text(encoding="utf-8")
+    assert canonical_turtle(text) == text
+    assert unknown_records(path, set(bib.records))[1] == set()
+
+
+def test_the_link_file_check_finds_links_to_unknown_records(first_run, tmp_path: Path):
+    """The check above on a file with links: a run's links pass, a link to a record that does not exist is named."""
+    project, _, settings, _, _ = first_run
+    records = set(load_bibliography(project.references_dir, project.root)[0].records)
+    keys, unknown = unknown_records(settings.links_file, records)
+    assert set(EXPECTED) <= keys and unknown == set()
+    planted = tmp_path / "links.ttl"
+    text = settings.links_file.read_text(encoding="utf-8")
+    planted.write_text(text.replace(str(WORK["barney1991firm"]), str(WORK["barney1991lost"])), encoding="utf-8")
+    assert unknown_records(planted, records)[1] == {"barney1991lost"}
 
 
 def test_identifiers_queryable_with_the_links(first_run, release, tmp_path: Path):

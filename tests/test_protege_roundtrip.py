@@ -30,7 +30,7 @@ from smekg.canonical import blank_node_names, canonical_turtle, prepare
 from smekg.owlapi import classpath
 from test_quality_gates import needs_owlapi
 
-pytestmark = needs_owlapi
+pytestmark = [needs_owlapi, pytest.mark.slow]  # every test reads the module's JVM run
 
 ROOT = Path(__file__).resolve().parents[1]
 EDIT = ROOT / "ontology" / "smekg.ttl"

@@ -53,6 +53,7 @@ def reasoner_on_the_full_release(release) -> tuple[Graph, Entailments]:
     return Graph().parse(path, format="nt"), entail_file(path)
 
 
+@pytest.mark.slow
 def test_the_whole_release_is_consistent(reasoner_on_the_full_release):
     _, reasoned = reasoner_on_the_full_release
     assert reasoned.engine == "Konclude", reasoned.why  # the release header (owl:versionIRI …) is on the allow-list
@@ -60,6 +61,7 @@ def test_the_whole_release_is_consistent(reasoner_on_the_full_release):
     assert reasoned.unsatisfiable == set()
 
 
+@pytest.mark.slow
 def test_a_reasoner_over_the_whole_release_types_no_class(reasoner_on_the_full_release):
     graph, reasoned = reasoner_on_the_full_release
     classes = {str(c) for c in graph.subjects(RDF.type, OWL.Class)}

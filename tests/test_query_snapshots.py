@@ -97,6 +97,7 @@ def test_row_column_and_list_item_order_are_not_differences(project, store):
     assert differences(run, (columns, shuffled)) == []
 
 
+@pytest.mark.slow
 def test_refresh_prints_a_difference_overwrites_only_with_accept_and_never_deletes(project, store, tmp_path, capsys):
     for snapshot_file in FOLDER.glob("*.json"):
         shutil.copy(snapshot_file, tmp_path)

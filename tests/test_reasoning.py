@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from smekg import SmekgError, build
+from conftest import copy_sources
+from smekg import Project, SmekgError, build
+from smekg.build import BuildResult
 from smekg.reasoning import entail_file
 from smekg.sources import compile_sources
 
@@ -46,36 +48,37 @@ def types(path, node):
     return set(rdflib.Graph().parse(path).objects(node, rdflib.RDF.type))
 
 
-def test_headcount_and_structure_classify_individuals(project_copy, tmp_path):
-    (project_copy.knowledge_dir / "zz-firms.ttl").write_text(FIRMS, encoding="utf-8")
-    result = build(project_copy, tmp_path / "out")
+@pytest.mark.slow
+def test_headcount_and_structure_classify_individuals(planted):
+    _, result = planted
     full, base = result.release_dir / "smekg-full.nt", result.release_dir / "smekg-base.nt"
     assert S.SME in types(full, K["test-small"]) and S.SME not in types(base, K["test-small"])
     assert S.LargeFirm in types(full, K["test-large"]) and S.SME not in types(full, K["test-large"])
     assert {S.HorizontalCluster, S.Cluster, S.CollaborationForm} <= types(full, K["test-cluster"])
 
 
-def test_the_build_reasons_with_konclude_and_says_so(project_copy, tmp_path):
-    (project_copy.knowledge_dir / "zz-firms.ttl").write_text(FIRMS, encoding="utf-8")
-    result = build(project_copy, tmp_path / "out")
+@pytest.mark.slow
+def test_the_build_reasons_with_konclude_and_says_so(planted):
+    _, result = planted
     assert result.reasoning.startswith("Konclude (OWL 2 DL, TBox and every individual)")
     report = json.loads((result.release_dir / "build-report.json").read_text(encoding="utf-8"))
     assert report["reasoning"] == result.reasoning
 
 
-def test_unsatisfiable_class_fails_the_build_with_the_axioms_that_make_it_so(project_copy, tmp_path):
+@pytest.mark.slow
+def test_unsatisfiable_class_fails_the_build_with_the_axioms_that_make_it_so(small_copy, tmp_path):
     add_to_edit_module(
-        project_copy,
+        small_copy,
         """
 smekg:SmallGiant a owl:Class ; rdfs:subClassOf smekg:SME , smekg:LargeFirm ;
     rdfs:label "small giant"@en ; skos:definition "A deliberately impossible class."@en .
 """,
     )
     with pytest.raises(SmekgError) as failed:
-        build(project_copy, tmp_path / "out")
+        build(small_copy, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     lines = [str(f) for f in failed.value.findings]
-    module = project_copy.ontology.read_text(encoding="utf-8").splitlines()
+    module = small_copy.ontology.read_text(encoding="utf-8").splitlines()
     giant = next(i for i, line in enumerate(module, 1) if line.startswith("smekg:SmallGiant"))
     assert (
         f"ontology/smekg.ttl:{giant}: smekg:SmallGiant: error: Konclude: no individual can be a smekg:SmallGiant"
@@ -88,13 +91,14 @@ smekg:SmallGiant a owl:Class ; rdfs:subClassOf smekg:SME , smekg:LargeFirm ;
     assert all(line.startswith("ontology/smekg.ttl:") for line in why)
 
 
-def test_inconsistent_graph_fails_the_build_naming_the_clashing_axioms(project_copy, tmp_path):
+@pytest.mark.slow
+def test_inconsistent_graph_fails_the_build_naming_the_clashing_axioms(small_copy, tmp_path):
     bad = FIRMS.replace(
         'rdfs:label "Small test firm"@en ;', 'rdfs:label "Small test firm"@en ;\n    a smekg:LargeFirm ;'
     )
-    (project_copy.knowledge_dir / "zz-bad.ttl").write_text(bad, encoding="utf-8")
+    (small_copy.knowledge_dir / "zz-bad.ttl").write_text(bad, encoding="utf-8")
     with pytest.raises(SmekgError) as failed:
-        build(project_copy, tmp_path / "out")
+        build(small_copy, tmp_path / "out")
     lines = [str(f) for f in failed.value.findings]
     assert lines[0].startswith("error: Konclude: the graph is inconsistent; these 5 axioms cannot all hold")
     firm = next(i for i, line in enumerate(bad.splitlines(), 1) if line.startswith("kg:test-small"))
@@ -120,11 +124,20 @@ kg:test-town a smekg:Region ; rdfs:label "Test town"@en ; smekg:partOf kg:test-r
 )
 
 
-def test_konclude_gives_hermits_types_subclasses_and_values_on_the_real_graph_and_planted_cases(project_copy, tmp_path):
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, BuildResult]:
+    """The real sources plus the planted firms, clusters and regions, built once for the tests that read them."""
+    folder = tmp_path_factory.mktemp("planted")
+    project = copy_sources(folder)
+    (project.knowledge_dir / "zz-planted.ttl").write_text(PLANTED, encoding="utf-8")
+    return project, build(project, folder / "out")
+
+
+@pytest.mark.slow
+def test_konclude_gives_hermits_types_subclasses_and_values_on_the_real_graph_and_planted_cases(planted, tmp_path):
     """The build's reasoner (Konclude) and HermiT agree on everything on the real graph plus planted cases that
     exercise the definitions, sameAs and the transitive partOf; the planted cases get the types a reader expects."""
-    (project_copy.knowledge_dir / "zz-planted.ttl").write_text(PLANTED, encoding="utf-8")
-    compiled = compile_sources(project_copy)
+    compiled = compile_sources(planted[0])
     path = tmp_path / "compiled.nt"
     path.write_bytes(b"".join(compiled.nt_lines()))
     fast, reference = entail_file(path), entail_file(path, engine="hermit")
@@ -149,9 +162,9 @@ def test_konclude_gives_hermits_types_subclasses_and_values_on_the_real_graph_an
     assert (str(K["test-town"]), str(S.partOf), str(K["country-china"])) in fast.values
 
 
-def test_property_values_the_queries_rely_on_are_in_the_full_release(project_copy, tmp_path):
-    (project_copy.knowledge_dir / "zz-planted.ttl").write_text(PLANTED, encoding="utf-8")
-    result = build(project_copy, tmp_path / "out")
+@pytest.mark.slow
+def test_property_values_the_queries_rely_on_are_in_the_full_release(planted):
+    _, result = planted
     full = rdflib.Graph().parse(result.release_dir / "smekg-full.nt")
     base = rdflib.Graph().parse(result.release_dir / "smekg-base.nt")
     through_two = (K["test-town"], S.partOf, K["country-china"])
@@ -177,6 +190,7 @@ def test_keys_are_refused_whatever_the_reasoner(tmp_path):
             entail_file(path, engine=engine)
 
 
+@pytest.mark.slow
 def test_a_construct_off_the_allow_list_sends_the_graph_to_hermit(tmp_path):
     """A union (Konclude hangs on some) goes to HermiT; the route says why, and Konclude alone is refused."""
     path = tmp_path / "union.ttl"
@@ -211,6 +225,7 @@ def test_without_konclude_hermit_reasons_and_the_route_says_why(tmp_path, monkey
     )
 
 
+@pytest.mark.slow
 def test_triples_py_horned_owl_cannot_read_send_the_graph_to_hermit(tmp_path):
     """A class expression without its owl:Class type is not OWL 2 by the mapping: py-horned-owl would drop the axiom,
     so Konclude would never see it; HermiT (the OWL API reads it) reasons instead, and the route names a triple."""
@@ -231,6 +246,7 @@ def test_triples_py_horned_owl_cannot_read_send_the_graph_to_hermit(tmp_path):
     assert "DisjointClasses(<http://e.org/A> ObjectUnionOf(<http://e.org/B> <http://e.org/C>))" in result.justification
 
 
+@pytest.mark.slow
 def test_a_datatype_off_the_allow_list_sends_the_graph_to_hermit(tmp_path):
     path = tmp_path / "short.ttl"
     path.write_text(

@@ -79,6 +79,7 @@ def test_blank_node_labels_do_not_depend_on_the_input_labels():
     assert text in canonical_blank_nodes([*base, text], inferred)[0]  # kept as written
 
 
+@pytest.mark.slow
 def test_two_builds_write_identical_bytes(project, release, tmp_path: Path):
     """The release is reproducible: every artifact of a second build equals the first byte for byte."""
     again = build(project, tmp_path / "release")

@@ -151,17 +151,19 @@ def test_a_release_left_aside_by_a_build_of_the_previous_version_is_put_back(tmp
 KILLS = 6
 
 
-def test_real_builds_killed_at_random_moments_leave_the_old_or_the_new_release(project_copy, tmp_path):
+@pytest.mark.slow
+def test_real_builds_killed_at_random_moments_leave_the_old_or_the_new_release(release, small_copy, tmp_path):
+    """The old release is the session's (the real graph); the new one a build of a small project plus an entry."""
     out, temp = tmp_path / "out", tmp_path / "tmp"
     temp.mkdir()
+    shutil.copytree(release.release_dir, out)
     env = child_env(TMPDIR=str(temp))
-    command = ["build", "--root", project_copy.root, "--out", out]
-    started = time.monotonic()
-    assert smekg(*command, env=env).returncode == 0
-    duration = time.monotonic() - started
+    command = ["build", "--root", small_copy.root, "--out", out]
     old = artifacts(out)
-    (project_copy.knowledge_dir / "zz-new.ttl").write_text(NEW_ENTRY, encoding="utf-8")
-    assert smekg("build", "--root", project_copy.root, "--out", tmp_path / "reference", env=env).returncode == 0
+    (small_copy.knowledge_dir / "zz-new.ttl").write_text(NEW_ENTRY, encoding="utf-8")
+    started = time.monotonic()
+    assert smekg("build", "--root", small_copy.root, "--out", tmp_path / "reference", env=env).returncode == 0
+    duration = time.monotonic() - started
     new = artifacts(tmp_path / "reference")
     assert new != old
     rng = random.Random()
@@ -240,7 +242,8 @@ def wait_for(condition, seconds: float = 60.0) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("java"), reason="Linux and Java")
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
-def test_the_reasoner_children_die_with_the_build(project, tmp_path, how):
+@pytest.mark.slow
+def test_the_reasoner_children_die_with_the_build(small_project, tmp_path, how):
     """A JVM that never ends stands in for a Konclude run that would take ten minutes: none may outlive the build."""
     bin_dir, temp = tmp_path / "bin", tmp_path / "tmp"
     bin_dir.mkdir()
@@ -249,7 +252,16 @@ def test_the_reasoner_children_die_with_the_build(project, tmp_path, how):
     (bin_dir / "Konclude").write_text(f"#!/bin/sh\nexec {shutil.which('java')} {tmp_path / 'Forever.java'}\n")
     (bin_dir / "Konclude").chmod(0o755)
     env = child_env(PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", TMPDIR=str(temp))
-    command = [sys.executable, "-m", "smekg", "build", "--root", str(project.root), "--out", str(tmp_path / "out")]
+    command = [
+        sys.executable,
+        "-m",
+        "smekg",
+        "build",
+        "--root",
+        str(small_project.root),
+        "--out",
+        str(tmp_path / "out"),
+    ]
     build = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     reasoners: list[int] = []
     try:
@@ -272,10 +284,11 @@ def test_the_reasoner_children_die_with_the_build(project, tmp_path, how):
 # --- two builds at once --------------------------------------------------------------------------------------
 
 
-def test_two_builds_into_one_folder_take_turns(project, tmp_path):
+@pytest.mark.slow
+def test_two_builds_into_one_folder_take_turns(small_project, tmp_path):
     out = tmp_path.resolve() / "out"
     logs = [tmp_path / f"build-{i}.log" for i in range(2)]
-    command = [sys.executable, "-m", "smekg", "build", "--root", str(project.root), "--out", str(out)]
+    command = [sys.executable, "-m", "smekg", "build", "--root", str(small_project.root), "--out", str(out)]
     with release_lock(out, lambda: None):  # a third build is writing this release: both must wait for it
         builds = []
         for log in logs:

@@ -141,12 +141,14 @@ def planted(sources: dict[str, Graph]) -> dict[str, Graph]:
     return plant(sources)
 
 
+@pytest.mark.slow
 def test_real_graph_as_pyshacl(sources: dict[str, Graph], shapes: Graph) -> None:
     found = shape_violations(store_of(sources), shapes)
     assert ours(found) == pyshacl_results(union_of(sources), shapes)
     assert found == []
 
 
+@pytest.mark.slow
 def test_planted_violations_as_pyshacl(planted: dict[str, Graph], shapes: Graph) -> None:
     found = shape_violations(store_of(planted), shapes)
     assert ours(found) == pyshacl_results(union_of(planted), shapes)
@@ -154,6 +156,7 @@ def test_planted_violations_as_pyshacl(planted: dict[str, Graph], shapes: Graph)
     assert {v.component for v in found} == used  # every kind of constraint the shapes use is exercised
 
 
+@pytest.mark.slow  # the module's rdflib copy of every compiled source
 def test_planted_details(planted: dict[str, Graph], shapes: Graph) -> None:
     found = shape_violations(store_of(planted), shapes)
     special = {(v.path, v.component) for v in found if v.focus == str(EX.claim)}
@@ -168,6 +171,7 @@ def test_planted_details(planted: dict[str, Graph], shapes: Graph) -> None:
     assert {v.severity for v in found} == {str(SH.Violation)}
 
 
+@pytest.mark.slow  # the module's rdflib copy of every compiled source
 def test_messages(planted: dict[str, Graph], shapes: Graph) -> None:
     messages = {(v.path, v.component): v.message for v in shape_violations(store_of(planted), shapes)}
     own = messages[(str(SMEKG.claimObject), str(SH.NodeKindConstraintComponent))]
