@@ -34,17 +34,18 @@ SUBCLASS_OF = RDFS + "subClassOf"
 # tests/test_reasoning_corpus.py on one small ontology per construct). Off the list, HermiT reasons. The corpus found
 # Konclude wrong on asymmetric properties, crashing on irreflexive ones, hanging on cardinalities, unions and
 # inverse-functional properties, ignoring datatype definitions and keys, putting a decimal literal into an integer
-# facet and missing a subsumption between restrictions on two datatypes.
+# facet, missing a subsumption between restrictions on two datatypes and giving inverse properties' values the wrong
+# way round.
 KONCLUDE_AXIOMS = {"SubClassOf", "EquivalentClasses", "DisjointClasses", "DisjointUnion", "ClassAssertion"}
 KONCLUDE_AXIOMS |= {"ObjectPropertyAssertion", "DataPropertyAssertion", "NegativeObjectPropertyAssertion"}
 KONCLUDE_AXIOMS |= {"NegativeDataPropertyAssertion", "SameIndividual", "DifferentIndividuals"}
-KONCLUDE_AXIOMS |= {"SubObjectPropertyOf", "InverseObjectProperties", "ObjectPropertyDomain", "ObjectPropertyRange"}
+KONCLUDE_AXIOMS |= {"SubObjectPropertyOf", "ObjectPropertyDomain", "ObjectPropertyRange"}
 KONCLUDE_AXIOMS |= {"FunctionalObjectProperty", "SymmetricObjectProperty", "TransitiveObjectProperty"}
 KONCLUDE_AXIOMS |= {"SubDataPropertyOf", "DataPropertyDomain", "DataPropertyRange", "FunctionalDataProperty"}
 KONCLUDE_OWL = {OWL + t for t in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology")}
 KONCLUDE_OWL |= {OWL + t for t in ("Restriction", "onProperty", "someValuesFrom", "allValuesFrom", "hasValue")}
 KONCLUDE_OWL |= {OWL + t for t in ("intersectionOf", "oneOf", "complementOf", "equivalentClass", "disjointWith")}
-KONCLUDE_OWL |= {OWL + t for t in ("onDatatype", "withRestrictions", "sameAs", "differentFrom", "inverseOf")}
+KONCLUDE_OWL |= {OWL + t for t in ("onDatatype", "withRestrictions", "sameAs", "differentFrom")}
 KONCLUDE_OWL |= {OWL + t for t in ("FunctionalProperty", "TransitiveProperty", "SymmetricProperty", "Thing")}
 KONCLUDE_OWL |= {OWL + t for t in ("propertyChainAxiom", "disjointUnionOf", "NegativePropertyAssertion")}
 KONCLUDE_OWL |= {OWL + t for t in ("sourceIndividual", "assertionProperty", "targetIndividual", "targetValue")}
