@@ -35,7 +35,7 @@ def say(label: str, style: str, text: str = "") -> None:
 
 def warn(message: str) -> None:
     """Print a warning, its text exactly as it is."""
-    say("warning", "yellow", message)
+    say("warn", "yellow", message)
 
 
 def progress(step: str, status: str) -> None:
