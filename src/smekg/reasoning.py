@@ -155,7 +155,9 @@ def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True)
             seconds = konclude.deadline(len(ontology.get_axioms()))
             try:
                 answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties, seconds)
-                if short := sorted(p for p, n in audit.asserted_values.items() if answer.count(p) < n):
+                if answer.consistent and (
+                    short := sorted(p for p, n in audit.asserted_values.items() if answer.count(p) < n)
+                ):
                     why = f"Konclude's answer lacks asserted values of {compact(short[0])} (it was seen dropping rows)"
                     route = fallback(why, engine)
             except konclude.TooSlow as slow:
