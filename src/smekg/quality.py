@@ -16,17 +16,11 @@ from .errors import Finding
 from .identity import ontology_iri
 from .owlapi import Pending, finish_gate, gate_findings, start_gate
 from .reasoning import entail_file, inconsistency, unsatisfiability
-from .release import VARIANTS, artifact_names
+from .release import FORMATS, VARIANTS, artifact_names
 from .rules import LEVELS, Gate, Outcome, Term, load_profile, run_stage, skip
 from .sources import Project, subject_line
 from .vocab import WORK
 
-RDF_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 # One artifact of each format and each variant: the OWL API reads RDF/XML and Turtle; the other artifacts of a
 # variant hold the same triples (the parsers gate). The full release holds every axiom of the base one, so only it
 # is checked against the OWL 2 DL profile.
@@ -79,7 +73,7 @@ def parse_artifacts(release_dir: Path) -> tuple[dict[str, ox.Store], list[Findin
         path = release_dir / name
         store = ox.Store()
         try:
-            store.load(path=str(path), format=RDF_FORMATS[path.suffix])
+            store.load(path=str(path), format=FORMATS[path.suffix.lstrip(".")])
         except (OSError, SyntaxError, ValueError) as err:
             line = getattr(err, "lineno", 0) or 0
             findings.append(Finding(str(path), line, "", f"does not parse: {err}"))
