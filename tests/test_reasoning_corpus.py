@@ -310,10 +310,10 @@ def test_justification_is_minimal(ttl: Path, route, justification_parts):
     """The justification is inconsistent, and dropping any one of its logical axioms makes the rest consistent."""
     got = route(ttl)
     assert not got.consistent and got.justification, got.why
-    parts, engine = justification_parts[ttl], got.engine.lower()
+    parts = justification_parts[ttl]
     assert len(parts) > 1, f"no logical axiom in {got.justification}"
-    assert not entail_file(parts[""], engine=engine, explain_refusals=False).consistent, got.justification
+    assert not entail_file(parts[""], explain_refusals=False).consistent, got.justification
     for axiom, nt in parts.items():
         if axiom:
-            still = entail_file(nt, engine=engine, explain_refusals=False)
+            still = entail_file(nt, explain_refusals=False)  # the route (it gives way to HermiT where Konclude hangs)
             assert still.consistent, f"still inconsistent without {axiom}"

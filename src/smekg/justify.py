@@ -25,7 +25,7 @@ Test = Callable[[list], bool]
 
 
 class OutOfTime(Exception):
-    """The search for a minimal set ran out of its time budget."""
+    """The search for a minimal set ran out of its time budget, or the reasoner gave up on a subset."""
 
 
 def explain(owx: Path, engine: str, cls: str | None) -> list[str] | None:
@@ -85,7 +85,7 @@ def holds(owx: Path, engine: str, cls: str | None, seconds: float) -> bool:
     if engine == "Konclude":
         try:
             return konclude.consistent(owx, seconds) if cls is None else konclude.satisfiable(owx, cls, seconds)
-        except konclude.TooSlow:
+        except konclude.GaveUp:
             raise OutOfTime from None
     answer = hermit.entail(owx)
     return answer.consistent and (cls is None or not any(cls in group for group in answer.equivalent))

@@ -24,9 +24,10 @@ RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 OWX = "{http://www.w3.org/2002/07/owl#}"
 
 
-class TooSlow(Exception):
-    """Konclude did not finish in time (it was seen hanging for good on some small ontologies with functional
-    properties, cardinalities or unions): the caller decides whether HermiT takes over."""
+class GaveUp(Exception):
+    """Konclude did not finish in time, or crashed (it was seen hanging for good, or dying of a segmentation fault,
+    on some small ontologies with functional properties, cardinalities or unions): the caller decides whether
+    HermiT takes over."""
 
 
 def deadline(axioms: int) -> float:
@@ -67,16 +68,16 @@ def run(args: list[str], cwd: Path) -> subprocess.Popen:
 
 
 def finish(process: subprocess.Popen, what: str, seconds: float) -> str:
-    """Konclude's console output once it has ended; a finding if it fails, TooSlow if it runs out of time."""
+    """Konclude's console output once it has ended; GaveUp if it crashes or runs out of time."""
     try:
         output, _ = process.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        raise TooSlow(f"Konclude's {what} did not finish in {seconds:.0f} s (SMEKG_REASONER_TIMEOUT)") from None
+        raise GaveUp(f"Konclude's {what} did not finish in {seconds:.0f} s (SMEKG_REASONER_TIMEOUT)") from None
     if process.returncode != 0:
         tail = " ".join(output.split())[-400:]
-        raise fail("reasoning", PROGRAM, f"{what} failed (exit {process.returncode}): {tail}")
+        raise GaveUp(f"Konclude's {what} failed (exit {process.returncode}): {tail}")
     return output
 
 

@@ -160,8 +160,8 @@ def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True)
                 ):
                     why = f"Konclude's answer lacks asserted values of {compact(short[0])} (it was seen dropping rows)"
                     route = fallback(why, engine)
-            except konclude.TooSlow as slow:
-                route = fallback(f"{slow}; it hangs on some ontologies", engine)
+            except konclude.GaveUp as why:
+                route = fallback(str(why), engine)
         read_by_owlapi = Path(tmp) / "owlapi.owx"  # for explanations: the OWL API may read what py-horned-owl drops
         if route.engine != "Konclude":
             answer = hermit.entail(path, read_by_owlapi)
@@ -178,7 +178,9 @@ def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True)
 def explained(result: Entailments, axioms: list[str] | None) -> list[str]:
     """The axioms of an explanation; when there are none, why, in result.unexplained."""
     if axioms is None:
-        result.unexplained = f"the search ran out of its {BUDGET_S:.0f} s (SMEKG_EXPLAIN_TIMEOUT)"
+        result.unexplained = (
+            f"the search stopped: the reasoner failed or the {BUDGET_S:.0f} s ran out (SMEKG_EXPLAIN_TIMEOUT)"
+        )
     elif not axioms:
         result.unexplained = "the reasoner finds the OWL/XML the search runs on consistent"
     return axioms or []
