@@ -60,7 +60,10 @@ def test_headcount_and_structure_classify_individuals(planted):
 @pytest.mark.slow
 def test_the_build_reasons_with_konclude_and_says_so(planted):
     _, result = planted
-    assert result.reasoning.startswith("Konclude (OWL 2 DL, TBox and every individual)")
+    # Konclude, unless the guard against its dropped rows fired twice (it then says so and HermiT reasons)
+    assert result.reasoning.startswith("Konclude (OWL 2 DL, TBox and every individual)") or (
+        result.reasoning.startswith("HermiT") and "it was seen dropping rows" in result.reasoning
+    )
     report = json.loads((result.release_dir / "build-report.json").read_text(encoding="utf-8"))
     assert report["reasoning"] == result.reasoning
 

@@ -122,6 +122,11 @@ def unshown(audit: horned.Audit) -> str:
     return ""
 
 
+def lacking(answer: konclude.Answer, audit: horned.Audit) -> list[str]:
+    """The object properties with fewer values in the answer than the graph asserts."""
+    return sorted(p for p, n in audit.asserted_values.items() if answer.count(p) < n)
+
+
 def fallback(reason: str, engine: str) -> Route:
     """HermiT, for the reason given; a finding if Konclude was asked for."""
     if engine == "konclude":
@@ -155,9 +160,9 @@ def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True)
             seconds = konclude.deadline(len(ontology.get_axioms()))
             try:
                 answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties, seconds)
-                if answer.consistent and (
-                    short := sorted(p for p, n in audit.asserted_values.items() if answer.count(p) < n)
-                ):
+                if answer.consistent and lacking(answer, audit):  # seen now and then: ask once more
+                    answer.values = konclude.values(ofn, properties, seconds)
+                if answer.consistent and (short := lacking(answer, audit)):
                     why = f"Konclude's answer lacks asserted values of {compact(short[0])} (it was seen dropping rows)"
                     route = fallback(why, engine)
             except konclude.GaveUp as why:
