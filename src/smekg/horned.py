@@ -185,9 +185,4 @@ def kind(axiom: object) -> str:
     return type(axiom.component).__name__
 
 
-IRI = re.compile(r"<([^>]+)>")
-
-
-def iris(axiom: object) -> list[str]:
-    """The IRIs an axiom mentions, in the order its functional syntax writes them."""
-    return IRI.findall(str(axiom.component))
+IRI = re.compile(r"<([^>]+)>")  # an IRI in functional syntax
