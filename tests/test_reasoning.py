@@ -349,3 +349,29 @@ def test_the_one_pass_audit_finds_a_loss_exactly_where_the_full_round_trip_does(
         "planted-untyped-union",
         "violated-disjoint-classes",
     }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cache", ["writable", "a-file"])
+def test_hermit_runs_from_a_class_compiled_once_or_from_source_where_no_cache_can_be_written(
+    tmp_path, monkeypatch, cache
+):
+    """Java's source-file launcher compiles on every start (~2 s of CPU each time HermiT runs); the class is compiled
+    once into the user's cache instead, and an unwritable cache only costs the time, never the answer."""
+    from smekg.hermit import entail
+
+    home = tmp_path / "cache"
+    if cache == "a-file":
+        home.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    ontology = tmp_path / "tiny.nt"
+    ontology.write_text(
+        "<http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/B> .\n"
+        "<http://e/B> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <http://e/C> .\n"
+        "<http://e/B> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Class> .\n"
+        "<http://e/C> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Class> .\n"
+    )
+    for _ in range(2):
+        assert ("http://e/a", "http://e/C") in entail(ontology).types
+    compiled = sorted(home.glob("smekg/HermitEntail-*/HermitEntail.class")) if home.is_dir() else []
+    assert len(compiled) == (1 if cache == "writable" else 0)

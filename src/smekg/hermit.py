@@ -10,12 +10,12 @@ import subprocess
 from importlib.resources import files
 from pathlib import Path
 
-from .jvm import dies_with_parent, java_command
+from .jvm import compiled, dies_with_parent, java_command
 from .konclude import Answer
 from .safeio import fail
 
 REASON_PREFIX = "smekg-reason-"  # + the build's process id: see owners.tagged
-PROGRAM = files("smekg") / "java" / "HermitEntail.java"
+PROGRAM = Path(__file__).with_name("java") / "HermitEntail.java"
 MEMORY = os.environ.get("SMEKG_JAVA_MEMORY", "4g")
 DEADLINE_S = float(os.environ.get("SMEKG_REASONER_TIMEOUT", "900"))
 NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
@@ -29,7 +29,8 @@ def hermit_jar() -> Path:
 def entail(path: Path, owx: Path | None = None) -> Answer:
     """Classify and realise an ontology file (N-Triples, RDF/XML or OWL/XML) with HermiT, object property values
     included; with owx, also save the ontology there in OWL/XML as the OWL API read it."""
-    command = [java_command("reasoning"), f"-Xmx{MEMORY}", "-cp", str(hermit_jar()), str(PROGRAM), str(path)]
+    java = java_command("reasoning")
+    command = [java, f"-Xmx{MEMORY}", *compiled(PROGRAM, str(hermit_jar()), "reasoning"), str(path)]
     command += [str(owx)] if owx else []
     try:
         done = subprocess.run(

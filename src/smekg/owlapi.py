@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -11,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import Finding, SmekgError
-from .jvm import dies_with_parent, java_command
+from .jvm import compiled, dies_with_parent, java_command
 from .safeio import fail
 from .vocab import SMEKG
 
@@ -66,31 +64,21 @@ class Pending:
     errors: IO[str]
 
 
-def program(cp: str) -> list[str]:
-    """How java runs the gate: its class, compiled once per gate source and Java into the user's cache (the JVM
-    then starts ~2 s sooner), or its source file where the cache cannot be written."""
-    java = java_command("OWL API gate")
-    key = hashlib.sha256(GATE.read_bytes() + os.path.realpath(java).encode() + cp.encode()).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "smekg" / f"owl-load-gate-{key}"
-    if not (cache / f"{GATE.stem}.class").is_file():
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(dir=cache.parent) as tmp:
-                javac = [java, "-m", "jdk.compiler/com.sun.tools.javac.Main", "-nowarn", "-d", tmp, "-cp", cp]
-                subprocess.run([*javac, str(GATE)], capture_output=True, check=True, timeout=GATE_TIMEOUT)
-                os.replace(tmp, cache)
-        except (OSError, subprocess.SubprocessError):
-            return [str(GATE)]
-    return ["-cp", f"{cp}:{cache}", GATE.stem]
-
-
 def start_gate(
     files: list[Path], catalog: Path | None = None, namespace: str = str(SMEKG), unprofiled: tuple[Path, ...] = ()
 ) -> Pending:
     """Start loading the files with the OWL API (one JVM, a thread per file), those of unprofiled without the OWL 2
     DL profile check; finish_gate collects the report."""
     cp = classpath()
-    command = [java_command("OWL API gate"), *JVM_OPTIONS, "-cp", cp, *program(cp), "--namespace", namespace]
+    command = [
+        java_command("OWL API gate"),
+        *JVM_OPTIONS,
+        "-cp",
+        cp,
+        *compiled(GATE, cp, "OWL API gate"),
+        "--namespace",
+        namespace,
+    ]
     if catalog is not None:
         command += ["--catalog", str(catalog)]
     for path in unprofiled:
