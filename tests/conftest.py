@@ -18,22 +18,6 @@ from smekg.safeio import file_lock
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 
-# Slow tests in files whose owners are rewriting them, marked here until the files carry the marker themselves;
-# test_suite.py checks that each name still exists, so a renamed test cannot silently join the fast loop.
-SLOW_ELSEWHERE = {
-    "test_quality_gates.py": {
-        "test_release_passes_every_gate",  # the whole gate on the real release: the OWL API JVM, every parser
-        "test_release_merged_with_the_vocabularies_adds_no_dl_violation",  # the OWL API on 60 k triples
-        "test_import_modules_load_in_the_owlapi_as_owl2_dl",  # a JVM
-        "test_catalog_resolves_an_import_offline",  # a JVM
-    },
-    "test_broken_sources.py": {"test_failed_build_leaves_previous_release_untouched"},  # a full build
-}
-# Parametrized tests there whose cases each validate the whole project: the first case is fast, the others slow.
-SLOW_BUT_FIRST_ELSEWHERE = {
-    "test_broken_sources.py": {"test_a_term_declared_in_a_knowledge_file_names_file_line_and_the_edit_module"},
-}
-
 
 def first_fast(cases: Iterable) -> list:
     """Parametrize cases with every case but the first marked slow: the fast loop tries one case of a kind (each
@@ -51,21 +35,13 @@ def module_fixtures(item: pytest.Item) -> list[str]:
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that read the source documents `seeds`, the slow ones of SLOW_ELSEWHERE and
-    SLOW_BUT_FIRST_ELSEWHERE `slow`, and group those that share a module's fixture on one xdist worker."""
-    seen: set[tuple[str, str]] = set()
+    """Mark the tests that read the source documents `seeds`, and group those that share a module's fixture on one
+    xdist worker."""
     for item in items:
         if "seeds" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.seeds)
         if module_fixtures(item):  # one worker runs them all, so the module's fixture is made once (--dist loadgroup)
             item.add_marker(pytest.mark.xdist_group(item.path.name))
-        name = (item.path.name, getattr(item, "originalname", item.name))
-        if name[1] in SLOW_ELSEWHERE.get(name[0], ()):
-            item.add_marker(pytest.mark.slow)
-        if name[1] in SLOW_BUT_FIRST_ELSEWHERE.get(name[0], ()):
-            if name in seen:
-                item.add_marker(pytest.mark.slow)
-            seen.add(name)
 
 
 @pytest.fixture(scope="session")

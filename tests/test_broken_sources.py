@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import first_fast
 from smekg import SmekgError, build, validate
 from smekg.checks import check_stage
 from smekg.sources import Project, compile_sources
@@ -108,13 +109,15 @@ smekg:ZzNewConcept a <{kinds}> ;
 
 @pytest.mark.parametrize(
     "kinds, what",
-    [
-        (f"{OWL}Class> ; rdfs:subClassOf <https://w3id.org/smekg/ontology/Barrier", "class"),
-        (f"{OWL}ObjectProperty", "property"),
-        (f"{OWL}DatatypeProperty> , <{OWL}FunctionalProperty", "property"),
-        (f"{OWL}AnnotationProperty", "property"),
-        ("http://www.w3.org/2000/01/rdf-schema#Datatype", "datatype"),
-    ],
+    first_fast(
+        [
+            (f"{OWL}Class> ; rdfs:subClassOf <https://w3id.org/smekg/ontology/Barrier", "class"),
+            (f"{OWL}ObjectProperty", "property"),
+            (f"{OWL}DatatypeProperty> , <{OWL}FunctionalProperty", "property"),
+            (f"{OWL}AnnotationProperty", "property"),
+            ("http://www.w3.org/2000/01/rdf-schema#Datatype", "datatype"),
+        ]
+    ),
 )
 def test_a_term_declared_in_a_knowledge_file_names_file_line_and_the_edit_module(project_copy, kinds, what):
     """Classes and properties live in the edit module; a knowledge file that declares one fails the build, and the
@@ -181,6 +184,7 @@ def test_same_key_for_different_works_is_an_error(project_copy):
     assert (finding.file, finding.line, finding.entry) == ("ontology/references/zz-clash.bib", 1, "barney1991firm")
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_previous_release_untouched(project_copy, tmp_path):
     out = tmp_path / "out"
     build(project_copy, out)

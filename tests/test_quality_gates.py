@@ -90,6 +90,7 @@ def test_owlapi_gate_catches(owlapi_report, fixture, problem):
     assert any(f.message.startswith(problem) for f in owlapi_report[fixture]), owlapi_report[fixture]
 
 
+@pytest.mark.slow
 @needs_owlapi
 def test_catalog_resolves_an_import_offline(tmp_path):
     target = tmp_path / "local.ttl"
@@ -105,6 +106,7 @@ def test_catalog_resolves_an_import_offline(tmp_path):
     assert [f for f in gate_findings(report) if "import" in f.message] == []
 
 
+@pytest.mark.slow
 @needs_owlapi
 def test_release_passes_every_gate(project, release):
     report = check_release(project, release.release_dir)
@@ -152,6 +154,7 @@ def dl_violations(lines: list) -> Counter:
     return keys
 
 
+@pytest.mark.slow
 @needs_owlapi
 @needs_vocabularies
 def test_release_merged_with_the_vocabularies_adds_no_dl_violation(release, tmp_path):
@@ -226,6 +229,7 @@ def test_edit_module_imports_resolve_through_the_catalog(project):
         assert (URIRef(iri), RDF.type, OWL.Ontology) in Graph().parse(mapped[str(iri)])
 
 
+@pytest.mark.slow
 @needs_owlapi
 def test_import_modules_load_in_the_owlapi_as_owl2_dl(project):
     """The OWL API's own Turtle parser reads each module (no PREFIX lines) with no finding."""
