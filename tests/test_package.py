@@ -4,18 +4,23 @@ a wheel installed in a fresh virtual environment answers from any folder."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tomllib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from clirun import child_env, smekg
-from conftest import ROOT
+from conftest import ROOT, copy_sources
 from querysnap import take
-from smekg import Store, list_queries, run_query
+from smekg import Project, SmekgError, Store, list_queries, run_query
+from smekg import project as project_module
 from smekg.project import RELEASE_STORE
+from smekg.shipping import SHIPPED, SHIPPED_MARK, built_release, copy_project
 
 # Modules `smekg query` must never import: the build's graph library, BibTeX, the linker, the rich console.
 HEAVY = ("rdflib", "pybtex", "smekg.linking", "smekg.bibio", "smekg.build", "rich")
@@ -93,3 +98,138 @@ def test_a_release_without_a_store_is_loaded_into_memory(checkout: Path, tmp_pat
 def test_version():
     done = smekg("--version")
     assert done.returncode == 0 and done.stdout.startswith("smekg "), done.stderr
+
+
+# --- the wheel: what it ships, and when it refuses to be built ---------------------------------------------------
+
+
+def released_copy(folder: Path, release_dir: Path) -> Project:
+    """A copy of the project's sources and quality profile in folder, with a copy of a release made after them."""
+    project = copy_sources(folder)
+    shutil.copytree(ROOT / "quality", folder / "quality")
+    shutil.copytree(release_dir, project.release_dir)
+    return project
+
+
+def test_a_wheel_is_not_built_without_a_release(project_copy: Project):
+    with pytest.raises(SmekgError, match="no built release here, and a wheel or sdist ships it: run `smekg build`"):
+        built_release(project_copy)
+
+
+def test_a_wheel_is_not_built_from_a_release_older_than_a_source(release, tmp_path: Path):
+    project = released_copy(tmp_path / "project", release.release_dir)
+    assert built_release(project) == project.release_dir
+    edited = project.knowledge_dir / "gao2019role.ttl"
+    later = (project.release_dir / "build-report.json").stat().st_mtime + 5
+    os.utime(edited, (later, later))
+    with pytest.raises(SmekgError, match=r"older than its sources \(ontology/knowledge/gao2019role.ttl\)"):
+        built_release(project)
+
+
+def test_the_shipped_copy_replaces_only_a_copy_it_made(release, tmp_path: Path):
+    project = released_copy(tmp_path / "project", release.release_dir)
+    dest = tmp_path / "build" / "smekg" / "data"
+    dest.mkdir(parents=True)
+    (dest / "mine.txt").write_text("not smekg's\n")
+    with pytest.raises(SmekgError, match="exists and was not made by smekg"):
+        copy_project(project, dest)
+    assert [p.name for p in dest.iterdir()] == ["mine.txt"]
+    (dest / "mine.txt").unlink()
+    dest.rmdir()
+    copy_project(project, dest)
+    copy_project(project, dest)  # again: the earlier copy is replaced
+    assert sorted(p.name for p in dest.iterdir()) == sorted([*SHIPPED, SHIPPED_MARK])
+    assert (dest / "release" / RELEASE_STORE).is_dir() and (dest / "queries" / "smes.rq").is_file()
+
+
+def test_outside_a_checkout_smekg_answers_from_the_shipped_copy_and_builds_nothing(monkeypatch, tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SmekgError, match="ships no release"):
+        Project.find(empty)
+    monkeypatch.setattr(project_module, "shipped_root", lambda: ROOT)
+    assert Project.find(empty) == Project(ROOT, shipped=True)
+    with pytest.raises(SmekgError, match="need a checkout: run it inside one or pass --root"):
+        Project.find(empty, checkout=True)
+
+
+# --- the wheel installed in a fresh virtual environment ----------------------------------------------------------
+
+PACKAGING = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "LICENSE-DATA")
+
+
+def readme_output(command: str) -> str:
+    """The output the README shows for `$ COMMAND` in one of its code blocks."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"$ {command}\n") + len(command) + 3
+    return text[start : text.index("```", start)]
+
+
+@pytest.fixture(scope="module")
+def installed(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with smekg installed from a wheel built (through its sdist, as `python -m build`
+    does) from a copy of the checkout and the session's release; its bin folder. pip finds the dependencies as it
+    is configured on this machine (a local package index)."""
+    work = tmp_path_factory.mktemp("wheel")
+    checkout = work / "checkout"
+    released_copy(checkout, release.release_dir)
+    for name in PACKAGING:
+        shutil.copy2(ROOT / name, checkout / name)
+    shutil.copytree(ROOT / "src", checkout / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = partial(subprocess.run, env=env, capture_output=True, text=True, timeout=1200)
+    built = run([sys.executable, "-m", "build", "--outdir", work / "dist", checkout])
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    run([sys.executable, "-m", "venv", work / "venv"], check=True)
+    wheel = next((work / "dist").glob("smekg-*.whl"))
+    done = run([work / "venv" / "bin" / "pip", "install", "--disable-pip-version-check", wheel])
+    assert done.returncode == 0, done.stderr[-3000:]
+    return work / "venv" / "bin"
+
+
+def in_empty_folder(installed: Path, tmp_path: Path, *args: object) -> subprocess.CompletedProcess[str]:
+    """Run a program of the virtual environment in an empty folder, with no PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    folder = tmp_path / "empty"
+    folder.mkdir(exist_ok=True)
+    return subprocess.run([*map(str, args)], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_answers_the_readme_queries_from_an_empty_folder(installed: Path, tmp_path: Path):
+    for name in ("smes", "governance-modes", "intermediaries"):
+        command = f"smekg query {name} --format markdown"
+        done = in_empty_folder(installed, tmp_path, installed / "smekg", *command.split()[1:])
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == readme_output(command), name
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_gives_the_stats_and_export_of_the_checkout(installed: Path, release, tmp_path: Path):
+    checkout = released_copy(tmp_path / "checkout", release.release_dir).root
+    for args in (("stats",), ("export", "--query", "governance-modes"), ("export", "--csl-json")):
+        done = in_empty_folder(installed, tmp_path, installed / "smekg", *args)
+        expected = smekg(*args, "--root", checkout)
+        assert done.returncode == 0 and expected.returncode == 0, done.stderr + expected.stderr
+        assert done.stdout == expected.stdout, args
+
+
+SNIPPET = """
+from smekg import run_query
+for row in run_query("theories-explaining-collaboration"):
+    print(row["theoryLabel"], row["articles"], row["citedWorks"])
+"""
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_runs_the_readme_snippet_and_ships_the_java_programs(installed, release, tmp_path):
+    done = in_empty_folder(installed, tmp_path, installed / "python", "-c", SNIPPET)
+    rows = run_query("theories-explaining-collaboration", store=Store.for_release(release.release_dir))
+    assert done.returncode == 0 and done.stdout.splitlines() == [
+        f"{r['theoryLabel']} {r['articles']} {r['citedWorks']}" for r in rows
+    ], done.stderr
+    where = in_empty_folder(installed, tmp_path, installed / "python", "-c", "import smekg; print(smekg.__file__)")
+    package = Path(where.stdout.strip()).parent
+    assert sorted(p.name for p in (package / "java").glob("*.java")) == ["HermitEntail.java", "OwlLoadGate.java"]
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert in_empty_folder(installed, tmp_path, installed / "smekg", "--version").stdout.startswith(f"smekg {version} ")
