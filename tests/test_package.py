@@ -125,6 +125,7 @@ def test_a_wheel_is_not_built_from_a_release_older_than_a_source(release, tmp_pa
     os.utime(edited, (later, later))
     with pytest.raises(SmekgError, match=r"older than its sources \(ontology/knowledge/gao2019role.ttl\)"):
         built_release(project)
+    assert Project(project.root, shipped=True).changed_since(project.release_dir / "build-report.json") == []
 
 
 def test_the_shipped_copy_replaces_only_a_copy_it_made(release, tmp_path: Path):
