@@ -96,6 +96,16 @@ def test_a_release_without_a_store_is_loaded_into_memory(checkout: Path, tmp_pat
     assert done.returncode == 0 and done.stdout.rstrip().endswith(smes_rows), done.stderr
 
 
+@pytest.mark.parametrize("damage", ["empty", "corrupt"])
+def test_a_damaged_store_is_a_finding_saying_to_build_again(tmp_path: Path, damage: str):
+    store = tmp_path / "release" / RELEASE_STORE
+    store.mkdir(parents=True)
+    if damage == "corrupt":
+        (store / "CURRENT").write_text("not a manifest name\n")
+    with pytest.raises(SmekgError, match="the release's store is damaged .*; run `smekg build` again"):
+        Store.on_disk(tmp_path / "release")
+
+
 def test_version():
     done = smekg("--version")
     assert done.returncode == 0 and done.stdout.startswith("smekg "), done.stderr

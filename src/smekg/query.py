@@ -385,7 +385,7 @@ class Store:
         store.path = folder / "smekg-full.nt"
         try:
             store.store = ox.Store.read_only(str(location))
-        except OSError as err:
+        except (OSError, RuntimeError) as err:  # RocksDB reports a corrupt file as a RuntimeError
             raise fail("query", location, f"the release's store is damaged ({err}); run `smekg build` again") from None
         return store
 
