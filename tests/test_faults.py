@@ -41,7 +41,8 @@ def release_copy(release, tmp_path: Path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file under folder (the release's store is a folder) and its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def one_finding(result: subprocess.CompletedProcess, *words: str) -> str:

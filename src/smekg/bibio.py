@@ -554,8 +554,9 @@ def render(entries: list[tuple[str, Entry]], fmt: str) -> str:
 # ---------------------------------------------------------------- commands
 
 
-def find_project(root: Path | None) -> Project:
-    return Project(root.resolve()) if root else Project.find()
+def find_project(root: Path | None, checkout: bool = False) -> Project:
+    """--root, else the checkout around the working folder, else (unless it must be a checkout) the shipped copy."""
+    return Project(root.resolve()) if root else Project.find(checkout=checkout)
 
 
 @click.group("import")
@@ -574,7 +575,7 @@ def import_group() -> None:
 )
 def import_refs_command(root: Path | None, file: Path, into: str | None) -> None:
     """Append the records of FILE (.bib or CSL-JSON .json), reporting those already present."""
-    project = find_project(root)
+    project = find_project(root, checkout=True)
     click.echo(import_refs(project, file, into).summary(project.root))
 
 

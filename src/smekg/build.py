@@ -72,7 +72,7 @@ def build(
 
     out_dir (default: the project's release/) must be missing, empty or a release: any other folder is refused
     before anything runs."""
-    project = project or Project.find()
+    project = project or Project.find(checkout=True)
     release_dir = out_dir or project.release_dir
     timings: dict[str, float] = {}
     started = time.perf_counter()

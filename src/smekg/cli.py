@@ -4,33 +4,40 @@ from __future__ import annotations
 
 import signal
 import sys
+from functools import cache
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.text import Text
 
-from .bibio import export_command, import_group
-from .build import build as run_build
-from .build import validate as run_validate
-from .canonical import check_canonical, format_sources
-from .endpoint import Endpoint, Limits
 from .errors import SmekgError
-from .linking import link_command
-from .quality import check_release, render, tally
+from .project import Project
 from .query import Store, format_rows, key_values, list_queries, run_query
-from .safeio import fail, os_problem
-from .sources import Project
-from .stats import graph_stats
+from .safeio import Limits, fail, os_problem
 
-# Data (findings, warnings, paths) is printed verbatim: this console reads no markup and no emoji codes, so a
-# source text like "a [/red] b" or ":smile:" cannot crash or vanish from a report. Colour only through say().
-err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Each command imports what it needs when it runs (rich, rdflib, pybtex and the linker are slow to import and a
+# query needs none of them): tests/test_package.py checks what `smekg query` imports.
+
+
+@cache
+def err() -> Console:
+    """The console on stderr. Data (findings, warnings, paths) is printed verbatim: it reads no markup and no emoji
+    codes, so a source text like "a [/red] b" or ":smile:" cannot crash or vanish from a report. Colour only through
+    say()."""
+    from rich.console import Console
+
+    return Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def say(label: str, style: str, text: str = "") -> None:
     """Print a coloured label, then text exactly as it is."""
-    err.print(Text.assemble((label, style), " " + text if text else ""))
+    from rich.text import Text
+
+    err().print(Text.assemble((label, style), " " + text if text else ""))
 
 
 def warn(message: str) -> None:
@@ -57,11 +64,48 @@ def project_option(func):
     )(func)
 
 
-def find_project(root: Path | None) -> Project:
-    return Project(root.resolve()) if root else Project.find()
+def find_project(root: Path | None, checkout: bool = False) -> Project:
+    """The project given by --root, else the checkout around the working folder, else (unless a checkout is needed)
+    the copy an installed smekg ships."""
+    return Project(root.resolve()) if root else Project.find(checkout=checkout)
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A command group whose commands defined in other modules are imported only when one of them runs."""
+
+    def __init__(self, *args, lazy: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        module, attribute = self.lazy[name].split(":")
+        return getattr(import_module(module, __package__), attribute)
+
+
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: the installed smekg's version, and the release it answers from outside a checkout."""
+    if not value or ctx.resilient_parsing:
+        return
+    from . import package_version
+    from .resources import shipped_root
+
+    shipped = shipped_root()
+    click.echo(f"smekg {package_version()}" + (f" (shipped release: {shipped / 'release'})" if shipped else ""))
+    ctx.exit()
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={"link": ".linking:link_command", "import": ".bibio:import_group", "export": ".bibio:export_command"},
+)
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=show_version, help="Show the version."
+)
 def main() -> None:
     """smekg: the SME-internationalization knowledge graph."""
 
@@ -83,22 +127,33 @@ def main() -> None:
 )
 def build(root: Path | None, out: Path | None, reasoner: str) -> None:
     """Compile, validate, reason and write the release artifacts."""
-    result = run_build(find_project(root), out, progress, reasoner)
+    from .build import build as run_build
+
+    result = run_build(find_project(root, checkout=True), out, progress, reasoner)
     say("reasoning", "bold", result.reasoning)
     for warning in result.warnings:
         warn(warning)
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
-    err.print(f"release written to {result.release_dir} ({counts}; {result.timings['total']:.1f} s)")
+    err().print(f"release written to {result.release_dir} ({counts}; {result.timings['total']:.1f} s)")
 
 
 @main.command()
 @project_option
 def validate(root: Path | None) -> None:
     """Compile the sources and run every check, without reasoning or writing anything."""
+    from .build import validate as run_validate
+
     compiled, warnings = run_validate(find_project(root), progress)
     for warning in warnings:
         warn(warning)
-    err.print(f"valid: {len(compiled.triples())} triples, {len(warnings)} warning(s)")
+    err().print(f"valid: {len(compiled.triples())} triples, {len(warnings)} warning(s)")
+
+
+def endpoint_store(url: str, limits: Limits):
+    """The SPARQL endpoint at url (endpoint.py, imported only then: it loads the network modules)."""
+    from .endpoint import Endpoint
+
+    return Endpoint(url, limits)
 
 
 @main.command()
@@ -150,7 +205,8 @@ def query(
             params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
             click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
         return
-    engine = Endpoint(endpoint, Limits(connect_timeout, timeout, max_answer)) if endpoint else None
+    engine = endpoint_store(endpoint, Limits(connect_timeout, timeout, max_answer)) if endpoint else None
+    engine = engine or Store.on_disk(project.release_dir)
     click.echo(format_rows(run_query(name, key_values(param), store=engine, project=project), fmt))
 
 
@@ -173,10 +229,12 @@ def query(
 def check(root: Path | None, release: Path | None, no_owlapi: bool, fmt: str, fail_on: str) -> None:
     """The release gate: the rules of the release stage (shipped profile, then quality/profile.tsv), every artifact
     parsed, a complete reasoner, the OWL API load gate; which ran, their verdicts and their findings."""
+    from .quality import check_release, render, tally
+
     report = check_release(find_project(root), release, owlapi=not no_owlapi)
     click.echo(render(report, fmt))
     if fmt == "tsv":
-        err.print(tally(report))
+        err().print(tally(report))
     sys.exit(1 if report.fails(fail_on) else 0)
 
 
@@ -185,15 +243,17 @@ def check(root: Path | None, release: Path | None, no_owlapi: bool, fmt: str, fa
 @click.option("--check", "check_only", is_flag=True, help="Only report files not in canonical form (exit 1).")
 def fmt(root: Path | None, check_only: bool) -> None:
     """Lay the Turtle sources out in their canonical sorted form, losing nothing (you ask for it; builds never do)."""
-    project = find_project(root)
+    from .canonical import check_canonical, format_sources
+
+    project = find_project(root, checkout=True)
     if check_only:
         findings = check_canonical(project)
     else:
         changed, findings = format_sources(project)
         for path in changed:
-            err.print(f"rewrote {path.relative_to(project.root)}")
+            err().print(f"rewrote {path.relative_to(project.root)}")
     for finding in findings:
-        err.print(str(finding))
+        err().print(str(finding))
     sys.exit(1 if findings else 0)
 
 
@@ -201,13 +261,10 @@ def fmt(root: Path | None, check_only: bool) -> None:
 @project_option
 def stats(root: Path | None) -> None:
     """Counts of classes, individuals, claims, publications and triples in the full release."""
-    for key, value in graph_stats(Store.for_project(find_project(root))).items():
+    from .stats import graph_stats
+
+    for key, value in graph_stats(Store.on_disk(find_project(root).release_dir)).items():
         click.echo(f"{key:16} {value}")
-
-
-main.add_command(link_command)
-main.add_command(import_group)
-main.add_command(export_command)
 
 
 def unforeseen(error: OSError | UnicodeDecodeError) -> SmekgError:
@@ -219,7 +276,9 @@ def unforeseen(error: OSError | UnicodeDecodeError) -> SmekgError:
 
 
 def report(error: SmekgError) -> None:
-    err.print(Text(str(error), style="red"))
+    from rich.text import Text
+
+    err().print(Text(str(error), style="red"))
     sys.exit(1)
 
 

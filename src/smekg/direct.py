@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .vocab import PREFIXES
+from .prefixes import PREFIXES
 
 DIRECT_FILES = ("smekg-direct.nt", "smekg-direct.ttl")
 

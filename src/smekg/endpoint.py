@@ -9,28 +9,18 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
+from .prefixes import PREFIXES
 from .query import Rows, Value, bind_values, literal_value, refuse_non_select
-from .safeio import NetworkLimit, os_problem, read_capped, with_deadline
-from .vocab import PREFIXES
+from .safeio import Limits, NetworkLimit, os_problem, read_capped, with_deadline
 
 USER_AGENT = "smekg/0.1 (SME internationalization knowledge graph; https://w3id.org/smekg/)"
 RESULTS_JSON = "application/sparql-results+json"
 CELL_TYPES = ("uri", "literal", "typed-literal", "bnode")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long and how much an endpoint may take: seconds to connect, seconds in all, bytes of answer."""
-
-    connect: float = 10.0
-    total: float = 120.0
-    max_bytes: int = 100_000_000
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from .jvm import compiled, dies_with_parent, java_command
 from .konclude import Answer
+from .resources import package_path
 from .safeio import fail
 
 REASON_PREFIX = "smekg-reason-"  # + the build's process id: see owners.tagged
-PROGRAM = Path(__file__).with_name("java") / "HermitEntail.java"
+PROGRAM = package_path("java", "HermitEntail.java")
 MEMORY = os.environ.get("SMEKG_JAVA_MEMORY", "4g")
 DEADLINE_S = float(os.environ.get("SMEKG_REASONER_TIMEOUT", "900"))
 NOTHING = "http://www.w3.org/2002/07/owl#Nothing"

@@ -978,7 +978,7 @@ def link_command(
     reviewer: str,
 ) -> None:
     """Find DOIs, OpenAlex works and Wikidata items for the records; write ontology/links/links.ttl."""
-    project = Project(root.resolve()) if root else Project.find()
+    project = Project(root.resolve()) if root else Project.find(checkout=True)
     default = project.root / "config" / "smekg-link.toml"
     path = config_path or (default if default.is_file() else None)
     settings = load_settings(path, project.root)

@@ -10,6 +10,7 @@ from typing import IO
 
 from .errors import Finding, SmekgError
 from .jvm import compiled, dies_with_parent, java_command
+from .resources import package_path
 from .safeio import fail
 from .vocab import SMEKG
 
@@ -30,7 +31,7 @@ JARS = [
     "commons-io",
     "xz",
 ]
-GATE = Path(__file__).with_name("java") / "OwlLoadGate.java"
+GATE = package_path("java", "OwlLoadGate.java")
 GATE_TIMEOUT = 600  # seconds
 JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]  # a short run: the quick compiler only, a small GC
 PROBLEMS = {

@@ -16,9 +16,9 @@ import pyoxigraph as ox
 
 from .direct import DIRECT_FILES
 from .errors import Finding, SmekgError
+from .prefixes import PREFIXES, compact, expand
+from .project import RELEASE_STORE, Project
 from .safeio import fail, os_problem
-from .sources import Project
-from .vocab import PREFIXES, compact, expand
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
 HEADER_FIELD = re.compile(r"^#\s*(title|question|sources|param|output):\s*(.*)$")
@@ -372,6 +372,22 @@ class Store:
             raise syntax_error(err, origin, entry) from None
         names = [v.value for v in solutions.variables]
         return Rows(names, [dict(zip(names, map(python_value, row), strict=True)) for row in solutions])
+
+    @classmethod
+    def on_disk(cls, folder: Path) -> Store:
+        """The full release in folder with its direct view, as the read-only on-disk store the build writes beside
+        them (folder/oxigraph): opened in milliseconds whatever the size of the graph, for one-shot commands. A
+        release without it (written by an older build) is loaded into memory."""
+        location = folder / RELEASE_STORE
+        if not location.is_dir():
+            return cls.for_release(folder)
+        store = cls.__new__(cls)
+        store.path = folder / "smekg-full.nt"
+        try:
+            store.store = ox.Store.read_only(str(location))
+        except (OSError, RuntimeError) as err:  # RocksDB reports a corrupt file as a RuntimeError
+            raise fail("query", location, f"the release's store is damaged ({err}); run `smekg build` again") from None
+        return store
 
     @classmethod
     def for_project(cls, project: Project | None = None, variant: str = "full") -> Store:

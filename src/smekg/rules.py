@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
+from .resources import package_path
 from .sources import Project
 from .vocab import (
     BASE,
@@ -35,7 +36,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 LEVELS = ("error", "warn", "info")
 STAGES = ("sources", "reasoned", "release")
 GATES = ("shacl", "parsers", "owlapi", "reasoner")
-DEFAULTS = Path(__file__).with_name("report_queries")
+DEFAULTS = package_path("report_queries")
 STEP = "reading the rules"
 
 

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
 
@@ -113,6 +114,16 @@ def acquire(handle: int, lock_path: Path, what: str, wait: float | None) -> None
         if time.monotonic() >= give_up:
             raise fail("locking", lock_path, f"another {what} is running (it holds this lock); try again when it ends")
         time.sleep(0.1)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much an endpoint may take: seconds to connect, seconds in all, bytes of answer (used by
+    endpoint.py; kept here so that the command line has the defaults without importing the network modules)."""
+
+    connect: float = 10.0
+    total: float = 120.0
+    max_bytes: int = 100_000_000
 
 
 class NetworkLimit(Exception):

@@ -1,0 +1,254 @@
+"""smekg as a package: a one-shot command imports only what it needs and answers from the release's on-disk store;
+a wheel installed in a fresh virtual environment answers from any folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from clirun import child_env, smekg
+from conftest import ROOT, copy_sources
+from querysnap import take
+from smekg import Project, SmekgError, Store, list_queries, run_query
+from smekg import project as project_module
+from smekg.project import RELEASE_STORE
+from smekg.shipping import SHIPPED, SHIPPED_MARK, built_release, copy_project
+
+# Modules `smekg query` must never import: the build's graph library, BibTeX, the linker, the rich console.
+HEAVY = ("rdflib", "pybtex", "smekg.linking", "smekg.bibio", "smekg.build", "rich")
+
+IMPORTED = """
+import atexit, json, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+sys.argv = ["smekg", *sys.argv[1:]]
+from smekg.cli import run
+run()
+"""
+
+
+@pytest.fixture(scope="module")
+def checkout(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder with the canned queries and the session's release (linked, not copied)."""
+    folder = tmp_path_factory.mktemp("checkout")
+    (folder / "queries").symlink_to(ROOT / "queries")
+    (folder / "release").symlink_to(release.release_dir)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def smes_rows(release) -> str:
+    """The last line `smekg query smes` prints: the row count of the answer on the release loaded in memory."""
+    rows = len(run_query("smes", store=Store.for_release(release.release_dir)))
+    return f"({rows} row{'s' if rows != 1 else ''})"
+
+
+def imported_by(*args: object) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `smekg ARGS` in a child process; its result and every module it had imported when it exited."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTED, *map(str, args)], env=child_env(), capture_output=True, text=True, timeout=120
+    )
+    return done, set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_query_imports_no_graph_library_bibtex_or_linker(checkout: Path, smes_rows: str):
+    done, modules = imported_by("query", "smes", "--root", checkout)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith(smes_rows), done.stderr
+    assert not [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
+
+
+def test_stats_and_query_list_import_no_graph_library(checkout: Path):
+    for args in (("stats",), ("query", "--list")):
+        done, modules = imported_by(*args, "--root", checkout)
+        assert done.returncode == 0, done.stderr
+        assert not [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY], args
+
+
+def test_the_release_store_answers_every_canned_query_as_the_release_loaded_in_memory(release):
+    on_disk, in_memory = Store.on_disk(release.release_dir), Store.for_release(release.release_dir)
+    assert (release.release_dir / RELEASE_STORE).is_dir()
+    for query in list_queries():
+        assert take(on_disk, query, {}) == take(in_memory, query, {}), query.name
+
+
+def test_query_answers_from_the_store_not_by_loading_the_release(checkout: Path, tmp_path: Path, smes_rows: str):
+    """With the N-Triples emptied, `smekg query` still answers: it reads the store written with the release."""
+    shutil.copytree(checkout / "release", tmp_path / "release")
+    (tmp_path / "queries").symlink_to(ROOT / "queries")
+    (tmp_path / "release" / "smekg-full.nt").write_bytes(b"")
+    done = smekg("query", "smes", "--root", tmp_path)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith(smes_rows), done.stderr
+
+
+def test_a_release_without_a_store_is_loaded_into_memory(checkout: Path, tmp_path: Path, smes_rows: str):
+    """A release written before the store existed still answers (loaded as before)."""
+    shutil.copytree(checkout / "release", tmp_path / "release", ignore=shutil.ignore_patterns(RELEASE_STORE))
+    (tmp_path / "queries").symlink_to(ROOT / "queries")
+    done = smekg("query", "smes", "--root", tmp_path)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith(smes_rows), done.stderr
+
+
+@pytest.mark.parametrize("damage", ["empty", "corrupt"])
+def test_a_damaged_store_is_a_finding_saying_to_build_again(tmp_path: Path, damage: str):
+    store = tmp_path / "release" / RELEASE_STORE
+    store.mkdir(parents=True)
+    if damage == "corrupt":
+        (store / "CURRENT").write_text("not a manifest name\n")
+    with pytest.raises(SmekgError, match="the release's store is damaged .*; run `smekg build` again"):
+        Store.on_disk(tmp_path / "release")
+
+
+def test_version():
+    done = smekg("--version")
+    assert done.returncode == 0 and done.stdout.startswith("smekg "), done.stderr
+
+
+# --- the wheel: what it ships, and when it refuses to be built ---------------------------------------------------
+
+
+def released_copy(folder: Path, release_dir: Path) -> Project:
+    """A copy of the project's sources and quality profile in folder, with a copy of a release made after them."""
+    project = copy_sources(folder)
+    shutil.copytree(ROOT / "quality", folder / "quality")
+    shutil.copytree(release_dir, project.release_dir)
+    return project
+
+
+def test_a_wheel_is_not_built_without_a_release(project_copy: Project):
+    with pytest.raises(SmekgError, match="no built release here, and a wheel or sdist ships it: run `smekg build`"):
+        built_release(project_copy)
+
+
+def test_a_wheel_is_not_built_from_a_release_older_than_a_source(release, tmp_path: Path):
+    project = released_copy(tmp_path / "project", release.release_dir)
+    assert built_release(project) == project.release_dir
+    edited = project.knowledge_dir / "gao2019role.ttl"
+    later = (project.release_dir / "build-report.json").stat().st_mtime + 5
+    os.utime(edited, (later, later))
+    with pytest.raises(SmekgError, match=r"older than its sources \(ontology/knowledge/gao2019role.ttl\)"):
+        built_release(project)
+    assert Project(project.root, shipped=True).changed_since(project.release_dir / "build-report.json") == []
+
+
+def test_the_shipped_copy_replaces_only_a_copy_it_made(release, tmp_path: Path):
+    project = released_copy(tmp_path / "project", release.release_dir)
+    dest = tmp_path / "build" / "smekg" / "data"
+    dest.mkdir(parents=True)
+    (dest / "mine.txt").write_text("not smekg's\n")
+    with pytest.raises(SmekgError, match="exists and was not made by smekg"):
+        copy_project(project, dest)
+    assert [p.name for p in dest.iterdir()] == ["mine.txt"]
+    (dest / "mine.txt").unlink()
+    dest.rmdir()
+    copy_project(project, dest)
+    copy_project(project, dest)  # again: the earlier copy is replaced
+    assert sorted(p.name for p in dest.iterdir()) == sorted([*SHIPPED, SHIPPED_MARK])
+    assert (dest / "release" / RELEASE_STORE).is_dir() and (dest / "queries" / "smes.rq").is_file()
+
+
+def test_outside_a_checkout_smekg_answers_from_the_shipped_copy_and_builds_nothing(monkeypatch, tmp_path: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(SmekgError, match="ships no release"):
+        Project.find(empty)
+    monkeypatch.setattr(project_module, "shipped_root", lambda: ROOT)
+    assert Project.find(empty) == Project(ROOT, shipped=True)
+    with pytest.raises(SmekgError, match="need a checkout: run it inside one or pass --root"):
+        Project.find(empty, checkout=True)
+
+
+# --- the wheel installed in a fresh virtual environment ----------------------------------------------------------
+
+PACKAGING = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "LICENSE-DATA")
+
+
+def readme_output(command: str) -> str:
+    """The output the README shows for `$ COMMAND` in one of its code blocks."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"$ {command}\n") + len(command) + 3
+    return text[start : text.index("```", start)]
+
+
+def markdown_cells(table: str) -> list[list[list[str]]]:
+    """A Markdown table's rows in order, each cell as the sorted items of a list cell ("; " or ", " between them):
+    SPARQL leaves the order of GROUP_CONCAT's items to the engine, and the on-disk store orders them otherwise."""
+    rows = [line.strip("|").split(" | ") for line in table.splitlines() if line.startswith("|")]
+    return [[sorted(re.split(r"; |, (?=\[)", cell.strip())) for cell in row] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def installed(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with smekg installed from a wheel built (through its sdist, as `python -m build`
+    does) from a copy of the checkout and the session's release; its bin folder. pip finds the dependencies as it
+    is configured on this machine (a local package index)."""
+    work = tmp_path_factory.mktemp("wheel")
+    checkout = work / "checkout"
+    released_copy(checkout, release.release_dir)
+    for name in PACKAGING:
+        shutil.copy2(ROOT / name, checkout / name)
+    shutil.copytree(ROOT / "src", checkout / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = partial(subprocess.run, env=env, capture_output=True, text=True, timeout=1200)
+    built = run([sys.executable, "-m", "build", "--outdir", work / "dist", checkout])
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    run([sys.executable, "-m", "venv", work / "venv"], check=True)
+    wheel = next((work / "dist").glob("smekg-*.whl"))
+    done = run([work / "venv" / "bin" / "pip", "install", "--disable-pip-version-check", wheel])
+    assert done.returncode == 0, done.stderr[-3000:]
+    return work / "venv" / "bin"
+
+
+def in_empty_folder(installed: Path, tmp_path: Path, *args: object) -> subprocess.CompletedProcess[str]:
+    """Run a program of the virtual environment in an empty folder, with no PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    folder = tmp_path / "empty"
+    folder.mkdir(exist_ok=True)
+    return subprocess.run([*map(str, args)], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_answers_the_readme_queries_from_an_empty_folder(installed: Path, tmp_path: Path):
+    for name in ("smes", "governance-modes", "intermediaries"):
+        command = f"smekg query {name} --format markdown"
+        done = in_empty_folder(installed, tmp_path, installed / "smekg", *command.split()[1:])
+        assert done.returncode == 0, done.stderr
+        assert markdown_cells(done.stdout) == markdown_cells(readme_output(command)), name
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_gives_the_stats_and_export_of_the_checkout(installed: Path, release, tmp_path: Path):
+    checkout = released_copy(tmp_path / "checkout", release.release_dir).root
+    for args in (("stats",), ("export", "--query", "governance-modes"), ("export", "--csl-json")):
+        done = in_empty_folder(installed, tmp_path, installed / "smekg", *args)
+        expected = smekg(*args, "--root", checkout)
+        assert done.returncode == 0 and expected.returncode == 0, done.stderr + expected.stderr
+        assert done.stdout == expected.stdout, args
+
+
+SNIPPET = """
+from smekg import run_query
+for row in run_query("theories-explaining-collaboration"):
+    print(row["theoryLabel"], row["articles"], row["citedWorks"])
+"""
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_runs_the_readme_snippet_and_ships_the_java_programs(installed, release, tmp_path):
+    done = in_empty_folder(installed, tmp_path, installed / "python", "-c", SNIPPET)
+    rows = run_query("theories-explaining-collaboration", store=Store.for_release(release.release_dir))
+    assert done.returncode == 0 and done.stdout.splitlines() == [
+        f"{r['theoryLabel']} {r['articles']} {r['citedWorks']}" for r in rows
+    ], done.stderr
+    where = in_empty_folder(installed, tmp_path, installed / "python", "-c", "import smekg; print(smekg.__file__)")
+    package = Path(where.stdout.strip()).parent
+    assert sorted(p.name for p in (package / "java").glob("*.java")) == ["HermitEntail.java", "OwlLoadGate.java"]
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert in_empty_folder(installed, tmp_path, installed / "smekg", "--version").stdout.startswith(f"smekg {version} ")
