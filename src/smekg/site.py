@@ -50,7 +50,8 @@ MANIFEST = ".smekg-site"
 SITE_PAGES = ("index.html", "maps.html", "disagreements.html", "reference.html", "search.html")
 SITE_FOLDERS = ("questions", "static")
 PREVIEW_ROWS = 10  # rows of each answer shown on the home page; the question's page has them all
-INCOMING_CAP = 100  # entities listed per property under "Referred to by"
+INCOMING_CAP = 30  # entities listed per property under "Referred to by" (a document's claims have their section)
+STATEMENT_CAP = 50  # values listed per property under "All statements" (the Turtle beside the page has them all)
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -178,7 +179,7 @@ class Page:
         if isinstance(value, ox.NamedNode) or (isinstance(value, str) and value.startswith(("http://", "https://"))):
             iri = value.value if isinstance(value, ox.NamedNode) else value
             local = self.link(iri)
-            return {**shown, "label": self.graph.name(iri), "href": local or iri, "title": iri, "local": bool(local)}
+            return {**shown, "label": self.graph.name(iri), "href": local or iri, "local": bool(local)}
         if isinstance(value, ox.Literal):
             return {**shown, "label": value.value, "lang": value.language}
         if isinstance(value, ox.BlankNode):
@@ -191,7 +192,7 @@ class Page:
         if isinstance(value, str):
             parts = value.split("; ")
             if all(part.startswith(("http://", "https://")) for part in parts):
-                return [{**self.term(part), "label": compact(part)} for part in parts]
+                return [{**self.term(part), "label": compact(part), "title": part} for part in parts]
         return [self.term(value)]
 
 
@@ -411,13 +412,13 @@ def entity_context(site: Site, iri: str) -> dict:
     }
 
 
-def statements(graph: Graph, iri: str) -> list[tuple[str, list[ox.Term]]]:
-    """The entity's own triples as (predicate, values), predicates in IRI order."""
+def statements(graph: Graph, iri: str) -> list[dict]:
+    """The entity's own triples by predicate (in IRI order), at most STATEMENT_CAP values each (with the total)."""
     table: dict[str, list[ox.Term]] = defaultdict(list)
     for triple in graph.triples.get(ox.NamedNode(iri), ()):
         table[triple.predicate.value].append(triple.object)
     return [
-        (p, sorted(vs, key=lambda v: graph.label(v.value) if isinstance(v, ox.NamedNode) else str(v)))
+        {"predicate": p, "objects": sorted(vs, key=lambda v: graph.name(v.value))[:STATEMENT_CAP], "total": len(vs)}
         for p, vs in sorted(table.items())
     ]
 
