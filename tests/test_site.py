@@ -333,3 +333,67 @@ def test_search_from_the_header_of_any_page(site: Path, visit: Visit) -> None:
     visit.page.press("#q-top", "Enter")
     visit.page.wait_for_selector("#results li")
     assert "network" in visit.page.locator("#results li").first.inner_text().lower()
+
+
+def kind(visit: Visit) -> str:
+    return visit.page.locator(".kind").inner_text().lower()
+
+
+@pytest.mark.slow
+def test_home_to_a_concept_to_a_claim_to_its_document_to_a_cited_work(site: Path, full: ox.Store, visit: Visit) -> None:
+    visit.open((site / "index.html").as_uri())
+    links = visit.page.locator("table.answer td a[href^='ontology/']")
+    for n in range(links.count()):
+        if concept_facts(full, links.nth(n).get_attribute("title"))[1]:
+            links.nth(n).click()
+            break
+    else:
+        pytest.fail("no answer links to a concept with claims")
+    assert kind(visit) == "concept"
+    concept = visit.page.locator("h1").inner_text()
+    visit.page.locator("#claims li > a").first.click()
+    assert kind(visit) == "claim" and concept in visit.page.locator("#claim").inner_text()
+    visit.page.locator("xpath=//section[@id='claim']//dt[.='Source']/following-sibling::dd[1]//a").click()
+    assert kind(visit) == "document"
+    document = visit.page.locator(".iri code").inner_text()
+    visit.shot("document")
+    visit.page.locator("#references li a").first.click()
+    assert kind(visit) in ("work", "document")
+    back = entity_stem(document).rsplit("/", 1)[-1] + ".html"
+    assert visit.page.locator(f"#cited-by a[href$='/{back}']").count() == 1
+    visit.shot("work")
+
+
+def axe_script() -> Path:
+    """axe-core from npm, installed beside the checkout (`npm install --no-save --no-package-lock axe-core@4`)."""
+    path = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `npm install --no-save --no-package-lock axe-core@4` in the checkout")
+    return path
+
+
+def main_pages(site: Path, full: ox.Store) -> list[Path]:
+    """The home page, the views, a question and one entity page of each kind."""
+    pages = [site / name for name in sorted(SITE_PAGES)] + [next((site / "questions").glob("*.html"))]
+    for kind in ("SourceDocument", "Claim", "CaseFirm"):
+        row = next(iter(full.query(f"SELECT ?x WHERE {{ ?x a smekg:{kind} }} LIMIT 1", prefixes=PREFIXES)))
+        pages.append(site / f"{entity_stem(row['x'].value)}.html")
+    row = next(iter(full.query("SELECT ?x WHERE { ?x a owl:Class ; skos:definition ?d } LIMIT 1", prefixes=PREFIXES)))
+    pages.append(site / f"{entity_stem(row['x'].value)}.html")
+    return pages
+
+
+@pytest.mark.slow
+def test_axe_finds_no_serious_or_critical_accessibility_violation(site: Path, full: ox.Store, visit: Visit) -> None:
+    script = axe_script()
+    found = []
+    for path in main_pages(site, full):
+        visit.open(path.as_uri() + ("?q=network" if path.name == "search.html" else ""))
+        visit.page.add_script_tag(path=str(script))
+        result = visit.page.evaluate("axe.run(document, {preload: false})")  # no XHR for stylesheets from file://
+        found += [
+            (path.relative_to(site).as_posix(), v["id"], v["impact"], v["nodes"][0]["html"][:120])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    assert found == []
