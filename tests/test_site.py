@@ -16,7 +16,7 @@ import pytest
 
 from smekg.errors import SmekgError
 from smekg.query import Store, list_queries, run_query
-from smekg.site import MANIFEST, build_site, entity_stem, environment, publish
+from smekg.site import MANIFEST, Graph, Page, build_site, entity_stem, environment, publish
 from smekg.vocab import BASE, PREFIXES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -50,10 +50,17 @@ def test_an_iri_maps_to_the_path_below_the_base_and_never_escapes_the_site(iri: 
     assert entity_stem(iri) == stem
 
 
-def test_templates_escape_what_the_graph_says() -> None:
-    term = environment().get_template("macros.html").module.term
-    shown = str(term({"label": "<script>alert(1)</script>", "href": None, "lang": None}))
-    assert "<script>" not in shown and "&lt;script&gt;" in shown
+def test_pages_escape_what_the_graph_says() -> None:
+    iri = BASE + "kg/x"
+    graph = Graph(labels={iri: '<script>alert("x")</script>'}, stems={iri: "kg/x"})
+    page = Page("kg/y.html", graph)
+    shown = str(page.a(ox.NamedNode(iri))) + str(page.a(ox.Literal("a < b & c", language="en")))
+    assert shown == (
+        '<a href="../kg/x.html">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</a>'
+        'a &lt; b &amp; c <span class="lang">@en</span>'
+    )
+    rendered = environment().from_string("<p>{{ text }}</p>").render(text="<b>")
+    assert rendered == "<p>&lt;b&gt;</p>"
 
 
 def test_a_folder_with_files_it_did_not_write_is_refused_untouched(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ from urllib.parse import quote
 
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from .owners import owner_pid, process_alive, remove_dead_owners_folders, tagged
 from .query import Store, format_rows, list_queries, run_query
@@ -186,14 +187,28 @@ class Page:
             return {**shown, "label": "(an anonymous node: see the Turtle)"}
         return {**shown, "label": "" if value is None else str(value)}
 
-    def cell(self, value: object) -> list[dict]:
+    def cell(self, value: object) -> list[Markup]:
         """A cell of a canned answer: an IRI linked (shown compact, as `smekg query` shows it), a '; '-separated
         list of IRIs as several links, anything else as text."""
         if isinstance(value, str):
             parts = value.split("; ")
             if all(part.startswith(("http://", "https://")) for part in parts):
-                return [{**self.term(part), "label": compact(part), "title": part} for part in parts]
-        return [self.term(value)]
+                return [html({**self.term(part), "label": compact(part), "title": part}) for part in parts]
+        return [self.a(value)]
+
+    def a(self, value: object) -> Markup:
+        """A value as HTML: a link to its page (or its IRI) named by its label, or its text."""
+        return html(self.term(value))
+
+
+def html(term: dict) -> Markup:
+    """A term (see Page.term) as escaped HTML; Markup.format escapes every value it puts in."""
+    if term["href"]:
+        title = Markup(' title="{}"').format(term["title"]) if term["title"] else Markup("")
+        external = Markup("") if term["local"] else Markup(' class="external"')
+        return Markup('<a href="{}"{}{}>{}</a>').format(term["href"], title, external, term["label"])
+    lang = Markup(' <span class="lang">@{}</span>').format(term["lang"]) if term["lang"] else Markup("")
+    return escape(term["label"]) + lang
 
 
 @dataclass
