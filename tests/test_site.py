@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pyoxigraph as ox
 import pytest
 
+from clirun import smekg
 from smekg.errors import SmekgError
 from smekg.query import Store, list_queries, run_query
 from smekg.site import MANIFEST, Graph, Page, build_site, entity_stem, environment, publish
@@ -87,6 +88,21 @@ def test_a_site_is_replaced_whole_and_a_file_added_to_it_stops_the_next_run(tmp_
         publish({"index.html": b"three"}, out)
     assert (out / "ontology" / "mine.html").read_text() == "mine" and (out / "index.html").read_bytes() == b"two"
     assert {p.name for p in tmp_path.iterdir()} == {"site", ".site.site-lock"}  # no staging or retired folder left
+
+
+def test_the_command_without_a_release_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    done = smekg("site", "--release", tmp_path / "none", "--out", tmp_path / "site")
+    assert done.returncode == 1
+    assert "run `smekg build` first" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_command_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "notes.txt").write_text("mine")
+    done = smekg("site", "--release", tmp_path / "none", "--out", tmp_path / "site")
+    assert done.returncode == 1 and "did not write (notes.txt)" in done.stderr
+    assert [p.name for p in (tmp_path / "site").iterdir()] == ["notes.txt"]
 
 
 # --- the generated site ------------------------------------------------------------------------------------------
