@@ -6,6 +6,7 @@ console error and no request leaving the site."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -203,6 +204,25 @@ def test_the_site_refers_to_no_file_outside_itself(site: Path) -> None:
                 assert not urlsplit(ref).scheme, ref
 
 
+@pytest.mark.slow
+def test_a_documents_page_draws_its_screening_flow_and_the_views_hold_every_row(
+    site: Path, full: ox.Store, store
+) -> None:
+    stages = full.query(
+        "SELECT ?doc (COUNT(DISTINCT ?s) AS ?n) "
+        "WHERE { ?doc smekg:hasMethod/smekg:hasScreeningStage ?s } GROUP BY ?doc",
+        prefixes=PREFIXES,
+    )
+    counted = {row["doc"].value: int(row["n"].value) for row in stages}
+    assert counted
+    for document, count in counted.items():
+        html = (site / f"{entity_stem(document)}.html").read_text(encoding="utf-8")
+        flow = html[html.index('<figure class="flow">') : html.index("</figure>")]
+        assert flow.count("<rect") == count
+    disagreements = (site / "disagreements.html").read_text(encoding="utf-8")
+    assert disagreements.count('<td class="side">') == len(run_query("disagreements", store=store))
+
+
 # --- in a browser ------------------------------------------------------------------------------------------------
 
 
@@ -252,7 +272,10 @@ class Visit:
 
 @pytest.fixture
 def visit(browser, tmp_path_factory: pytest.TempPathFactory):
-    tab = Visit(browser, tmp_path_factory.mktemp("screenshots"))
+    """A tab; its screenshots go to $SMEKG_SCREENSHOTS (CI can keep them as artifacts) or a temporary folder."""
+    shots = Path(os.environ.get("SMEKG_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    tab = Visit(browser, shots)
     yield tab
     tab.close()
 
