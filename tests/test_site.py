@@ -18,7 +18,7 @@ import pytest
 from clirun import smekg
 from smekg.errors import SmekgError
 from smekg.query import Store, list_queries, run_query
-from smekg.site import MANIFEST, Graph, Page, build_site, entity_stem, environment, publish
+from smekg.site import MANIFEST, Graph, Page, build_site, entity_stem, environment, publish, refuse_reserved
 from smekg.vocab import BASE, PREFIXES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -50,6 +50,13 @@ SITE_PAGES = {"index.html", "maps.html", "disagreements.html", "reference.html",
 )
 def test_an_iri_maps_to_the_path_below_the_base_and_never_escapes_the_site(iri: str, stem: str | None) -> None:
     assert entity_stem(iri) == stem
+
+
+@pytest.mark.parametrize("local", ["index", "static/search.js", "questions/smes"])
+def test_an_entity_that_would_take_the_place_of_a_site_page_is_refused(local: str) -> None:
+    graph = Graph(stems={BASE + local: entity_stem(BASE + local)})
+    with pytest.raises(SmekgError, match="one of the site's own pages"):
+        refuse_reserved(graph)
 
 
 def test_pages_escape_what_the_graph_says() -> None:

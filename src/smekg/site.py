@@ -449,7 +449,7 @@ def incoming(graph: Graph, iri: str) -> list[dict]:
     ]
 
 
-def write_entities(site: Site, store: ox.Store) -> None:
+def write_entities(site: Site) -> None:
     """A page per entity, with its description as Turtle and JSON-LD beside it."""
     for iri in site.graph.entities():
         stem = site.graph.stems[iri]
@@ -584,7 +584,7 @@ def generate(release: Path, project: Project) -> dict[str, bytes]:
     graph = Graph.read(full)
     refuse_reserved(graph)
     site = Site(graph, Knowledge.read(full, answers), queries, answers, release_meta(graph))
-    write_entities(site, full)
+    write_entities(site)
     write_questions(site)
     write_views(site, full)
     write_static(site)
@@ -593,9 +593,8 @@ def generate(release: Path, project: Project) -> dict[str, bytes]:
 
 def refuse_reserved(graph: Graph) -> None:
     """An entity whose path is one of the site's own pages or folders would overwrite it: refused."""
-    reserved = set(SITE_PAGES) | set(SITE_FOLDERS)
     for iri, stem in graph.stems.items():
-        if f"{stem}.html" in reserved or stem.split("/")[0] in SITE_FOLDERS:
+        if f"{stem}.html" in SITE_PAGES or stem.split("/")[0] in SITE_FOLDERS:
             raise fail(STEP, iri, f"its page {stem}.html would take the place of one of the site's own pages")
 
 
