@@ -267,6 +267,28 @@ def stats(root: Path | None) -> None:
         click.echo(f"{key:16} {value}")
 
 
+@main.command()
+@project_option
+@click.option(
+    "--release",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder to publish (default: release/ in the project).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Site folder (default: site/ in the project); new, empty or a site written here before.",
+)
+def site(root: Path | None, release: Path | None, out: Path | None) -> None:
+    """Write the static web site of the release: pages for every entity, the research questions, evidence maps."""
+    from .site import build_site
+
+    folder, count = build_site(find_project(root), release, out)
+    err().print(f"site written to {folder} ({count} files); open {folder / 'index.html'}")
+
+
 def unforeseen(error: OSError | UnicodeDecodeError) -> SmekgError:
     """A file or network fault that no command turned into a finding, as one (not a traceback)."""
     if isinstance(error, UnicodeDecodeError):
