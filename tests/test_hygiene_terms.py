@@ -1,0 +1,119 @@
+"""The hygiene rules of the terms (issue 19, points 1 and 2): each finds its planted bad case and leaves the good
+one alone, on a small graph run through the shipped profile."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from smekg.rules import load_profile, run_stage
+
+PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
+@prefix kg: <https://w3id.org/smekg/kg/> .
+@prefix work: <https://w3id.org/smekg/work/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+CHILDREN = "".join(f"smekg:Wide{n} rdfs:subClassOf smekg:Wide .\n" for n in range(21)) + "".join(
+    f"smekg:Narrow{n} rdfs:subClassOf smekg:Narrow .\n" for n in range(20)
+)
+CASES = {
+    "hygiene_many_children": (CHILDREN, ["smekg:Wide"]),
+    "hygiene_concept_superclass": (
+        "smekg:Bad rdfs:subClassOf skos:Concept . smekg:Good rdfs:subClassOf smekg:Parent .",
+        ["smekg:Bad"],
+    ),
+    "hygiene_single_child": (
+        """smekg:Only rdfs:subClassOf smekg:Lonely .
+        smekg:Kept rdfs:subClassOf smekg:Explained .
+        smekg:Explained skos:editorialNote "The document names only this one kind."@en .
+        smekg:One rdfs:subClassOf smekg:Pair . smekg:Two rdfs:subClassOf smekg:Pair .
+        smekg:Dropped rdfs:subClassOf smekg:Old . smekg:Gone rdfs:subClassOf smekg:Old ; owl:deprecated true .""",
+        ["smekg:Lonely", "smekg:Old"],
+    ),
+    "hygiene_plural_label": (
+        """smekg:Goals a owl:Class ; rdfs:label "market goals"@en .
+        smekg:Lack a owl:Class ; rdfs:label "lack of overseas contacts"@en .
+        smekg:Access a owl:Class ; rdfs:label "access to new customers"@en .
+        smekg:Scale a owl:Class ; rdfs:label "economies of scale"@en ;
+            smekg:hygieneException "hygiene_plural_label: the fixed term of economics"@en .
+        smekg:Analysis a owl:Class ; rdfs:label "cost analysis"@en .
+        smekg:Costs a owl:Class ; rdfs:label "agency costs (of a venture)"@en .
+        smekg:Economics a owl:Class ; rdfs:label "transaction cost economics"@en .""",
+        ["smekg:Costs", "smekg:Goals"],
+    ),
+    "hygiene_joined_label": (
+        """smekg:Joined a owl:Class ; rdfs:label "flexibility and responsiveness"@en .
+        smekg:Listed a owl:Class ; rdfs:label "personal contact, family"@en .
+        smekg:Either a owl:Class ; rdfs:label "ally or affiliate"@en .
+        smekg:RAndD a owl:Class ; rdfs:label "research and development"@en ;
+            smekg:hygieneException "hygiene_joined_label: one activity in the value-chain model"@en .
+        smekg:Qualified a owl:Class ; rdfs:label "combination (knowledge conversion, explicit and explicit)"@en .
+        smekg:Brand a owl:Class ; rdfs:label "Andorran brand"@en .""",
+        ["smekg:Either", "smekg:Joined", "smekg:Listed"],
+    ),
+    "hygiene_genus_differentia": (
+        """smekg:Network a owl:Class ; rdfs:label "network"@en .
+        smekg:Form a owl:Class ; rdfs:label "interfirm network (collaboration form)"@en .
+        smekg:Good a owl:Class ; rdfs:subClassOf smekg:Network ;
+            skos:definition "A network of ties among firms."@en .
+        smekg:Platform a owl:Class ; rdfs:subClassOf smekg:Network ;
+            skos:definition "An online platform on which firms keep ties."@en .
+        smekg:Prefix a owl:Class ; rdfs:subClassOf smekg:Network ;
+            skos:definition "A networking event."@en .
+        smekg:Qualified a owl:Class ; rdfs:subClassOf smekg:Form ;
+            skos:definition "An interfirm network, formalized by contract."@en .
+        smekg:Root a owl:Class ; skos:definition "Anything at all."@en .""",
+        ["smekg:Platform", "smekg:Prefix"],
+    ),
+    "hygiene_placeholder_source": (
+        """smekg:Placeholder dcterms:source "smekg design" .
+        smekg:Unlocated dcterms:source work:gao2019role .
+        smekg:Located dcterms:source work:gao2019role ; smekg:sourceLocator "§2.1" .
+        smekg:Designed skos:editorialNote "A term of smekg's own design: no document defines it."@en .""",
+        ["smekg:Placeholder", "smekg:Unlocated"],
+    ),
+    "hygiene_mixed_spelling": (
+        """smekg:British skos:definition "A body that organises a cluster."@en .
+        smekg:American skos:definition "A firm that analyzes markets."@en .
+        smekg:Labor rdfs:label "skilled labor pool"@en .
+        smekg:Oxford skos:definition
+            "A body that organizes a cluster and analyses its enterprises, and advises them."@en .
+        smekg:Stems rdfs:label "expertise, exercises and surprised rivals"@en .""",
+        ["smekg:American", "smekg:British", "smekg:Labor"],
+    ),
+    "hygiene_kind_divergence": (
+        """smekg:Cluster a owl:Class . smekg:Network a owl:Class .
+        smekg:Alliance a owl:Class ; rdfs:subClassOf smekg:Form .
+        smekg:Form a owl:Class ; rdfs:subClassOf smekg:Network .
+        kg:off smekg:claimSubject smekg:Cluster ; smekg:claimRelation smekg:isKindOf ; smekg:claimObject smekg:Network .
+        kg:on smekg:claimSubject smekg:Alliance ; smekg:claimRelation smekg:isKindOf ; smekg:claimObject smekg:Network .
+        kg:noted smekg:claimSubject smekg:Network ; smekg:claimRelation smekg:isKindOf ;
+            smekg:claimObject smekg:Cluster ;
+            skos:editorialNote "The hierarchy keeps clusters apart from networks."@en .""",
+        ["kg:off"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_hygiene_rule_finds_the_bad_case_and_not_the_good_one(project, name):
+    text, expected = CASES[name]
+    store = ox.Store()
+    store.load((PREFIXES + text).encode(), format=ox.RdfFormat.TURTLE)
+    [rule] = [r for r in load_profile(project) if r.name == name]
+    [outcome] = run_stage([rule], "sources", store, lambda *_: ("x", 0), {}, union=False)
+    assert sorted({f.entry for f in outcome.findings}) == expected, [f.message for f in outcome.findings]
+    assert {f.level for f in outcome.findings} == {"warn"}
+
+
+def test_the_mixed_spelling_rule_names_the_word(project):
+    store = ox.Store()
+    store.load(
+        (PREFIXES + 'smekg:X skos:definition "Firms organised in a cluster."@en .').encode(), ox.RdfFormat.TURTLE
+    )
+    [rule] = [r for r in load_profile(project) if r.name == "hygiene_mixed_spelling"]
+    [outcome] = run_stage([rule], "sources", store, lambda *_: ("x", 0), {}, union=False)
+    assert [f.message.split("'")[1] for f in outcome.findings] == ["organised"]
