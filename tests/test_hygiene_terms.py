@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from clirun import smekg
 from smekg.rules import load_profile, run_stage
 
 PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
@@ -117,3 +118,15 @@ def test_the_mixed_spelling_rule_names_the_word(project):
     [rule] = [r for r in load_profile(project) if r.name == "hygiene_mixed_spelling"]
     [outcome] = run_stage([rule], "sources", store, lambda *_: ("x", 0), {}, union=False)
     assert [f.message.split("'")[1] for f in outcome.findings] == ["organised"]
+
+
+def test_validate_prints_a_warning_and_succeeds(small_copy):
+    """A warn-level finding (here a plural label) is printed with its place; it fails nothing."""
+    with small_copy.ontology.open("a", encoding="utf-8") as module:
+        module.write(
+            PREFIXES + '\nsmekg:ZzGoals a owl:Class ; rdfs:label "zz goals"@en ; rdfs:subClassOf smekg:Motive ;\n'
+            '    skos:definition "A motive for zz."@en ; dcterms:source work:gao2019role ; smekg:sourceLocator "§1" .\n'
+        )
+    done = smekg("validate", "--root", small_copy.root)
+    assert done.returncode == 0, done.stderr
+    assert "smekg:ZzGoals: warn: the label 'zz goals' is plural" in done.stderr
