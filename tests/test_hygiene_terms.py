@@ -73,8 +73,10 @@ CASES = {
         """smekg:Placeholder dcterms:source "smekg design" .
         smekg:Unlocated dcterms:source work:gao2019role .
         smekg:Located dcterms:source work:gao2019role ; smekg:sourceLocator "§2.1" .
-        smekg:Designed skos:editorialNote "A term of smekg's own design: no document defines it."@en .""",
-        ["smekg:Placeholder", "smekg:Unlocated"],
+        smekg:Designed dcterms:source <https://w3id.org/smekg/ontology> ;
+            skos:editorialNote "A term of smekg's own design: no document defines it."@en .
+        smekg:Unexplained dcterms:source <https://w3id.org/smekg/ontology> .""",
+        ["smekg:Placeholder", "smekg:Unexplained", "smekg:Unlocated"],
     ),
     "hygiene_mixed_spelling": (
         """smekg:British skos:definition "A body that organises a cluster."@en .
