@@ -66,6 +66,9 @@ CASES = {
             skos:definition "A networking event."@en .
         smekg:Qualified a owl:Class ; rdfs:subClassOf smekg:Form ;
             skos:definition "An interfirm network, formalized by contract."@en .
+        smekg:Synonym a owl:Class ; rdfs:subClassOf smekg:Form ;
+            skos:definition "A collaborative network kept by contract."@en .
+        smekg:Form skos:altLabel "collaborative network"@en .
         smekg:Root a owl:Class ; skos:definition "Anything at all."@en .""",
         ["smekg:Platform", "smekg:Prefix"],
     ),
