@@ -69,8 +69,13 @@ CASES = {
         smekg:Synonym a owl:Class ; rdfs:subClassOf smekg:Form ;
             skos:definition "A collaborative network kept by contract."@en .
         smekg:Form skos:altLabel "collaborative network"@en .
+        smekg:Knowledge a owl:Class ; rdfs:label "knowledge"@en .
+        smekg:Mass a owl:Class ; rdfs:subClassOf smekg:Knowledge ;
+            skos:definition "Knowledge of what rivals plan."@en .
+        smekg:Knowing a owl:Class ; rdfs:subClassOf smekg:Knowledge ;
+            skos:definition "Knowledgeable people."@en .
         smekg:Root a owl:Class ; skos:definition "Anything at all."@en .""",
-        ["smekg:Platform", "smekg:Prefix"],
+        ["smekg:Knowing", "smekg:Platform", "smekg:Prefix"],
     ),
     "hygiene_placeholder_source": (
         """smekg:Placeholder dcterms:source "smekg design" .
