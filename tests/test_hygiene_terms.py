@@ -3,10 +3,16 @@ one alone, on a small graph run through the shipped profile."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
+from rdflib.namespace import DCTERMS, OWL, RDFS
 
-from clirun import smekg
+from clirun import child_env, smekg
+from smekg import validate
 from smekg.rules import load_profile, run_stage
 
 PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
@@ -140,3 +146,34 @@ def test_validate_prints_a_warning_and_succeeds(small_copy):
     done = smekg("validate", "--root", small_copy.root)
     assert done.returncode == 0, done.stderr
     assert "smekg:ZzGoals: warn: the label 'zz goals' is plural" in done.stderr
+
+
+def rename(project, mapping: Path) -> subprocess.CompletedProcess[str]:
+    tool = Path(__file__).resolve().parents[1] / "tools" / "rename_terms.py"
+    return subprocess.run(
+        [sys.executable, str(tool), "--mapping", str(mapping)],
+        cwd=project.root,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_a_rename_keeps_the_old_iri_deprecated_and_moves_every_use(small_copy, tmp_path):
+    mapping = tmp_path / "renames.tsv"
+    mapping.write_text("# test\nLackOfStateSupport\tStateSupportLack\tplanted by a test\n", encoding="utf-8")
+    knowledge = small_copy.knowledge_dir / "costa2015new.ttl"
+    assert "smekg:LackOfStateSupport" in knowledge.read_text(encoding="utf-8")
+    done = rename(small_copy, mapping)
+    assert done.returncode == 0, done.stderr
+    assert "smekg:LackOfStateSupport" not in knowledge.read_text(encoding="utf-8")
+    module = ox.Store()
+    module.load(path=str(small_copy.ontology), format=ox.RdfFormat.TURTLE)
+    old, new = (f"<https://w3id.org/smekg/ontology/{n}>" for n in ("LackOfStateSupport", "StateSupportLack"))
+    assert module.query(f'ASK {{ {new} <{RDFS}label> "lack of state support"@en }}')
+    assert module.query(f"ASK {{ {old} <{OWL}deprecated> true ; <{DCTERMS}isReplacedBy> {new} }}")
+    validate(small_copy)  # no use of the deprecated IRI is left, every source canonical
+    texts = {p: p.read_text(encoding="utf-8") for p in (small_copy.ontology, knowledge)}
+    assert rename(small_copy, mapping).returncode == 0
+    assert {p: p.read_text(encoding="utf-8") for p in texts} == texts
