@@ -60,7 +60,8 @@ def test_everything_about_one_concept(project, store):
     rows = run_query("concept", {"concept": "smekg:ExportConsortium"}, store=store, project=project)
     aspects = {r["aspect"] for r in rows}
     assert {"definition", "broader", "defined in", "claim as subject"} <= aspects
-    assert any(r["valueLabel"] == "form of collaboration" for r in rows if r["aspect"] == "broader")
+    # "Export consortia are another type of strategic alliance" (Guimarães et al. 2021, §3.3.5)
+    assert any(r["valueLabel"] == "strategic alliance" for r in rows if r["aspect"] == "broader")
     assert any(r["source"] == "Guimarães et al. 2021" for r in rows if r["aspect"] == "defined in")
     cluster = run_query("concept", {"concept": "smekg:Cluster"}, store=store, project=project)
     assert any(r["aspect"] == "narrower" and r["valueLabel"] == "horizontal cluster" for r in cluster)

@@ -132,7 +132,7 @@ def build(root: Path | None, out: Path | None, reasoner: str) -> None:
     result = run_build(find_project(root, checkout=True), out, progress, reasoner)
     say("reasoning", "bold", result.reasoning)
     for warning in result.warnings:
-        warn(warning)
+        warn(str(warning))
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
     err().print(f"release written to {result.release_dir} ({counts}; {result.timings['total']:.1f} s)")
 
@@ -145,7 +145,7 @@ def validate(root: Path | None) -> None:
 
     compiled, warnings = run_validate(find_project(root), progress)
     for warning in warnings:
-        warn(warning)
+        warn(str(warning))
     err().print(f"valid: {len(compiled.triples())} triples, {len(warnings)} warning(s)")
 
 
