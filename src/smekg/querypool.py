@@ -2,8 +2,9 @@
 query runs in a child process holding its own copy of the store, and one that runs past its deadline is killed
 (and replaced). The pool bounds how many queries run at once and how many wait for a worker.
 
-A worker (`python -m smekg.querypool RELEASE MAX_BYTES MAX_MEMORY_MB`) reads one JSON request a line on stdin
-and answers each with a JSON header line ({"status", "media", "length"}) followed by `length` bytes of body."""
+A worker (`python -m smekg.querypool RELEASE MAX_MEMORY_MB`) reads one JSON request a line on stdin (each with
+the cap on its answer's bytes) and answers each with a JSON header line ({"status", "media", "length"})
+followed by `length` bytes of body."""
 
 from __future__ import annotations
 
@@ -124,8 +125,10 @@ def describe(store: ox.Store, iri: str, media: str, cap: int) -> Reply:
     return serialized(lambda out: ox.serialize(triples, out, RDF_TYPES[media], prefixes=PREFIXES), media, cap)
 
 
-def answer(store: ox.Store, request: dict, cap: int) -> Reply:
-    """The reply to one request: {"op": "query", "query", "accept"} or {"op": "describe", "iri", "media"}."""
+def answer(store: ox.Store, request: dict) -> Reply:
+    """The reply to one request: {"op": "query", "query", "accept", "cap"} or {"op": "describe", "iri", "media",
+    "cap"}."""
+    cap = request["cap"]
     if request.get("op") == "describe":
         return describe(store, request["iri"], request["media"], cap)
     return run_sparql(store, request["query"], request.get("accept"), cap)
@@ -137,7 +140,7 @@ def send(out: IO[bytes], reply: Reply) -> None:
     out.flush()
 
 
-def worker_main(folder: str, cap: str, memory_mb: str) -> None:
+def worker_main(folder: str, memory_mb: str) -> None:
     """Load the release, say so (a 200 reply, or a 500 saying why not), then answer requests until stdin closes."""
     limit = int(memory_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -149,7 +152,7 @@ def worker_main(folder: str, cap: str, memory_mb: str) -> None:
         return
     send(out, Reply.text(200, "ready"))
     for line in sys.stdin.buffer:
-        send(out, answer(store, json.loads(line), int(cap)))
+        send(out, answer(store, json.loads(line)))
 
 
 # The server side: runs in the server's event loop.
@@ -173,7 +176,6 @@ class Worker:
             "-m",
             "smekg.querypool",
             str(release),
-            str(limits.max_bytes),
             str(limits.max_memory_mb),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -240,8 +242,9 @@ class Pool:
         await asyncio.gather(*(worker.stop() for worker in self.workers))
 
     async def run(self, request: dict) -> Reply:
-        """The worker's reply to the request; a 503 when as many queries as the limits allow are running or waiting,
-        when no worker frees up within the timeout, or when the query runs past it."""
+        """The worker's reply to the request (its answer capped at max_bytes unless it gives its own "cap"); a 503
+        when as many queries as the limits allow are running or waiting, when no worker frees up within the timeout,
+        or when the query runs past it."""
         limits = self.limits
         if self.admitted >= limits.workers + limits.queue:
             return Reply.text(
@@ -255,7 +258,7 @@ class Pool:
                 worker = await asyncio.wait_for(self.idle.get(), limits.timeout)
             except TimeoutError:
                 return Reply.text(503, f"busy: no query worker became free within {limits.timeout:g} s; try again")
-            return await self.on(worker, request)
+            return await self.on(worker, {"cap": limits.max_bytes, **request})
         finally:
             self.admitted -= 1
 

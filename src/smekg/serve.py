@@ -8,7 +8,8 @@
   names a thing, not a document, so it answers 303 See Other to the document in the type the client prefers —
   the site's HTML page, or `IRI.ttl`, `.jsonld`, `.nt`, `.rdf` (the IRI's concise bounded description, from the
   store), which answer 200.
-- `/release/NAME`: the release files; `/.well-known/void`: a VoID description of the dataset.
+- `/release/NAME`: the release files, the artifacts also at their ontology IRIs' paths (`/smekg-full.owl`, …);
+  `/.well-known/void`: a VoID description of the dataset.
 - Anything else: the static site (`--site`), if one is given.
 """
 
@@ -37,12 +38,13 @@ from starlette.staticfiles import StaticFiles
 
 from .direct import DIRECT_FILES
 from .endpoint import results_table
+from .identity import ontology_iri
 from .mediatypes import RDF_EXTENSIONS, RDF_TYPES, content_type, negotiate
 from .query import CannedQuery, bind_values, bindings, code_only, first_keyword, keyword
 from .querypool import Limits, Pool, Reply
 from .release import FORMATS, artifact_names
 from .safeio import fail
-from .vocab import BASE, KG, ONTOLOGY_IRI, PERSON, PREFIXES, SMEKG, SOURCE, WORK
+from .vocab import BASE, KG, PERSON, PREFIXES, SMEKG, SOURCE, WORK
 
 ASSETS = files("smekg") / "serve_assets"
 NAMESPACE_PATHS = tuple(str(ns)[len(BASE) :] for ns in (SMEKG, KG, WORK, PERSON, SOURCE))  # "ontology/", …
@@ -63,6 +65,7 @@ COUNTS = {
 }
 TERMS_USED = "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t FILTER(isIRI(?t)) } }"
 HEADER = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*")  # the comment lines opening a query file
+INTERNAL_CAP = 1 << 30  # bytes of answer to the server's own queries (counts, namespaces): never reached
 DUMPS = ("smekg-full.ttl", DIRECT_FILES[1])  # what /sparql holds: the full release and its direct view
 
 
@@ -127,7 +130,8 @@ class Service:
 
     async def select(self, query: str) -> list[dict]:
         """The rows of an internal SELECT query, run through the pool."""
-        reply = await self.pool.run({"op": "query", "query": query, "accept": "application/sparql-results+json"})
+        request = {"op": "query", "query": query, "accept": "application/sparql-results+json", "cap": INTERNAL_CAP}
+        reply = await self.pool.run(request)
         if reply.status != 200:
             raise fail("serve", self.settings.release, reply.body.decode("utf-8", "replace"))
         return results_table(json.loads(reply.body))
@@ -146,6 +150,7 @@ class Service:
             Mount("/editor", StaticFiles(directory=str(ASSETS)), name="editor"),
             Route("/.well-known/void", self.void, methods=["GET"]),
             Route("/release/{name}", self.release_file, methods=["GET"]),
+            *(Route(f"/{name}", self.release_file, methods=["GET"]) for name in artifact_names()),
             Route("/ontology", self.entity, methods=["GET"]),
             *(Route(f"/{path}{{name:path}}", self.entity, methods=["GET"]) for path in NAMESPACE_PATHS),
         ]
@@ -269,7 +274,9 @@ class Service:
         return RedirectResponse(documents[media], 303, headers={"Vary": "Accept"})
 
     async def release_file(self, request: Request) -> Response:
-        name = request.path_params["name"]
+        """A release file, at /release/NAME and, for the artifacts, at the release ontologies' IRIs' own paths
+        (https://w3id.org/smekg/smekg-full.owl, …), which name documents and so answer 200."""
+        name = request.path_params.get("name") or request.url.path.lstrip("/")
         path = self.settings.release / name
         extension = name.rpartition(".")[2]
         if name not in {*artifact_names(), *DIRECT_FILES} or not path.is_file():
@@ -287,7 +294,7 @@ class Service:
             ox.Triple(dataset, RDF_TYPE, void("Dataset")),
             ox.Triple(dataset, ox.NamedNode(PREFIXES["dcterms"] + "title"), ox.Literal("smekg", language="en")),
             ox.Triple(dataset, void("uriSpace"), ox.Literal(BASE)),
-            ox.Triple(dataset, void("rootResource"), ox.NamedNode(ONTOLOGY_IRI)),
+            ox.Triple(dataset, void("rootResource"), ox.NamedNode(ontology_iri("full"))),
             ox.Triple(dataset, void("sparqlEndpoint"), ox.NamedNode(f"{root}/sparql")),
         ]
         triples += [ox.Triple(dataset, void("dataDump"), ox.NamedNode(f"{root}/release/{name}")) for name in DUMPS]
