@@ -7,6 +7,7 @@ import json
 import re
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -20,6 +21,7 @@ from clirun import smekg_started
 from smekg import Store, list_queries, run_query
 from smekg.endpoint import results_table
 from smekg.mediatypes import RDF_EXTENSIONS, RESULT_FORMATS
+from smekg.query import get_query
 from smekg.serve import DUMPS, editor_text
 from smekg.vocab import BASE, PREFIXES
 
@@ -421,3 +423,64 @@ def test_the_query_editor_lists_every_canned_query_and_loads_no_remote_asset(ser
     assert links and not [link for link in links if re.match(r"(?:[a-z]+:)?//", link)]
     for asset in ("yasqe.min.js", "yasr.min.js", "yasqe.min.css", "yasr.min.css"):
         assert server.get(f"/editor/vendor/{asset}").status == 200
+
+
+# In a real browser.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.mark.slow
+def test_the_query_editor_runs_a_canned_query_in_a_browser_without_leaving_the_machine(
+    server, store, project, tmp_path
+):
+    """Chromium opens /query, picks a canned query, runs it and shows its rows; every request stays on 127.0.0.1
+    (any other is recorded and refused)."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.is_file(), "Debian's chromium is needed (apt-get install chromium)"
+    expected = run_query("intermediaries", store=store, project=project)
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.on("request", lambda request: requests.append(request.url))
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort()
+                ),
+            )
+            page = context.new_page()
+            page.goto(f"{server.base}/query")
+            page.select_option("#canned", "intermediaries")
+            question = page.locator("#question").inner_text()
+            page.click(".yasqe_queryButton")
+            rows = page.locator(".yasr table tbody tr")
+            rows.first.wait_for(timeout=60_000)
+            shown = rows.all_inner_texts()
+            page.screenshot(path=str(tmp_path / "query-editor.png"), full_page=True)
+        finally:
+            browser.close()
+    assert question == get_query("intermediaries", project).question
+    assert len(shown) == len(expected)
+    assert any("LocalPartner" in row for row in shown)
+    assert f"{server.base}/sparql" in requests
+    assert [url for url in requests if urlsplit(url).hostname != "127.0.0.1"] == []
+    assert (tmp_path / "query-editor.png").stat().st_size > 10_000
+
+
+def test_the_vendored_editor_files_are_exactly_the_pinned_npm_builds():
+    """tools/vendor_assets.py --check: a hand-edited or swapped file differs from its pinned sha256."""
+    tool = Path(__file__).resolve().parents[1] / "tools" / "vendor_assets.py"
+    checked = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
