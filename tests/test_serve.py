@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
@@ -17,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 import pytest
 
-from clirun import smekg_started
+from clirun import smekg, smekg_started
 from smekg import Store, list_queries, run_query
 from smekg.endpoint import results_table
 from smekg.mediatypes import RDF_EXTENSIONS, RESULT_FORMATS
@@ -484,3 +485,54 @@ def test_the_vendored_editor_files_are_exactly_the_pinned_npm_builds():
     tool = Path(__file__).resolve().parents[1] / "tools" / "vendor_assets.py"
     checked = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_serve_without_a_release_is_a_finding_not_a_traceback(tmp_path):
+    done = smekg("serve", "--port", free_port(), "--release", tmp_path, timeout=120)
+    assert done.returncode == 1
+    assert "no release here" in done.stderr and "Traceback" not in done.stderr
+
+
+def process_state(pid: int) -> tuple[str, int, int] | None:
+    """A process's state letter, parent and CPU ticks used (user + system), or None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        state = process_state(int(entry.name)) if entry.name.isdigit() else None
+        if state and state[1] == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def ask_quietly(server: Server, text: str) -> None:
+    """Send a query whose answer (or broken connection) does not matter."""
+    with contextlib.suppress(OSError):
+        server.query(text)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads processes from /proc (Linux)")
+def test_a_worker_running_a_query_dies_with_a_killed_server(release):
+    """A server killed outright (SIGKILL, no cleanup) takes a worker in the middle of a runaway query with it."""
+    server = start(release.release_dir, "--timeout", "600", "--workers", "1")
+    try:
+        (worker,) = children(server.process.pid)
+        before = process_state(worker)[2]
+        threading.Thread(target=ask_quietly, args=(server, SLOW), daemon=True).start()
+        deadline = time.monotonic() + 120  # did-not-start bounds, not timing checks
+        while process_state(worker)[2] < before + 100:  # a second of CPU: the worker is running the query
+            assert time.monotonic() < deadline, "the worker never started the query"
+            time.sleep(0.1)
+    finally:
+        server.process.kill()  # its pipes are not read: a surviving worker would hold them open
+        server.process.wait()
+    deadline = time.monotonic() + 60
+    while (state := process_state(worker)) is not None and state[0] != "Z":
+        assert time.monotonic() < deadline, f"the worker (process {worker}) outlived the server"
+        time.sleep(0.1)

@@ -9,8 +9,10 @@ followed by `length` bytes of body."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import resource
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from .safeio import fail
 from .vocab import PREFIXES
 
 TEXT = "text/plain; charset=utf-8"
+PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,16 @@ def send(out: IO[bytes], reply: Reply) -> None:
     out.flush()
 
 
+def die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when the server dies, even in the middle of a query that would
+    otherwise run on (PR_SET_PDEATHSIG); elsewhere a worker ends when it next reads the closed stdin."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def worker_main(folder: str, memory_mb: str) -> None:
     """Load the release, say so (a 200 reply, or a 500 saying why not), then answer requests until stdin closes."""
+    die_with_parent()
     limit = int(memory_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out = sys.stdout.buffer

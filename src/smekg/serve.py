@@ -15,11 +15,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -117,16 +116,14 @@ class Service:
         templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ASSETS)), autoescape=True)
         self.editor = templates.get_template("query.html")
 
-    @asynccontextmanager
-    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        """Start the workers and count what VoID reports; stop the workers at the end."""
+    async def start(self) -> None:
+        """Start the query workers and count what VoID reports; SmekgError if the release cannot be loaded."""
         await self.pool.start()
         try:
             await self.measure()
-            print("smekg serve: ready (SPARQL at /sparql, the query editor at /query)", file=sys.stderr, flush=True)
-            yield
-        finally:
+        except BaseException:
             await self.pool.close()
+            raise
 
     async def select(self, query: str) -> list[dict]:
         """The rows of an internal SELECT query, run through the pool."""
@@ -160,7 +157,7 @@ class Service:
         else:
             routes.append(Route("/", lambda request: RedirectResponse("/query", 303), methods=["GET"]))
         cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
-        return Starlette(routes=routes, middleware=[cors], lifespan=self.lifespan)
+        return Starlette(routes=routes, middleware=[cors])
 
     # The SPARQL 1.1 Protocol.
 
@@ -322,5 +319,15 @@ def check_release(folder: Path) -> None:
 def serve(settings: Settings, host: str, port: int) -> None:
     """Run the server until it is stopped (Ctrl-C or SIGTERM)."""
     check_release(settings.release)
-    print(f"smekg serve: starting on http://{host}:{port}/", file=sys.stderr, flush=True)
-    uvicorn.run(Service(settings).app(), host=host, port=port, log_level="warning")
+    asyncio.run(run(Service(settings), host, port))
+
+
+async def run(service: Service, host: str, port: int) -> None:
+    """Start the workers (a release they cannot load is a SmekgError before anything listens), then serve."""
+    await service.start()
+    try:
+        print(f"smekg serve: http://{host}:{port}/ (SPARQL at /sparql, the query editor at /query)", file=sys.stderr)
+        config = uvicorn.Config(service.app(), host=host, port=port, log_level="warning", lifespan="off")
+        await uvicorn.Server(config).serve()
+    finally:
+        await service.pool.close()
