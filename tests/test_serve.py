@@ -429,6 +429,7 @@ def test_the_query_editor_lists_every_canned_query_and_loads_no_remote_asset(ser
 # In a real browser.
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored by tools/vendor_assets.py
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -444,7 +445,7 @@ def test_the_query_editor_runs_a_canned_query_in_a_browser_without_leaving_the_m
     server, store, project, tmp_path
 ):
     """Chromium opens /query, picks a canned query, runs it and shows its rows; every request stays on 127.0.0.1
-    (any other is recorded and refused)."""
+    (any other is recorded and refused); axe-core finds no serious or critical accessibility violation."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.is_file(), "Debian's chromium is needed (apt-get install chromium)"
@@ -469,6 +470,8 @@ def test_the_query_editor_runs_a_canned_query_in_a_browser_without_leaving_the_m
             rows = page.locator(".yasr table tbody tr")
             rows.first.wait_for(timeout=60_000)
             shown = rows.all_inner_texts()
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate("axe.run().then(result => result.violations)")
             page.screenshot(path=str(tmp_path / "query-editor.png"), full_page=True)
         finally:
             browser.close()
@@ -478,6 +481,8 @@ def test_the_query_editor_runs_a_canned_query_in_a_browser_without_leaving_the_m
     assert f"{server.base}/sparql" in requests
     assert [url for url in requests if urlsplit(url).hostname != "127.0.0.1"] == []
     assert (tmp_path / "query-editor.png").stat().st_size > 10_000
+    grave = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in violations]
+    assert [v for v in grave if v[1] in ("serious", "critical")] == []
 
 
 def test_the_vendored_editor_files_are_exactly_the_pinned_npm_builds():

@@ -1,6 +1,8 @@
-"""Vendor the query editor's JavaScript and CSS (Yasqe and Yasr, MIT) from npm at pinned versions.
+"""Vendor the query editor's JavaScript and CSS (Yasqe and Yasr, MIT) and the accessibility checker the browser
+tests inject (axe-core, MPL-2.0) from npm at pinned versions.
 
     python tools/vendor_assets.py          # fetch with `npm pack`, check, write src/smekg/serve_assets/vendor/
+                                           # and tests/vendor/
     python tools/vendor_assets.py --check  # the committed files are exactly those of the pinned packages
 
 Each package tarball must have the pinned sha512 integrity (as in package-lock files) and each file taken from it
@@ -19,9 +21,11 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parents[1] / "src" / "smekg" / "serve_assets" / "vendor"
+ROOT = Path(__file__).resolve().parents[1]
+EDITOR = ROOT / "src" / "smekg" / "serve_assets" / "vendor"  # served by smekg serve
+TESTS = ROOT / "tests" / "vendor"  # used by the browser tests only
 
-# package, version, tarball integrity (sha512, base64), {file in the tarball: sha256 (hex)}
+# package, version, tarball integrity (sha512, base64), {file in the tarball: sha256 (hex)}, folder to write to
 PINS = [
     (
         "@zazuko/yasqe",
@@ -31,6 +35,7 @@ PINS = [
             "package/build/yasqe.min.js": "288202e5f1c0195a71d1190b35c052ad5e5103e73d61455da029ffcacb7f9347",
             "package/build/yasqe.min.css": "f82256c2a56f83a5356abef88c760cff67da21e38873e744db73afaf08f285a2",
         },
+        EDITOR,
     ),
     (
         "@zazuko/yasr",
@@ -40,6 +45,14 @@ PINS = [
             "package/build/yasr.min.js": "a6196c11d6f5fbd2e5ee17f1d6060987464ef4683bca443d6bc1dffc2fcfaf84",
             "package/build/yasr.min.css": "9a10866de01aae904747bdb60b11bda35f5251447d846fc5ac68efac8790f53a",
         },
+        EDITOR,
+    ),
+    (
+        "axe-core",
+        "4.14.1",
+        "FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        {"package/axe.min.js": "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"},
+        TESTS,
     ),
 ]
 
@@ -76,17 +89,17 @@ def main() -> None:
     args = parser.parse_args()
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
-        for package, version, integrity, wanted in PINS:
+        for package, version, integrity, wanted, folder in PINS:
             files = {} if args.check else members(fetch(package, version, integrity, Path(tmp)), wanted)
             for name, pinned in wanted.items():
-                target = VENDOR / Path(name).name
+                target = folder / Path(name).name
                 data = target.read_bytes() if args.check else files[name]
                 if args.print_hashes:
                     print(f"{package}@{version} {name} {sha256(data)}")
                 elif sha256(data) != pinned:
                     problems.append(f"{target.name}: sha256 {sha256(data)}, pinned {pinned}")
                 elif not args.check:
-                    VENDOR.mkdir(parents=True, exist_ok=True)
+                    folder.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
     if problems:
         sys.exit("\n".join(problems))

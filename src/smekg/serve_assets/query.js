@@ -20,6 +20,14 @@
   });
   yasqe.on("queryResponse", (_editor, response, duration) => yasr.setResponse(response, duration));
 
+  // Accessible names and keyboard access the vendored widgets lack (axe-core: label, select-name,
+  // scrollable-region-focusable).
+  yasqe.getInputField().setAttribute("aria-label", "SPARQL query");
+  document.querySelectorAll("#yasqe .CodeMirror-scroll").forEach((el) => el.setAttribute("tabindex", "0"));
+  yasr.on("drawn", () => {
+    document.querySelectorAll("#yasr select.tableSizer").forEach((el) => el.setAttribute("aria-label", "Rows per page"));
+  });
+
   const select = document.getElementById("canned");
   const question = document.getElementById("question");
   function show(name) {
