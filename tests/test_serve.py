@@ -241,12 +241,34 @@ def test_a_service_clause_is_refused_and_makes_no_request(server):
 def test_dataset_parameters_and_missing_queries_are_refused(server):
     graph = server.get("/sparql?" + urlencode({"query": "ASK {}", "default-graph-uri": "urn:x"}))
     assert graph.status == 400 and "default-graph-uri" in graph.text
-    assert server.get("/sparql").status == 400
     assert server.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D").status == 400
 
 
-def test_a_request_type_the_protocol_lacks_gets_415(server):
+def test_request_bodies_the_protocol_does_not_allow_are_refused(server):
     assert server.request("/sparql", "POST", b"ASK {}", Content_Type="text/plain").status == 415
+    assert server.request("/sparql", "POST", b"query=ASK%7B%7D").status == 415  # no Content-Type
+    latin = b'ASK { ?s rdfs:label "\xe9tude" }'  # ISO-8859-1, not UTF-8
+    assert server.request("/sparql", "POST", latin, Content_Type="application/sparql-query").status == 400
+    typed = server.request("/sparql", "POST", b"ASK {}", Content_Type="application/sparql-query; charset=UTF-8")
+    assert typed.status == 200
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def test_the_endpoint_without_a_query_describes_itself(server):
+    """SPARQL 1.1 Service Description §2: a GET without a query returns the description; a browser goes to the
+    editor."""
+    answer = server.get("/sparql")
+    assert answer.status == 200 and answer.media == "text/turtle"
+    description = ox.Store()
+    description.load(answer.body, ox.RdfFormat.TURTLE)
+    endpoint = next(iter(description.query(f"SELECT ?e WHERE {{ ?s a <{SD}Service> ; <{SD}endpoint> ?e }}")))["e"]
+    assert urlsplit(endpoint.value).path == "/sparql"
+    assert description.query(f"ASK {{ ?s <{SD}supportedLanguage> <{SD}SPARQL11Query> }}")
+    assert description.query(f"ASK {{ ?s <{SD}resultFormat> <http://www.w3.org/ns/formats/SPARQL_Results_JSON> }}")
+    browser = server.get("/sparql", "text/html,application/xhtml+xml,*/*;q=0.8")
+    assert browser.status == 303 and browser.headers["location"] == "query"
 
 
 def test_an_unacceptable_results_type_gets_406(server):

@@ -19,6 +19,7 @@ import asyncio
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -52,6 +53,17 @@ QUERY_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
 RELEASE_TYPES = {extension: rdf_format.media_type for extension, rdf_format in FORMATS.items()}
 VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SD_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "JSON-LD",
+    "N-Triples",
+    "RDF_XML",
+)
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 COUNTS = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
@@ -204,6 +216,8 @@ class Service:
         if "default-graph-uri" in params or "named-graph-uri" in params:
             return text(400, "default-graph-uri and named-graph-uri are not supported: the data is one default graph")
         queries = params.get("query", [])
+        if not params and request.method == "GET":
+            return self.describe_service(request)
         if len(queries) != 1:
             return text(400, "give exactly one query parameter (the query editor is at /query)")
         form = first_keyword(FORM, queries[0])
@@ -211,6 +225,13 @@ class Service:
             return text(403, f"{READ_ONLY} ({form[0]} on line {form[1]})")
         accept = request.headers.get("accept")
         return reply_response(await self.pool.run({"op": "query", "query": queries[0], "accept": accept}))
+
+    def describe_service(self, request: Request) -> Response:
+        """/sparql without a query: a browser is sent to the query editor, an RDF client gets the service
+        description (SPARQL 1.1 Service Description, §2)."""
+        if negotiate(request.headers.get("accept"), [*RDF_TYPES, "text/html"]) == "text/html":
+            return RedirectResponse("query", 303, headers={"Vary": "Accept"})
+        return described(request, self.service_triples, "the service description")
 
     async def query_editor(self, request: Request) -> HTMLResponse:
         queries = [
@@ -286,7 +307,6 @@ class Service:
         """The VoID description of the dataset, with the endpoint and dumps under root (this server's URL)."""
         dataset = ox.NamedNode(f"{root}/.well-known/void#smekg")
         void = lambda name: ox.NamedNode(VOID + name)  # noqa: E731
-        integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
         triples = [
             ox.Triple(dataset, RDF_TYPE, void("Dataset")),
             ox.Triple(dataset, ox.NamedNode(PREFIXES["dcterms"] + "title"), ox.Literal("smekg", language="en")),
@@ -296,17 +316,44 @@ class Service:
         ]
         triples += [ox.Triple(dataset, void("dataDump"), ox.NamedNode(f"{root}/release/{name}")) for name in DUMPS]
         triples += [ox.Triple(dataset, void("vocabulary"), ox.NamedNode(ns)) for ns in self.vocabularies]
-        triples += [ox.Triple(dataset, void(k), ox.Literal(str(n), datatype=integer)) for k, n in self.counts.items()]
+        triples += [ox.Triple(dataset, void(k), integer(n)) for k, n in self.counts.items()]
         return triples
 
+    def service_triples(self, root: str) -> list[ox.Triple]:
+        """The SPARQL 1.1 Service Description of /sparql: what it supports and the dataset it holds."""
+        service, dataset, graph = ox.NamedNode(f"{root}/sparql#service"), ox.BlankNode(), ox.BlankNode()
+        sd = lambda name: ox.NamedNode(SD + name)  # noqa: E731
+        formats = [ox.NamedNode(f"http://www.w3.org/ns/formats/{name}") for name in SD_FORMATS]
+        return [
+            ox.Triple(service, RDF_TYPE, sd("Service")),
+            ox.Triple(service, sd("endpoint"), ox.NamedNode(f"{root}/sparql")),
+            ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+            *(ox.Triple(service, sd("resultFormat"), format_iri) for format_iri in formats),
+            ox.Triple(service, sd("defaultDataset"), dataset),
+            ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+            ox.Triple(dataset, sd("defaultGraph"), graph),
+            ox.Triple(graph, RDF_TYPE, sd("Graph")),
+            ox.Triple(graph, ox.NamedNode(VOID + "triples"), integer(self.counts["triples"])),
+            ox.Triple(dataset, ox.NamedNode(PREFIXES["rdfs"] + "seeAlso"), ox.NamedNode(f"{root}/.well-known/void")),
+        ]
+
     async def void(self, request: Request) -> Response:
-        media = negotiate(request.headers.get("accept"), list(RDF_TYPES))
-        if media is None:
-            return text(406, f"the VoID description is available as {', '.join(RDF_TYPES)}", Vary="Accept")
-        root = str(request.base_url).rstrip("/")
-        prefixes = {"void": VOID, "dcterms": PREFIXES["dcterms"]}
-        body = ox.serialize(self.void_triples(root), format=RDF_TYPES[media], prefixes=prefixes)
-        return Response(body, headers={"Content-Type": content_type(media), "Vary": "Accept"})
+        return described(request, self.void_triples, "the VoID description")
+
+
+def described(request: Request, triples: Callable[[str], list[ox.Triple]], what: str) -> Response:
+    """triples(this server's root URL) in the RDF type the client prefers (Turtle if any will do), or 406."""
+    media = negotiate(request.headers.get("accept"), list(RDF_TYPES))
+    if media is None:
+        return text(406, f"{what} is available as {', '.join(RDF_TYPES)}", Vary="Accept")
+    root = str(request.base_url).rstrip("/")
+    prefixes = {"void": VOID, "sd": SD, "dcterms": PREFIXES["dcterms"]}
+    body = ox.serialize(triples(root), format=RDF_TYPES[media], prefixes=prefixes)
+    return Response(body, headers={"Content-Type": content_type(media), "Vary": "Accept"})
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
 
 def check_release(folder: Path) -> None:
