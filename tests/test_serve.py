@@ -384,6 +384,8 @@ def test_a_browser_gets_turtle_for_an_iri_without_a_page(server):
 def test_an_iri_that_names_nothing_is_404_and_an_unoffered_type_406(server):
     assert server.get("/kg/no-such-thing", "text/turtle").status == 404
     assert server.get("/kg/no-such-thing.ttl").status == 404
+    assert server.get("/kg/no%00such", "text/html").status == 404  # a NUL byte names no file and no entity
+    assert server.get("/ontology/..%2F..%2F..%2Fetc%2Fpasswd", "text/html").status == 404
     refused = server.get(f"/{CLUSTER}", "image/png")
     assert refused.status == 406 and "text/turtle" in refused.text
 

@@ -112,8 +112,11 @@ def editor_text(query: CannedQuery) -> str:
 
 
 def inside(folder: Path, relative: str) -> Path | None:
-    """folder/relative if it stays inside folder, else None."""
-    path = (folder / relative).resolve()
+    """folder/relative if it stays inside folder (and is a possible file name), else None."""
+    try:
+        path = (folder / relative).resolve()
+    except (ValueError, OSError):  # a NUL byte, a name too long
+        return None
     return path if path.is_relative_to(folder.resolve()) else None
 
 
