@@ -238,6 +238,21 @@ def test_a_service_clause_is_refused_and_makes_no_request(server):
             listener.accept()
 
 
+def test_a_service_clause_the_textual_check_misses_still_reaches_no_host(server, store):
+    """Oxigraph reads `1SERVICE` as `1 SERVICE`, which the keyword check does not see; the worker's own network
+    namespace stops the request."""
+    assert store.store.query("ASK { ?s ?p 1 }")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        answer = server.query(f"SELECT * WHERE {{ ?s ?p 1SERVICE <{url}> {{ ?a ?b ?c }} }} LIMIT 1")
+        assert answer.status != 200
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
 def test_dataset_parameters_and_missing_queries_are_refused(server):
     graph = server.get("/sparql?" + urlencode({"query": "ASK {}", "default-graph-uri": "urn:x"}))
     assert graph.status == 400 and "default-graph-uri" in graph.text

@@ -29,6 +29,7 @@ from .vocab import PREFIXES
 
 TEXT = "text/plain; charset=utf-8"
 PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000  # unshare flags, from <sched.h>
 
 
 @dataclass(frozen=True)
@@ -150,9 +151,25 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+def isolate_network() -> bool:
+    """On Linux, move this worker into a network namespace of its own, where no interface is up: a SERVICE clause
+    that got past the textual check (Oxigraph reads `1SERVICE` as `1 SERVICE`) reaches no host. As root a new
+    network namespace is enough; otherwise one inside a new user namespace. False where neither is allowed."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.unshare(CLONE_NEWNET) == 0 or libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0
+
+
 def worker_main(folder: str, memory_mb: str) -> None:
     """Load the release, say so (a 200 reply, or a 500 saying why not), then answer requests until stdin closes."""
     die_with_parent()
+    if not isolate_network():
+        print(
+            "smekg serve: warning: a query worker could not be cut off from the network (no network namespace);"
+            " SERVICE clauses are refused by a textual check only",
+            file=sys.stderr,
+        )
     limit = int(memory_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out = sys.stdout.buffer
