@@ -334,20 +334,23 @@ def test_an_answer_over_the_cap_is_refused_and_a_small_one_is_sent(strict):
 
 def test_queries_beyond_the_bound_get_503_while_the_workers_are_busy(strict):
     """With one worker and no queue, a query sent while the slow one runs is turned away at once."""
-    while not strict.answers():  # a worker replaced by an earlier test may still be starting
-        time.sleep(0.2)
-    slow: list[Answer] = []
-    runner = threading.Thread(target=lambda: slow.append(strict.query(SLOW)))
-    runner.start()
-    turned_away = None
-    while runner.is_alive() and turned_away is None:
-        answer = strict.query("ASK {}")
-        if answer.status == 503 and "busy" in answer.text:
-            turned_away = answer
-    runner.join()
+    for _attempt in range(5):  # the slow query itself is turned away if a quick one holds the worker when it comes
+        while not strict.answers():  # a worker replaced by an earlier test may still be starting
+            time.sleep(0.2)
+        slow: list[Answer] = []
+        runner = threading.Thread(target=lambda answers=slow: answers.append(strict.query(SLOW)))
+        runner.start()
+        turned_away = None
+        while runner.is_alive() and turned_away is None:
+            answer = strict.query("ASK {}")
+            if answer.status == 503 and "busy" in answer.text:
+                turned_away = answer
+        runner.join()
+        if "ran past" in slow[0].text:
+            break
+    assert "ran past" in slow[0].text, slow[0].text
     assert turned_away is not None, "no query was turned away while the slow one held the only worker"
     assert "1 queries are running and 0 waiting" in turned_away.text
-    assert slow[0].status == 503
 
 
 def test_fifty_concurrent_queries_are_all_answered(server, store):
