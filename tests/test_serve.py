@@ -113,6 +113,11 @@ def site(tmp_path_factory) -> Path:
     (folder / "ontology").mkdir()
     (folder / "index.html").write_text("<!doctype html><title>smekg</title><h1>home</h1>", encoding="utf-8")
     (folder / f"{CLUSTER}.html").write_text("<!doctype html><title>Cluster</title><h1>cluster</h1>", encoding="utf-8")
+    for name in ("agent", "static", "questions"):
+        (folder / name).mkdir()
+    (folder / "agent" / "someone.html").write_text("<!doctype html><title>someone</title>", encoding="utf-8")
+    (folder / "static" / "site.css").write_text("body { color: black; }", encoding="utf-8")
+    (folder / "questions" / "index.html").write_text("<!doctype html><title>questions</title>", encoding="utf-8")
     return folder
 
 
@@ -392,6 +397,21 @@ def test_a_browser_gets_the_sites_page(server, site):
     assert page.status == 200 and page.media == "text/html"
     assert page.body == (site / f"{CLUSTER}.html").read_bytes()
     assert server.get("/").body == (site / "index.html").read_bytes()
+
+
+def test_the_sites_other_files_and_namespaces_are_served(server, site):
+    """Every path below the base is an IRI, whatever its namespace (agent/ is none of vocab.py's); the site's own
+    files answer as they are; a folder's index answers at the folder's path with a slash."""
+    redirect = server.get("/agent/someone", "text/html")
+    assert redirect.status == 303 and redirect.headers["location"] == "/agent/someone.html"
+    style = server.get("/static/site.css")
+    assert (
+        style.status == 200 and style.media == "text/css" and style.body == (site / "static" / "site.css").read_bytes()
+    )
+    folder = server.get("/questions", "text/html")
+    assert folder.status == 303 and folder.headers["location"] == "/questions/"
+    assert server.get("/questions/").body == (site / "questions" / "index.html").read_bytes()
+    assert server.get("/static/missing.css").status == 404
 
 
 def test_a_browser_gets_turtle_for_an_iri_without_a_page(server):

@@ -3,14 +3,14 @@
 - `/sparql`: a read-only SPARQL 1.1 Protocol endpoint on the full release (queries run in killable worker
   processes, see querypool.py); updates are refused with 403.
 - `/query`: a query editor (Yasqe and Yasr, vendored) preloaded with the canned queries.
-- The IRIs below https://w3id.org/smekg/ (`/ontology/Cluster`, `/kg/…`, `/work/…`, …): content negotiation as the
+- Every other path is an IRI below https://w3id.org/smekg/ (`/ontology/Cluster`, `/kg/…`, `/work/…`, whatever the
+  namespace) or a file of the static site (`--site`), which answers as it is. An IRI gets content negotiation as the
   W3C's "Cool URIs for the Semantic Web" (§4.3, 303 URIs forwarding to different documents) describes: the IRI
   names a thing, not a document, so it answers 303 See Other to the document in the type the client prefers —
   the site's HTML page, or `IRI.ttl`, `.jsonld`, `.nt`, `.rdf` (the IRI's concise bounded description, from the
   store), which answer 200.
 - `/release/NAME`: the release files, the artifacts also at their ontology IRIs' paths (`/smekg-full.owl`, …);
   `/.well-known/void`: a VoID description of the dataset.
-- Anything else: the static site (`--site`), if one is given.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import StaticFiles  # the editor's own files
 
 from .direct import DIRECT_FILES
 from .endpoint import results_table
@@ -44,10 +44,9 @@ from .query import CannedQuery, bind_values, bindings, code_only, first_keyword,
 from .querypool import Limits, Pool, Reply
 from .release import FORMATS, artifact_names
 from .safeio import fail
-from .vocab import BASE, KG, PERSON, PREFIXES, SMEKG, SOURCE, WORK
+from .vocab import BASE, PREFIXES
 
 ASSETS = files("smekg") / "serve_assets"
-NAMESPACE_PATHS = tuple(str(ns)[len(BASE) :] for ns in (SMEKG, KG, WORK, PERSON, SOURCE))  # "ontology/", …
 FORM = keyword("SELECT|CONSTRUCT|ASK|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH")
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
@@ -163,14 +162,10 @@ class Service:
             Route("/.well-known/void", self.void, methods=["GET"]),
             Route("/release/{name}", self.release_file, methods=["GET"]),
             *(Route(f"/{name}", self.release_file, methods=["GET"]) for name in artifact_names()),
-            Route("/ontology", self.entity, methods=["GET"]),
-            *(Route(f"/{path}{{name:path}}", self.entity, methods=["GET"]) for path in NAMESPACE_PATHS),
         ]
-        site = self.settings.site
-        if site is not None:
-            routes.append(Mount("/", StaticFiles(directory=str(site), html=True), name="site"))
-        else:
+        if self.settings.site is None:
             routes.append(Route("/", lambda request: RedirectResponse("/query", 303), methods=["GET"]))
+        routes.append(Route("/{path:path}", self.entity, methods=["GET"]))
         cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
         return Starlette(routes=routes, middleware=[cors])
 
@@ -246,11 +241,11 @@ class Service:
     # The IRIs and the release.
 
     def site_file(self, relative: str) -> Path | None:
-        """The site's file at that path (a folder's index.html), if the site has one."""
+        """The site's file at that path (a folder's index.html when the path ends in /), if the site has one."""
         if self.settings.site is None:
             return None
         path = inside(self.settings.site, relative)
-        if path is not None and path.is_dir():
+        if path is not None and path.is_dir() and (relative.endswith("/") or not relative):
             path = path / "index.html"
         return path if path is not None and path.is_file() else None
 
@@ -265,7 +260,8 @@ class Service:
         return bool(await self.select(f"SELECT ?p WHERE {{ {ox.NamedNode(iri)} ?p ?o }} LIMIT 1"))
 
     async def entity(self, request: Request) -> Response:
-        """An IRI below the base: its document (IRI.ttl, …), a file of the site, or a 303 to the preferred document."""
+        """Any other path: an IRI's description (IRI.ttl, …), a file of the site, or, for an IRI below the base
+        (whatever its namespace), a 303 to the document the client prefers."""
         relative = request.scope["path"].lstrip("/")
         stem, dot, extension = relative.rpartition(".")
         if dot and extension in RDF_EXTENSIONS:
