@@ -337,6 +337,22 @@ def test_an_answer_over_the_cap_is_refused_and_a_small_one_is_sent(strict):
     assert small.status == 200 and len(small.body) < 2000
 
 
+def test_a_query_past_the_memory_limit_ends_its_worker_and_the_server_goes_on(release):
+    """A worker's address space is capped: a sort of a cross product dies of it (long before the timeout), the
+    client hears why, and a new worker takes over."""
+    server = start(release.release_dir, "--max-memory", "400", "--timeout", "600", "--workers", "1")
+    try:
+        answer = server.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f")
+        assert answer.status == 500
+        assert "memory limit of 400 MB" in answer.text
+        deadline = time.monotonic() + 120  # a did-not-recover bound
+        while not server.answers():
+            assert time.monotonic() < deadline, "the server did not answer again after a worker died"
+            time.sleep(0.2)
+    finally:
+        stop(server)
+
+
 def test_queries_beyond_the_bound_get_503_while_the_workers_are_busy(strict):
     """With one worker and no queue, a query sent while the slow one runs is turned away at once."""
     for _attempt in range(5):  # the slow query itself is turned away if a quick one holds the worker when it comes

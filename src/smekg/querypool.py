@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import json
+import os
 import resource
 import signal
 import sys
@@ -172,7 +173,8 @@ def worker_main(folder: str, memory_mb: str) -> None:
         )
     limit = int(memory_mb) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    out = sys.stdout.buffer
+    out = os.fdopen(os.dup(1), "wb")  # the replies' channel; anything else printed goes to stderr
+    os.dup2(2, 1)
     try:
         store = Store.for_release(Path(folder)).store
     except SmekgError as err:
