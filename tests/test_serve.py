@@ -576,6 +576,15 @@ def test_serve_without_a_release_is_a_finding_not_a_traceback(tmp_path):
     assert "no release here" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_serve_on_a_taken_port_is_a_finding_before_anything_starts(release):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = smekg("serve", "--port", taken.getsockname()[1], "--release", release.release_dir, timeout=120)
+    assert done.returncode == 1
+    assert "cannot listen here: address already in use" in done.stderr and "Traceback" not in done.stderr
+
+
 def process_state(pid: int) -> tuple[str, int, int] | None:
     """A process's state letter, parent and CPU ticks used (user + system), or None if it is gone."""
     try:

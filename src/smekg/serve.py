@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from .mediatypes import RDF_EXTENSIONS, RDF_TYPES, content_type, negotiate
 from .query import CannedQuery, bind_values, bindings, code_only, first_keyword, keyword
 from .querypool import Limits, Pool, Reply
 from .release import FORMATS, artifact_names
-from .safeio import fail
+from .safeio import fail, os_problem
 from .vocab import BASE, PREFIXES
 
 ASSETS = files("smekg") / "serve_assets"
@@ -362,9 +363,20 @@ def check_release(folder: Path) -> None:
             raise fail("serve", folder / name, "no release here; run `smekg build` first (or give --release)")
 
 
+def check_address(host: str, port: int) -> None:
+    """Fail before the workers start when the server could not listen there (the port taken, an unknown host)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        socket.create_server((host, port), family=family).close()
+    except OSError as err:
+        problem = str(err.strerror).lower() if isinstance(err, socket.gaierror) else os_problem(err)
+        raise fail("serve", f"{host}:{port}", f"cannot listen here: {problem}") from None
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Run the server until it is stopped (Ctrl-C or SIGTERM)."""
     check_release(settings.release)
+    check_address(host, port)
     asyncio.run(run(Service(settings), host, port))
 
 
