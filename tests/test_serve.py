@@ -541,6 +541,8 @@ def test_the_query_editor_runs_a_canned_query_in_a_browser_without_leaving_the_m
                 ),
             )
             page = context.new_page()
+            page.goto(f"{server.base}/query?name=smes")  # a link to one canned query opens it
+            linked = (page.locator("#canned").input_value(), page.locator("#question").inner_text())
             page.goto(f"{server.base}/query")
             page.select_option("#canned", "intermediaries")
             question = page.locator("#question").inner_text()
@@ -554,6 +556,7 @@ def test_the_query_editor_runs_a_canned_query_in_a_browser_without_leaving_the_m
         finally:
             browser.close()
     assert question == get_query("intermediaries", project).question
+    assert linked == ("smes", get_query("smes", project).question)
     assert len(shown) == len(expected)
     assert any("LocalPartner" in row for row in shown)
     assert f"{server.base}/sparql" in requests
