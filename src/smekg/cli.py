@@ -14,7 +14,7 @@ import click
 from .errors import SmekgError
 from .project import Project
 from .query import Store, format_rows, key_values, list_queries, run_query
-from .safeio import Limits, fail, os_problem
+from .safeio import Limits, ServerLimits, fail, os_problem
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -287,6 +287,83 @@ def site(root: Path | None, release: Path | None, out: Path | None) -> None:
 
     folder, count = build_site(find_project(root), release, out)
     err().print(f"site written to {folder} ({count} files); open {folder / 'index.html'}")
+
+
+@main.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A static site (from `smekg site`) to serve, with its pages at the IRIs' paths.",
+)
+@click.option(
+    "--release",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder whose full release /sparql answers from (default: release/ in the project).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=ServerLimits.timeout,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a query (and its worker process) that runs longer than this.",
+)
+@click.option(
+    "--max-answer",
+    type=click.IntRange(min=1),
+    default=ServerLimits.max_bytes,
+    show_default=True,
+    metavar="BYTES",
+    help="Refuse (413) an answer larger than this.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=256),
+    default=ServerLimits.max_memory_mb,
+    show_default=True,
+    metavar="MB",
+    help="Address space of each query worker process.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=ServerLimits.workers,
+    show_default=True,
+    help="Queries run at once, each in its own worker process.",
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(min=0),
+    default=ServerLimits.queue,
+    show_default=True,
+    help="Queries that may wait for a worker; beyond them the server answers 503.",
+)
+def serve(
+    root: Path | None,
+    host: str,
+    port: int,
+    site: Path | None,
+    release: Path | None,
+    timeout: float,
+    max_answer: int,
+    max_memory: int,
+    workers: int,
+    queue: int,
+) -> None:
+    """Serve the knowledge over HTTP: a read-only SPARQL endpoint (/sparql), a query editor (/query), the IRIs
+    with content negotiation, the release files (/release/…) and a VoID description (/.well-known/void)."""
+    from .serve import Settings
+    from .serve import serve as run_server
+
+    project = find_project(root)
+    limits = ServerLimits(timeout, max_answer, max_memory, workers, queue)
+    folder = (release or project.release_dir).resolve()
+    run_server(Settings(folder, site.resolve() if site else None, list_queries(project), limits), host, port)
 
 
 def unforeseen(error: OSError | UnicodeDecodeError) -> SmekgError:

@@ -126,6 +126,19 @@ class Limits:
     max_bytes: int = 100_000_000
 
 
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one query may take (seconds, bytes of answer, megabytes of memory per worker) and how many queries
+    run at once (workers) or wait for a worker (queue) before `smekg serve` answers 503 (used by querypool.py; kept here
+    so that the command line has the defaults without importing the server)."""
+
+    timeout: float = 30.0
+    max_bytes: int = 50_000_000
+    max_memory_mb: int = 2048
+    workers: int = 2
+    queue: int = 64
+
+
 class NetworkLimit(Exception):
     """A network answer that took too long or was too big; the message says which."""
 
