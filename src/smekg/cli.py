@@ -18,7 +18,7 @@ from .endpoint import Endpoint, Limits
 from .errors import SmekgError
 from .linking import link_command
 from .quality import check_release, render, tally
-from .query import Store, format_rows, key_values, list_queries, run_query
+from .query import Store, format_rows, key_values, list_queries, parameter_summary, run_query
 from .safeio import fail, os_problem
 from .sources import Project
 from .stats import graph_stats
@@ -147,7 +147,7 @@ def query(
     project = find_project(root)
     if show_list or not name:
         for q in list_queries(project):
-            params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
+            params = ", ".join(parameter_summary(p) for p in q.params)
             click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
         return
     engine = Endpoint(endpoint, Limits(connect_timeout, timeout, max_answer)) if endpoint else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -15,7 +16,7 @@ from urllib.parse import urlparse
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
-from .query import Rows, Value, bind_values, literal_value, refuse_non_select
+from .query import Rows, Value, bind_values, code_only, literal_value, refuse_non_select
 from .safeio import NetworkLimit, os_problem, read_capped, with_deadline
 from .vocab import PREFIXES
 
@@ -90,6 +91,15 @@ def results_table(data: object) -> Rows:
     return Rows(columns, rows)
 
 
+DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([\w.-]*):", re.I)
+
+
+def undeclared_prefixes(text: str) -> str:
+    """Declarations of smekg's prefixes the query does not declare itself, on one line to go before its first."""
+    declared = set(DECLARED_PREFIX.findall(code_only(text)))
+    return "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items() if p not in declared)
+
+
 class Endpoint:
     """A remote SPARQL endpoint with the same select() as the embedded Store."""
 
@@ -115,8 +125,7 @@ class Endpoint:
 
         The prefixes go on the query's first line, so the endpoint's error messages give the file's own lines."""
         refuse_non_select(text, origin, entry)
-        prologue = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
-        body = self.fetch(prologue + bind_values(text, values or {}, origin, entry), entry)
+        body = self.fetch(undeclared_prefixes(text) + bind_values(text, values or {}, origin, entry), entry)
         try:
             return results_table(json.loads(body))
         except ValueError as err:  # also a JSONDecodeError or UnicodeDecodeError

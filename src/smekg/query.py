@@ -22,19 +22,23 @@ from .vocab import PREFIXES, compact, expand
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
 HEADER_FIELD = re.compile(r"^#\s*(title|question|sources|param|output):\s*(.*)$")
-PARAM_SPEC = re.compile(r"^(\w+)\s*\((\w+)\)\s*(?:=\s*(\S+))?\s*(?:[—-]+\s*(.*))?$")
+PARAM_SPEC = re.compile(r"^(\w+)\s*\((\w+)(?::([^()]*))?\)\s*(?:[—-]+\s*(.*))?$")
+PARAM_FORM = "'name (type) — meaning' or 'name (type: value | value …) — meaning'"
 
 Value = str | int | float | bool | date | datetime | None
+Term = ox.NamedNode | ox.Literal
 
 
 @dataclass
 class Parameter:
-    """A query parameter declared in the header: `# param: name (type) = default — meaning`."""
+    """A query parameter declared in the header (`# param: name (type) — meaning`, an enumerated one as
+    `# param: name (string: a | b | c) — meaning`); its default is the query's own VALUES row."""
 
     name: str
     kind: str
-    default: str | None
     doc: str = ""
+    allowed: tuple[str, ...] = ()
+    default: Term | None = None
 
 
 @dataclass
@@ -64,8 +68,19 @@ def read_query_file(name: str, path: Path) -> str:
         raise SmekgError("reading queries", [Finding(str(path), line, name, message)]) from None
 
 
+def parameter(value: str, path: Path, number: int, name: str) -> Parameter:
+    """One `# param:` header line as a Parameter (its default comes later, from the VALUES row)."""
+    spec = PARAM_SPEC.match(value)
+    if not spec or spec.group(2) not in PARAM_TYPES:
+        hint = " (the default goes in the VALUES row opening the WHERE clause)" if "=" in value.split("—")[0] else ""
+        message = f"malformed parameter {value!r}; expected {PARAM_FORM}, type one of {', '.join(PARAM_TYPES)}{hint}"
+        raise SmekgError("reading queries", [Finding(str(path), number, name, message)])
+    allowed = tuple(v.strip() for v in spec.group(3).split("|")) if spec.group(3) else ()
+    return Parameter(spec.group(1), spec.group(2), spec.group(4) or "", allowed)
+
+
 def parse_header(name: str, path: Path) -> CannedQuery:
-    """Read the comment header of a query file; a malformed parameter line is an error."""
+    """Read a query file: its comment header and its parameters with their defaults (see parameter_block)."""
     text = read_query_file(name, path)
     query = CannedQuery(name, path, text)
     for number, line in enumerate(text.splitlines(), start=1):
@@ -74,23 +89,13 @@ def parse_header(name: str, path: Path) -> CannedQuery:
             continue
         key, value = match.group(1), match.group(2).strip()
         if key == "param":
-            spec = PARAM_SPEC.match(value)
-            if not spec or spec.group(2) not in PARAM_TYPES:
-                raise SmekgError(
-                    "reading queries",
-                    [
-                        Finding(
-                            str(path),
-                            number,
-                            name,
-                            f"malformed parameter {value!r}; expected 'name (one of {', '.join(PARAM_TYPES)})"
-                            f" = default — meaning'",
-                        )
-                    ],
-                )
-            query.params.append(Parameter(spec.group(1), spec.group(2), spec.group(3), spec.group(4) or ""))
+            query.params.append(parameter(value, path, number, name))
         elif key in ("title", "question", "sources"):
             setattr(query, key, (getattr(query, key) + " " + value).strip())
+    if query.params:
+        defaults = parameter_block(text, str(path), name, [p.name for p in query.params]).defaults
+        for p in query.params:
+            p.default = defaults[p.name]
     return query
 
 
@@ -101,12 +106,24 @@ def list_queries(project: Project | None = None) -> list[CannedQuery]:
 
 
 def get_query(name: str, project: Project | None = None) -> CannedQuery:
+    """A canned query by name, or any query file given by its path (a name ending in .rq)."""
+    if name.endswith(".rq"):
+        path = Path(name)
+        if not path.is_file():
+            raise SmekgError("query", [Finding(name, 0, "", "no such query file")])
+        return parse_header(path.stem, path)
     project = project or Project.find()
     path = project.queries_dir / f"{name}.rq"
     if not path.is_file():
         known = ", ".join(q.name for q in list_queries(project))
         raise SmekgError("query", [Finding(str(project.queries_dir), 0, name, f"no such query; known: {known}")])
     return parse_header(name, path)
+
+
+def parameter_summary(param: Parameter) -> str:
+    """A parameter as `--list` shows it: name=default (compacted), and its allowed values."""
+    default = "" if param.default is None else "=" + display(python_value(param.default))
+    return param.name + default + (f" (one of: {' | '.join(param.allowed)})" if param.allowed else "")
 
 
 def key_values(items: tuple[str, ...]) -> dict[str, str]:
@@ -144,28 +161,25 @@ def to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
         ) from err
 
 
-def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Parameter values (given, else default) as terms; unknown names are an error."""
+def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, Term]:
+    """Parameter values (given, else the query's default) as terms; unknown names and values outside a
+    parameter's allowed ones are errors."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         names = ", ".join(declared) or "none"
-        raise SmekgError(
-            "query",
-            [
-                Finding(
-                    str(query.path),
-                    0,
-                    query.name,
-                    f"unknown parameter(s) {', '.join(unknown)}; this query takes: {names}",
-                )
-            ],
-        )
+        message = f"unknown parameter(s) {', '.join(unknown)}; this query takes: {names}"
+        raise SmekgError("query", [Finding(str(query.path), 0, query.name, message)])
     values = {}
     for p in query.params:
-        raw = given.get(p.name, p.default)
-        if raw is not None:
-            values[p.name] = to_term(p, raw)
+        if p.name in given:
+            if p.allowed and given[p.name] not in p.allowed:
+                choices = ", ".join(repr(v) for v in p.allowed)
+                message = f"{given[p.name]!r} is not an allowed value of {p.name}; use one of {choices}"
+                raise SmekgError("query", [Finding(str(query.path), 0, query.name, message)])
+            values[p.name] = to_term(p, given[p.name])
+        elif p.default is not None:
+            values[p.name] = p.default
     return values
 
 
@@ -221,25 +235,82 @@ def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
 
 
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+VALUES_ROW = re.compile(r"\s*(VALUES\s*\(([^(){}]*)\)\s*\{\s*\([^(){}]*\)\s*\})", re.I)
 
 
-def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal], origin: str = "", entry: str = "") -> str:
-    """Bind parameters with a SPARQL VALUES block opening the top-level WHERE group.
+@dataclass
+class ParameterBlock:
+    """The VALUES row opening a query's top-level WHERE group: its span in the text, its variables and their
+    default terms (None for UNDEF), as Oxigraph reads them."""
 
-    The terms are RDF terms built and escaped by Oxigraph (never raw user text), and binding them
-    first gives every pattern, FILTER and EXISTS of the query the bound value, on any SPARQL 1.1
-    engine; Oxigraph's own substitutions join too late for FILTER(BOUND(...)). The block goes on the
-    WHERE line itself (a term's text has no line break), so every line keeps its number in error messages.
+    start: int
+    end: int
+    names: list[str]
+    defaults: dict[str, Term | None]
+
+
+def parameter_block(
+    text: str, origin: str = "", entry: str = "", required: list[str] | None = None
+) -> ParameterBlock | None:
+    """The query's parameter row, `WHERE { VALUES (?a ?b) { (default default) }`, read from the code (not from
+    comments or strings) and parsed by Oxigraph; None if the query has none. With required (the parameters the
+    header declares), a missing row or one with other variables is a finding: the file would not give smekg's
+    answer when pasted elsewhere."""
+    code = code_only(text)
+    where = TOP_WHERE.search(code)
+    row = VALUES_ROW.match(code, where.end()) if where else None
+    names = re.findall(r"\?(\w+)", row.group(2)) if row else []
+    if required is not None and sorted(names) != sorted(required):
+        declared = " ".join(f"?{n}" for n in required)
+        message = (
+            f"the parameters {', '.join(required)} need their defaults in a VALUES row opening the WHERE clause: "
+            f"WHERE {{ VALUES ({declared}) {{ (…) }} (UNDEF where there is no default)"
+        )
+        raise SmekgError(
+            "reading queries", [Finding(origin, code.count("\n", 0, where.end() if where else 0) + 1, entry, message)]
+        )
+    if row is None:
+        return None
+    start = QUERY_FORM.search(code)
+    probe = f"{text[: start.start() if start else 0]} SELECT * WHERE {{ {text[row.start(1) : row.end(1)]} }}"
+    try:
+        solution = next(iter(ox.Store().query(probe, prefixes=PREFIXES)))
+    except SyntaxError as err:
+        raise syntax_error(err, origin, entry) from None
+    return ParameterBlock(row.start(1), row.end(1), names, {n: solution[n] for n in names})
+
+
+def bind_values(text: str, values: dict[str, Term], origin: str = "", entry: str = "") -> str:
+    """Bind parameters with a SPARQL VALUES row opening the top-level WHERE group.
+
+    A query's own parameter row (see parameter_block) is written anew with the values given and the defaults of
+    the others; values for other variables get a VALUES row of their own in front. The terms are RDF terms built
+    and escaped by Oxigraph (never raw user text), and binding them first gives every pattern, FILTER and EXISTS
+    of the query the bound value, on any SPARQL 1.1 engine; Oxigraph's own substitutions join too late for
+    FILTER(BOUND(...)). A row is written on one line and the line breaks it replaces follow it, so every line
+    keeps its number in error messages.
     """
     if not values:
+        return text
+    block = parameter_block(text, origin, entry)
+    if block and set(values) & set(block.names):
+        cells = [values.get(n, block.defaults[n]) for n in block.names]
+        row = values_row(block.names, cells) + "\n" * text.count("\n", block.start, block.end)
+        text = text[: block.start] + row + text[block.end :]
+    others = {k: v for k, v in values.items() if not block or k not in block.names}
+    if not others:
         return text
     match = TOP_WHERE.search(code_only(text))
     if match is None:
         message = "a query with parameters needs the keyword WHERE before its top-level group: WHERE {"
         raise SmekgError("query", [Finding(origin, 0, entry, message)])
-    names = " ".join(f"?{name}" for name in values)
-    row = " ".join(str(term) for term in values.values())
-    return f"{text[: match.end()]} VALUES ({names}) {{ ({row}) }}{text[match.end() :]}"
+    return f"{text[: match.end()]} {values_row(list(others), list(others.values()))}{text[match.end() :]}"
+
+
+def values_row(names: list[str], terms: list[Term | None]) -> str:
+    """`VALUES (?a ?b) { (term UNDEF) }` from Oxigraph's own writing of each term."""
+    cells = " ".join("UNDEF" if t is None else str(t) for t in terms)
+    return f"VALUES ({' '.join(f'?{n}' for n in names)}) {{ ({cells}) }}"
 
 
 SYNTAX_ERROR = re.compile(r"^error at (\d+):\d+: (.*)$", re.S)
