@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +12,7 @@ import pytest
 
 from smekg import list_queries, run_query
 from smekg.endpoint import Endpoint
+from sparqlservers import oxigraph_server
 
 EXTRA_PARAMETERS = {
     "theories-explaining-collaboration": {"explained": "smekg:Internationalization"},
@@ -28,45 +25,10 @@ EXTRA_PARAMETERS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(release, tmp_path_factory):
     """A read-only Oxigraph SPARQL server on 127.0.0.1, loaded with the full release and its direct view."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the oxigraph server (PyPI package 'oxigraph') is not installed")
-    location = tmp_path_factory.mktemp("oxigraph")
-    subprocess.run(
-        [binary, "load", "--location", str(location), "--file"]
-        + [str(release.release_dir / name) for name in ("smekg-full.nt", "smekg-direct.nt")],
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[-500:]}")
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    yield from oxigraph_server(release.release_dir, tmp_path_factory.mktemp("oxigraph"))
 
 
 def normalised(rows) -> Counter:

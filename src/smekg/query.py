@@ -249,26 +249,43 @@ class ParameterBlock:
     defaults: dict[str, Term | None]
 
 
-def parameter_block(
-    text: str, origin: str = "", entry: str = "", required: list[str] | None = None
-) -> ParameterBlock | None:
-    """The query's parameter row, `WHERE { VALUES (?a ?b) { (default default) }`, read from the code (not from
-    comments or strings) and parsed by Oxigraph; None if the query has none. With required (the parameters the
-    header declares), a missing row or one with other variables is a finding: the file would not give smekg's
-    answer when pasted elsewhere."""
-    code = code_only(text)
+def top_level_rows(code: str) -> list[re.Match[str]]:
+    """The one-row VALUES blocks directly in the query's top-level WHERE group (not in a nested group)."""
     where = TOP_WHERE.search(code)
-    row = VALUES_ROW.match(code, where.end()) if where else None
-    names = re.findall(r"\?(\w+)", row.group(2)) if row else []
-    if required is not None and sorted(names) != sorted(required):
+    if where is None:
+        return []
+    rows, depth, at = [], 1, where.end()
+    while depth and at < len(code):
+        row = VALUES_ROW.match(code, at) if depth == 1 and code[at - 1] in "{}.) \n\t" else None
+        if row:
+            rows.append(row)
+            at = row.end()
+            continue
+        depth += {"{": 1, "}": -1}.get(code[at], 0)
+        at += 1
+    return rows
+
+
+def parameter_block(
+    text: str, origin: str = "", entry: str = "", required: list[str] | None = None, given: tuple[str, ...] = ()
+) -> ParameterBlock | None:
+    """The query's parameter row, a `VALUES (?a ?b) { (default default) }` in its top-level WHERE group, read from
+    the code (not from comments or strings) and parsed by Oxigraph; None if the query has none. With required (the
+    parameters the header declares), a missing row or one with other variables is a finding: the file would not
+    give smekg's answer when pasted elsewhere. Without, the row is the first that binds one of the given names."""
+    code = code_only(text)
+    rows = [(r, re.findall(r"\?(\w+)", r.group(2))) for r in top_level_rows(code)]
+    wanted = set(required or ())
+    row, names = next(((r, n) for r, n in rows if set(n) == wanted), (None, []))
+    if required is not None and row is None:
         declared = " ".join(f"?{n}" for n in required)
         message = (
-            f"the parameters {', '.join(required)} need their defaults in a VALUES row opening the WHERE clause: "
-            f"WHERE {{ VALUES ({declared}) {{ (…) }} (UNDEF where there is no default)"
+            f"the parameters {', '.join(required)} need their defaults in a VALUES row in the top-level WHERE group: "
+            f"VALUES ({declared}) {{ (…) }} (UNDEF where there is no default)"
         )
-        raise SmekgError(
-            "reading queries", [Finding(origin, code.count("\n", 0, where.end() if where else 0) + 1, entry, message)]
-        )
+        raise SmekgError("reading queries", [Finding(origin, 0, entry, message)])
+    if row is None:
+        row, names = next(((r, n) for r, n in rows if set(n) & set(given)), (None, []))
     if row is None:
         return None
     start = QUERY_FORM.search(code)
@@ -292,8 +309,8 @@ def bind_values(text: str, values: dict[str, Term], origin: str = "", entry: str
     """
     if not values:
         return text
-    block = parameter_block(text, origin, entry)
-    if block and set(values) & set(block.names):
+    block = parameter_block(text, origin, entry, given=tuple(values))
+    if block:
         cells = [values.get(n, block.defaults[n]) for n in block.names]
         row = values_row(block.names, cells) + "\n" * text.count("\n", block.start, block.end)
         text = text[: block.start] + row + text[block.end :]
