@@ -78,12 +78,12 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def oxigraph_server(release_dir: Path, folder: Path) -> Iterator[str]:
-    """A read-only Oxigraph server with the release loaded; yields its query URL."""
+def oxigraph_server(release_dir: Path, folder: Path, names: tuple[str, ...] = RELEASE_FILES) -> Iterator[str]:
+    """A read-only Oxigraph server with these files of the release loaded; yields its base URL."""
     binary = shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the oxigraph server (PyPI package 'oxigraph') is not installed")
-    files = [str(release_dir / name) for name in RELEASE_FILES]
+    files = [str(release_dir / name) for name in names]
     subprocess.run([binary, "load", "--location", str(folder), "--file", *files], check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen(

@@ -101,3 +101,28 @@ def test_endpoint_syntax_error_names_the_files_own_line(server):
     text = "# a comment\nSELECT ?s\nWHERE {\n  ?s ?p ?o ?extra .\n}\n"
     with pytest.raises(SmekgError, match=r"/query: error: answered HTTP 400 Bad Request: 'error at 4:"):
         Endpoint(f"{server}/query").select(text, {"p": ox.NamedNode("https://example.org/p")})
+
+
+@pytest.fixture(scope="module")
+def base_server(release, tmp_path_factory):
+    """An Oxigraph server loaded with the base release instead of the full one."""
+    yield from oxigraph_server(release.release_dir, tmp_path_factory.mktemp("base"), ("smekg-base.nt",))
+
+
+def test_an_endpoint_without_the_full_release_says_what_to_load(project, base_server):
+    """The base release has no inferred types: smes would answer 0 rows, silently."""
+    from smekg import SmekgError
+
+    with pytest.raises(SmekgError, match=r"holds the base release .*load smekg-full.nt and smekg-direct.nt"):
+        run_query("smes", store=Endpoint(f"{base_server}/query"), project=project)
+
+
+def test_ask_and_construct_on_the_endpoint(server, store):
+    endpoint = Endpoint(f"{server}/query")
+    text = "PREFIX smekg: <https://w3id.org/smekg/ontology/>\n{} WHERE {{ ?firm a smekg:SME }}"
+    assert endpoint.ask(text.format("ASK")) is store.ask(text.format("ASK")) is True
+    triples = endpoint.construct(text.format("CONSTRUCT { ?firm a smekg:SME }"))
+    assert sorted(map(str, triples)) == sorted(
+        map(str, store.construct(text.format("CONSTRUCT { ?firm a smekg:SME }")))
+    )
+    assert len(triples) == 6

@@ -10,18 +10,28 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
-from .query import Rows, Value, bind_values, code_only, literal_value, refuse_non_select
+from .query import Rows, Term, Value, bind_values, code_only, expect_form, literal_value
 from .safeio import NetworkLimit, os_problem, read_capped, with_deadline
-from .vocab import PREFIXES
+from .vocab import BASE, PREFIXES
 
 USER_AGENT = "smekg/0.1 (SME internationalization knowledge graph; https://w3id.org/smekg/)"
 RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+T = TypeVar("T")
+# What a full release loaded with its direct view answers yes to, by the file that brings it.
+RELEASE_MARKERS = {
+    "smekg-full.nt": f"ASK {{ <{BASE}smekg-full.owl> a <http://www.w3.org/2002/07/owl#Ontology> }}",
+    "smekg-direct.nt": "ASK { ?s <https://w3id.org/smekg/ontology/provides> ?o }",
+}
+BASE_MARKER = f"ASK {{ <{BASE}smekg-base.owl> a <http://www.w3.org/2002/07/owl#Ontology> }}"
 CELL_TYPES = ("uri", "literal", "typed-literal", "bnode")
 
 
@@ -100,6 +110,13 @@ def undeclared_prefixes(text: str) -> str:
     return "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items() if p not in declared)
 
 
+def truth(data: object) -> bool:
+    """The boolean of SPARQL JSON results to an ASK query; any other shape is a ValueError."""
+    if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
+        raise ValueError("the JSON has no boolean: it is not the answer to an ASK query")
+    return data["boolean"]
+
+
 class Endpoint:
     """A remote SPARQL endpoint with the same select() as the embedded Store."""
 
@@ -110,44 +127,80 @@ class Endpoint:
         self.url = url
         self.limits = limits or Limits()
         self.opener = urllib.request.build_opener(NoRedirects)
+        self.checked = False
 
     def problem(self, message: str, entry: str = "") -> SmekgError:
         return SmekgError("query", [Finding(self.url, 0, entry, message)])
 
-    def select(
-        self,
-        text: str,
-        values: dict[str, ox.NamedNode | ox.Literal] | None = None,
-        origin: str = "",
-        entry: str = "",
-    ) -> Rows:
-        """Send the query with our prefixes declared and parameters bound as inline data.
+    def send(
+        self, text: str, forms: tuple[str, ...], values: dict[str, Term] | None, origin: str, entry: str, accept: str
+    ) -> bytes:
+        """Send a query of one of these forms, with smekg's prefixes it does not declare (on its first line, so the
+        endpoint's error messages give the file's own lines) and parameters bound as inline data; once per
+        endpoint, first check that it holds the full release."""
+        expect_form(text, forms, origin, entry)
+        if not self.checked:
+            self.check_release()
+        return self.fetch(undeclared_prefixes(text) + bind_values(text, values or {}, origin, entry), entry, accept)
 
-        The prefixes go on the query's first line, so the endpoint's error messages give the file's own lines."""
-        refuse_non_select(text, origin, entry)
-        body = self.fetch(undeclared_prefixes(text) + bind_values(text, values or {}, origin, entry), entry)
+    def json_answer(self, body: bytes, read: Callable[[object], T], entry: str) -> T:
         try:
-            return results_table(json.loads(body))
+            return read(json.loads(body))
         except ValueError as err:  # also a JSONDecodeError or UnicodeDecodeError
             raise self.problem(f"not SPARQL JSON results: {err}; the answer begins {excerpt(body)}", entry) from None
 
-    def fetch(self, query: str, entry: str) -> bytes:
-        """The body of the endpoint's JSON answer to the query, within the limits; any fault is a finding."""
+    def select(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> Rows:
+        """The rows of a SELECT query, as the embedded Store gives them."""
+        body = self.send(text, ("SELECT",), values, origin, entry, RESULTS_JSON)
+        return self.json_answer(body, results_table, entry)
+
+    def ask(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> bool:
+        """The answer to an ASK query."""
+        return self.json_answer(self.send(text, ("ASK",), values, origin, entry, RESULTS_JSON), truth, entry)
+
+    def construct(
+        self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = ""
+    ) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query (asked for as N-Triples)."""
+        body = self.send(text, ("CONSTRUCT", "DESCRIBE"), values, origin, entry, N_TRIPLES)
+        try:
+            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as err:
+            raise self.problem(f"not N-Triples: {err}; the answer begins {excerpt(body)}", entry) from None
+
+    def check_release(self) -> None:
+        """The endpoint must hold the full release and its direct view, or queries answer wrongly (the base release
+        has no inferred types), so silently: say what to load instead."""
+        self.checked = True
+        missing = [what for what, ask in RELEASE_MARKERS.items() if not truth(json.loads(self.fetch(ask, "")))]
+        if missing:
+            held = truth(json.loads(self.fetch(BASE_MARKER, "")))
+            holds = "the base release (smekg-base), not the full one" if held else "no smekg release"
+            message = (
+                f"the endpoint holds {holds}: load {' and '.join(missing)} from `smekg build`'s release folder into "
+                "its default graph (the graph the queries read)"
+            )
+            raise self.problem(message)
+
+    def fetch(self, query: str, entry: str, accept: str = RESULTS_JSON) -> bytes:
+        """The body of the endpoint's answer to the query in the accepted format, within the limits; any fault is a
+        finding."""
         deadline = time.monotonic() + self.limits.total
         try:
-            kind, body = self.post(query, deadline)
+            kind, body = self.post(query, deadline, accept)
         except (OSError, http.client.HTTPException, NetworkLimit) as err:
             raise self.problem(self.failure(err, deadline), entry) from None
-        if kind and "json" not in kind:
-            raise self.problem(f"answered {kind}, not SPARQL JSON results; the answer begins {excerpt(body)}", entry)
+        expected = "json" if accept == RESULTS_JSON else "triples"
+        if kind and expected not in kind:
+            raise self.problem(f"answered {kind}, not {accept}; the answer begins {excerpt(body)}", entry)
         return body
 
-    def post(self, query: str, deadline: float) -> tuple[str, bytes]:
+    def post(self, query: str, deadline: float, accept: str) -> tuple[str, bytes]:
         """A SPARQL 1.1 Protocol POST: the answer's Content-Type and body, read by the deadline and within the cap."""
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode({"query": query}).encode(),
-            headers={"Accept": RESULTS_JSON, "User-Agent": USER_AGENT},
+            headers={"Accept": accept, "User-Agent": USER_AGENT},
             method="POST",
         )
         limits = self.limits

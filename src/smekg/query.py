@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -215,15 +216,24 @@ def first_keyword(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None
     return (found.group().upper(), code.count("\n", 0, found.start()) + 1) if found else None
 
 
-def refuse_non_select(text: str, origin: str = "", entry: str = "") -> None:
-    """Canned queries answer with a table: a CONSTRUCT, ASK or DESCRIBE query is refused before it runs."""
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's form, read from its code (SELECT if none is found)."""
     form = first_keyword(QUERY_FORM, text)
-    if form and form[0] != "SELECT":
-        message = (
-            f"a {form[0]} query; canned queries answer with a table (text, CSV, JSON, Markdown, LaTeX),"
-            " so write it as a SELECT"
-        )
+    return form[0] if form else "SELECT"
+
+
+def expect_form(text: str, forms: tuple[str, ...], origin: str = "", entry: str = "") -> None:
+    """A query of another form than those expected is refused before it runs."""
+    form = first_keyword(QUERY_FORM, text)
+    if form and form[0] not in forms:
+        wanted = " or ".join(forms)
+        message = f"a {form[0]} query where {wanted} is expected; use the method for its form (select, ask, construct)"
         raise SmekgError("query", [Finding(origin, form[1], entry, message)])
+
+
+def refuse_non_select(text: str, origin: str = "", entry: str = "") -> None:
+    """Tables answer SELECT queries only: a CONSTRUCT, ASK or DESCRIBE query is refused before it runs."""
+    expect_form(text, ("SELECT",), origin, entry)
 
 
 def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
@@ -432,34 +442,44 @@ class Store:
         except SyntaxError as err:
             raise fail("query", path, f"the release is damaged ({err}); run `smekg build` again") from None
 
-    def select(
-        self,
-        text: str,
-        values: dict[str, ox.NamedNode | ox.Literal] | None = None,
-        origin: str = "",
-        entry: str = "",
-    ) -> list[dict[str, Value]]:
-        """Run a SELECT query; parameter values are bound as inline data (see bind_values).
+    def run(
+        self, text: str, forms: tuple[str, ...], values: dict[str, Term] | None, origin: str, entry: str
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query of one of these forms; parameter values are bound as inline data (see bind_values).
 
-        origin and entry (the query file and name) locate its findings. Only SELECT queries run, and never
-        one with a SERVICE clause: the embedded engine would send it over the network.
+        origin and entry (the query file and name) locate its findings. Never a query with a SERVICE clause: the
+        embedded engine would send it over the network.
 
         Values of projected variables are also passed as Oxigraph substitutions: they reach into OPTIONAL
         groups and sub-SELECTs, which Oxigraph's planner otherwise evaluates unbound (networking-model
         runs 3-7x faster); tests/test_endpoint.py shows the answers equal those of the VALUES alone.
         """
-        refuse_non_select(text, origin, entry)
+        expect_form(text, forms, origin, entry)
         refuse_service(text, origin, entry)
         values = values or {}
         bound = bind_values(text, values, origin, entry)
         names = projected(text)
         substitutions = {ox.Variable(k): term for k, term in values.items() if names is None or k in names}
         try:
-            solutions = self.store.query(bound, prefixes=PREFIXES, substitutions=substitutions)
+            return self.store.query(bound, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as err:
             raise syntax_error(err, origin, entry) from None
+
+    def select(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> Rows:
+        """The rows of a SELECT query (dicts of plain Python values keyed by variable name)."""
+        solutions = self.run(text, ("SELECT",), values, origin, entry)
         names = [v.value for v in solutions.variables]
         return Rows(names, [dict(zip(names, map(python_value, row), strict=True)) for row in solutions])
+
+    def ask(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> bool:
+        """The answer to an ASK query."""
+        return bool(self.run(text, ("ASK",), values, origin, entry))
+
+    def construct(
+        self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = ""
+    ) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query."""
+        return list(self.run(text, ("CONSTRUCT", "DESCRIBE"), values, origin, entry))
 
     @classmethod
     def for_project(cls, project: Project | None = None, variant: str = "full") -> Store:
@@ -480,7 +500,53 @@ def run_query(
     query = get_query(name, project)
     values = bindings(query, params or {})
     engine = store or Store.for_project(project)
+    check_named(engine, query, params or {}, values)
     return engine.select(query.text, values, origin=str(query.path), entry=query.name)
+
+
+def answer(query: CannedQuery, params: dict[str, str], engine: Store) -> Rows | bool | list[ox.Triple]:
+    """A query of any form on an engine: rows (SELECT), a truth value (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+    values = bindings(query, params)
+    check_named(engine, query, params, values)
+    method = {"ASK": engine.ask, "CONSTRUCT": engine.construct, "DESCRIBE": engine.construct}
+    return method.get(query_form(query.text), engine.select)(query.text, values, str(query.path), query.name)
+
+
+def stale_sources(project: Project, release: Path) -> list[Path]:
+    """The source files changed since the release in that folder was built (newer than its full graph)."""
+    built = release / "smekg-full.nt"
+    if not built.is_file():
+        return []
+    sources = [*project.turtle_sources(), *project.references_dir.glob("*.bib"), *project.shapes_dir.glob("*.ttl")]
+    when = built.stat().st_mtime
+    return [path for path in sources if path.is_file() and path.stat().st_mtime > when]
+
+
+def turtle(triples: list[ox.Triple]) -> str:
+    """Triples as Turtle with smekg's prefixes."""
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+
+
+MENTIONED = "ASK WHERE { { ?iri ?p ?o } UNION { ?s ?iri ?o } UNION { ?s ?p ?iri } }"
+SAME_NAMESPACE = """SELECT DISTINCT ?iri WHERE {
+  { ?iri ?p ?o } UNION { ?s ?p ?iri }
+  FILTER(isIRI(?iri) && STRSTARTS(STR(?iri), ?namespace))
+}"""
+
+
+def check_named(engine: Store, query: CannedQuery, given: dict[str, str], values: dict[str, Term]) -> None:
+    """An IRI given for a parameter that names nothing in the graph is an error with the closest names: the
+    query would answer nothing, silently."""
+    for p in query.params:
+        if p.kind != "iri" or p.name not in given or engine.ask(MENTIONED, {"iri": values[p.name]}):
+            continue
+        iri = values[p.name].value
+        namespace = re.match(r"^.*[/#:]", iri).group()
+        names = [compact(str(r["iri"])) for r in engine.select(SAME_NAMESPACE, {"namespace": ox.Literal(namespace)})]
+        close = difflib.get_close_matches(compact(iri), names, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        message = f"{p.name}={given[p.name]} names nothing in the graph{hint}"
+        raise SmekgError("query", [Finding(str(query.path), 0, query.name, message)])
 
 
 def display(value: Value) -> str:
