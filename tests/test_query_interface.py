@@ -68,7 +68,8 @@ def test_cli_lists_queries(project):
 def test_comparison_exports_as_latex(project, store):
     rows = run_query("document-comparison", store=store, project=project)
     latex = format_rows(rows, "latex")
-    assert latex.startswith("\\begin{tabular}") and latex.endswith("\\end{tabular}")
+    assert latex.startswith("\\begin{tabularx}{\\linewidth}{") and latex.endswith("\\end{tabularx}")
+    assert ">{\\raggedright\\arraybackslash}X" in latex.splitlines()[0]  # the wide columns wrap
     assert "Guimarães et al. 2021" in latex
     assert "x \\& y\\_z" in format_rows([{"a": "x & y_z"}], "latex")
     assert latex.count(" \\\\\n") == len(rows) + 1
@@ -206,3 +207,19 @@ def test_a_release_older_than_its_sources_warns_naming_the_file(release, tmp_pat
     os.utime(edited, (built + 60, built + 60))
     warned = smekg("query", "smes", "--release", str(release.release_dir), "--root", str(copy.root))
     assert f"{edited} changed after the release" in warned.stderr.replace("\n", "")
+
+
+def test_long_cells_wrap_in_the_table_instead_of_being_cut():
+    long = " ".join(f"word{i}" for i in range(40))
+    table = format_rows([{"a": long, "b": 1}], "table")
+    assert all(len(line) <= 80 + 3 for line in table.splitlines())
+    assert " ".join(table.split()).count("word39") == 1 and "..." not in table
+
+
+def test_list_cells_compact_their_iris_like_other_cells():
+    rows = [
+        {"one": "https://w3id.org/smekg/kg/c1", "list": "https://w3id.org/smekg/kg/c1; https://w3id.org/smekg/kg/c2"}
+    ]
+    for fmt in ("table", "csv", "markdown"):
+        out = format_rows(rows, fmt)
+        assert "kg:c1; kg:c2" in out and "https://" not in out

@@ -7,9 +7,11 @@ import difflib
 import io
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import zip_longest
 from pathlib import Path
 
 import click
@@ -549,11 +551,15 @@ def check_named(engine: Store, query: CannedQuery, given: dict[str, str], values
         raise SmekgError("query", [Finding(str(query.path), 0, query.name, message)])
 
 
+IRI_IN_TEXT = re.compile(r"https?://[^\s;,|<>\"]+")
+
+
 def display(value: Value) -> str:
+    """A cell as text: IRIs compacted, alone or in a list."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(("http://", "https://")):
-        return compact(value)
+    if isinstance(value, str):
+        return IRI_IN_TEXT.sub(lambda m: compact(m.group()), value)
     return str(value)
 
 
@@ -576,16 +582,18 @@ def latex_escape(text: str) -> str:
 
 
 def latex_table(columns: list[str], cells: list[list[str]]) -> str:
-    """A booktabs tabular with every cell escaped for LaTeX."""
-    spec = "l" * len(columns)
+    """A booktabs tabularx as wide as the text, every cell escaped for LaTeX: short columns as they are, wide ones
+    (over 20 characters) wrapped in X columns that share the width (needs \\usepackage{tabularx, booktabs})."""
+    widest = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    spec = "".join(r">{\raggedright\arraybackslash}X" if w > 20 else "l" for w in widest)
     lines = [
-        f"\\begin{{tabular}}{{{spec}}}",
+        f"\\begin{{tabularx}}{{\\linewidth}}{{{spec}}}",
         "\\toprule",
         " & ".join(latex_escape(c) for c in columns) + r" \\",
         "\\midrule",
     ]
     lines += [" & ".join(latex_escape(v) for v in row) + r" \\" for row in cells]
-    return "\n".join(lines + ["\\bottomrule", "\\end{tabular}"])
+    return "\n".join(lines + ["\\bottomrule", "\\end{tabularx}"])
 
 
 def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
@@ -606,8 +614,19 @@ def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
         esc = [[c.replace("|", "\\|") for c in row] for row in cells]
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in esc])
-    widths = [max([len(c)] + [min(len(row[i]), 80) for row in cells]) for i, c in enumerate(columns)]
-    fit = [[v if len(v) <= 80 else v[:77] + "..." for v in row] for row in cells]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in fit]
-    return "\n".join(lines + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+    return text_table(columns, cells) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+
+
+CELL_WIDTH = 80
+
+
+def text_table(columns: list[str], cells: list[list[str]]) -> str:
+    """A plain-text table; a cell longer than CELL_WIDTH is wrapped onto as many lines as it needs, never cut."""
+    wrapped = [[textwrap.wrap(v, CELL_WIDTH, break_on_hyphens=False) or [""] for v in row] for row in cells]
+    widths = [max([len(c)] + [len(line) for row in wrapped for line in row[i]]) for i, c in enumerate(columns)]
+    header = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
+    lines = [header, "  ".join("-" * w for w in widths)]
+    for row in wrapped:
+        for parts in zip_longest(*row, fillvalue=""):
+            lines.append("  ".join(v.ljust(w) for v, w in zip(parts, widths, strict=True)).rstrip())
+    return "\n".join(lines)
