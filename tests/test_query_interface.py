@@ -223,3 +223,18 @@ def test_list_cells_compact_their_iris_like_other_cells():
     for fmt in ("table", "csv", "markdown"):
         out = format_rows(rows, fmt)
         assert "kg:c1; kg:c2" in out and "https://" not in out
+
+
+def test_the_readmes_python_example_runs(store, monkeypatch):
+    """The README's example of your own queries from Python, run as it is on the tests' release."""
+    from pathlib import Path
+
+    import smekg
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("**Your own queries.**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.setattr(smekg.Store, "for_project", classmethod(lambda cls, *a: store))
+    names: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), names)  # noqa: S102 - the project's own documentation
+    assert names["smes"].columns == ["firm", "employees"] and len(names["smes"]) == 6
+    assert len(names["triples"]) == 6 and names["gaps"] and names["modes"]
