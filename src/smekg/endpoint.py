@@ -140,7 +140,7 @@ class Endpoint:
         endpoint, first check that it holds the full release."""
         expect_form(text, forms, origin, entry)
         if not self.checked:
-            self.check_release()
+            self.check_release(entry)
         return self.fetch(undeclared_prefixes(text) + bind_values(text, values or {}, origin, entry), entry, accept)
 
     def json_answer(self, body: bytes, read: Callable[[object], T], entry: str) -> T:
@@ -168,19 +168,23 @@ class Endpoint:
         except SyntaxError as err:
             raise self.problem(f"not N-Triples: {err}; the answer begins {excerpt(body)}", entry) from None
 
-    def check_release(self) -> None:
+    def check_release(self, entry: str) -> None:
         """The endpoint must hold the full release and its direct view, or queries answer wrongly (the base release
-        has no inferred types), so silently: say what to load instead."""
+        has no inferred types), so silently: say what to load instead. An endpoint that cannot answer an ASK
+        query is left to fail on the query itself, with that query's finding."""
         self.checked = True
-        missing = [what for what, ask in RELEASE_MARKERS.items() if not truth(json.loads(self.fetch(ask, "")))]
+        try:
+            missing = [name for name, ask in RELEASE_MARKERS.items() if not truth(json.loads(self.fetch(ask, entry)))]
+            held = bool(missing) and truth(json.loads(self.fetch(BASE_MARKER, entry)))
+        except ValueError:
+            return
         if missing:
-            held = truth(json.loads(self.fetch(BASE_MARKER, "")))
             holds = "the base release (smekg-base), not the full one" if held else "no smekg release"
             message = (
                 f"the endpoint holds {holds}: load {' and '.join(missing)} from `smekg build`'s release folder into "
                 "its default graph (the graph the queries read)"
             )
-            raise self.problem(message)
+            raise self.problem(message, entry)
 
     def fetch(self, query: str, entry: str, accept: str = RESULTS_JSON) -> bytes:
         """The body of the endpoint's answer to the query in the accepted format, within the limits; any fault is a
@@ -190,9 +194,9 @@ class Endpoint:
             kind, body = self.post(query, deadline, accept)
         except (OSError, http.client.HTTPException, NetworkLimit) as err:
             raise self.problem(self.failure(err, deadline), entry) from None
-        expected = "json" if accept == RESULTS_JSON else "triples"
+        expected, wanted = ("json", "SPARQL JSON results") if accept == RESULTS_JSON else ("triples", "N-Triples")
         if kind and expected not in kind:
-            raise self.problem(f"answered {kind}, not {accept}; the answer begins {excerpt(body)}", entry)
+            raise self.problem(f"answered {kind}, not {wanted}; the answer begins {excerpt(body)}", entry)
         return body
 
     def post(self, query: str, deadline: float, accept: str) -> tuple[str, bytes]:

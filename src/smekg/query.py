@@ -55,6 +55,7 @@ class CannedQuery:
     question: str = ""
     sources: str = ""
     params: list[Parameter] = field(default_factory=list)
+    file: bool = False  # given by its path: any query form; a canned query (by name) answers with a table
 
 
 def read_query_file(name: str, path: Path) -> str:
@@ -114,7 +115,9 @@ def get_query(name: str, project: Project | None = None) -> CannedQuery:
         path = Path(name)
         if not path.is_file():
             raise SmekgError("query", [Finding(name, 0, "", "no such query file")])
-        return parse_header(path.stem, path)
+        query = parse_header(path.stem, path)
+        query.file = True
+        return query
     project = project or Project.find()
     path = project.queries_dir / f"{name}.rq"
     if not path.is_file():
@@ -234,8 +237,14 @@ def expect_form(text: str, forms: tuple[str, ...], origin: str = "", entry: str 
 
 
 def refuse_non_select(text: str, origin: str = "", entry: str = "") -> None:
-    """Tables answer SELECT queries only: a CONSTRUCT, ASK or DESCRIBE query is refused before it runs."""
-    expect_form(text, ("SELECT",), origin, entry)
+    """Canned queries answer with a table: a CONSTRUCT, ASK or DESCRIBE query is refused before it runs."""
+    form = first_keyword(QUERY_FORM, text)
+    if form and form[0] != "SELECT":
+        message = (
+            f"a {form[0]} query; canned queries answer with a table (text, CSV, JSON, Markdown, LaTeX), so write it"
+            " as a SELECT, or run it by its file's path (smekg query path/to/query.rq)"
+        )
+        raise SmekgError("query", [Finding(origin, form[1], entry, message)])
 
 
 def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
@@ -289,6 +298,11 @@ def parameter_block(
     rows = [(r, re.findall(r"\?(\w+)", r.group(2))) for r in top_level_rows(code)]
     wanted = set(required or ())
     row, names = next(((r, n) for r, n in rows if set(n) == wanted), (None, []))
+    if required is not None and row is None and not TOP_WHERE.search(code):
+        message = (
+            "a query with parameters needs the keyword WHERE before its top-level group, which holds their VALUES row"
+        )
+        raise SmekgError("reading queries", [Finding(origin, 0, entry, message)])
     if required is not None and row is None:
         declared = " ".join(f"?{n}" for n in required)
         message = (
@@ -507,7 +521,10 @@ def run_query(
 
 
 def answer(query: CannedQuery, params: dict[str, str], engine: Store) -> Rows | bool | list[ox.Triple]:
-    """A query of any form on an engine: rows (SELECT), a truth value (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+    """A query of any form on an engine: rows (SELECT), a truth value (ASK) or triples (CONSTRUCT, DESCRIBE); a
+    canned query (not one given by its file) is a SELECT."""
+    if not query.file:
+        refuse_non_select(query.text, str(query.path), query.name)
     values = bindings(query, params)
     check_named(engine, query, params, values)
     method = {"ASK": engine.ask, "CONSTRUCT": engine.construct, "DESCRIBE": engine.construct}
