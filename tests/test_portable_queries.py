@@ -32,10 +32,7 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     "document-comparison": "list cells differ (cause not isolated)",
     "evidence-map-barriers": "counts differ (likely the two rdfs:subClassOf* paths, as in evidence-map-impacts)",
     "evidence-map-impacts": "1 of 420 rows: two rdfs:subClassOf* paths in one group keep a single binding",
-    "governance-modes": "7 of 8 rows: the group with neither article count nor cited work is lost (cause not isolated)",
-    "networking-model": "cells differ (cause not isolated)",
     "shared-works": "SQ156 internal compiler error (Bad dfe in sqlo_place_exp)",
-    "support-programmes": "one row's cells differ (cause not isolated)",
 }
 
 
