@@ -29,9 +29,11 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     "curation-quality": "334 rows instead of 238 (cause not isolated)",
     "deglobalization-challenges": "1 of 9 rows (cause not isolated)",
     "disagreements": "12 of 28 rows (cause not isolated)",
-    "document-comparison": "list cells differ (cause not isolated)",
+    "document-comparison": "collaborationForms empty: an OPTIONAL sub-SELECT holding a property path answers nothing",
     "evidence-map-barriers": "counts differ (likely the two rdfs:subClassOf* paths, as in evidence-map-impacts)",
-    "evidence-map-impacts": "1 of 420 rows: two rdfs:subClassOf* paths in one group keep a single binding",
+    "evidence-map-impacts": (
+        "1 of 420 rows: two rdfs:subClassOf* paths whose start the claims bind keep only the first binding"
+    ),
     "shared-works": "SQ156 internal compiler error (Bad dfe in sqlo_place_exp)",
 }
 

@@ -546,7 +546,8 @@ def turtle(triples: list[ox.Triple]) -> str:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
 
 
-MENTIONED = "ASK WHERE { { ?iri ?p ?o } UNION { ?s ?iri ?o } UNION { ?s ?p ?iri } }"
+# a SELECT, not an ASK: Virtuoso 7.2 answers an ASK with a VALUES row as if it were a SELECT
+MENTIONED = "SELECT ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?iri ?o } UNION { ?s ?p ?iri } } LIMIT 1"
 SAME_NAMESPACE = """SELECT DISTINCT ?iri WHERE {
   { ?iri ?p ?o } UNION { ?s ?p ?iri }
   FILTER(isIRI(?iri) && STRSTARTS(STR(?iri), ?namespace))
@@ -557,7 +558,7 @@ def check_named(engine: Store, query: CannedQuery, given: dict[str, str], values
     """An IRI given for a parameter that names nothing in the graph is an error with the closest names: the
     query would answer nothing, silently."""
     for p in query.params:
-        if p.kind != "iri" or p.name not in given or engine.ask(MENTIONED, {"iri": values[p.name]}):
+        if p.kind != "iri" or p.name not in given or engine.select(MENTIONED, {"iri": values[p.name]}):
             continue
         iri = values[p.name].value
         namespace = re.match(r"^.*[/#:]", iri).group()
