@@ -28,7 +28,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     "concept": (
         "SP031 (sparp_gp_deprecate) on a UNION of branches that BIND constants; VALUES there makes Oxigraph 20x slower"
     ),
-    "curation-quality": "334 rows instead of 238 (cause not isolated)",
     "deglobalization-challenges": "1 of 9 rows (cause not isolated)",
     "disagreements": "12 of 28 rows (cause not isolated)",
     "document-comparison": "collaborationForms empty: an OPTIONAL sub-SELECT holding a property path answers nothing",
