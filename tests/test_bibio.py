@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import first_fast
-from smekg import Project, SmekgError, validate
+from smekg import Project, SmekgError, run_query, validate
 from smekg.bibio import export_command, export_entries, import_group, import_refs, query_work_keys, render
 from smekg.bibliography import BibRecord, display_name, load_bibliography, normalise_doi
 from smekg.linking import read_records
@@ -176,9 +176,38 @@ def test_export_of_a_query_follows_its_claims(project: Project, store):
     assert keys and set(keys) <= {str(r["w"]).rsplit("/", 1)[-1] for r in rows}
 
 
-def test_export_of_a_query_without_works_is_a_clear_error(project: Project, store):
+def test_bibtex_and_csl_json_together_is_an_error(project: Project):
+    result = CliRunner().invoke(export_command, ["--bibtex", "--csl-json", "--root", str(project.root)])
+    assert result.exit_code == 2 and "--bibtex and --csl-json" in result.output
+
+
+def test_export_of_an_empty_answer_is_a_clear_error(project: Project, store):
     with pytest.raises(SmekgError, match="the answer names no work"):
-        query_work_keys(project, "theories-explaining-collaboration", {}, store=store)
+        query_work_keys(project, "shared-works", {"minDocuments": "99"}, store=store)
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "queries").glob("*.rq")))
+def test_export_works_for_every_canned_query(name: str, project: Project, store):
+    assert query_work_keys(project, name, {}, store=store)
+
+
+def test_export_of_a_query_takes_the_works_its_claims_cite_and_the_stating_document(project: Project, store):
+    """governance-modes names works only by their short citations, in lists: each is exported, with the review."""
+    rows = run_query("governance-modes", store=store, project=project)
+    cited = {c for r in rows if r["citedWorks"] for c in r["citedWorks"].split("; ")}
+    keys = query_work_keys(project, "governance-modes", {}, store=store)
+    labels = {
+        str(r["work"]).rsplit("/", 1)[-1]: r["label"]
+        for r in store.select("SELECT ?work ?label WHERE { ?work smekg:shortCitation ?label }")
+    }
+    assert {labels[k] for k in keys if k != "guimaraes2021collaboration"} == cited
+    assert "guimaraes2021collaboration" in keys
+
+
+def test_export_of_an_evidence_map_follows_the_claims_between_its_iris(project: Project, store):
+    keys = query_work_keys(project, "evidence-map-impacts", {}, store=store)
+    stated = store.select("SELECT DISTINCT ?w WHERE { ?c smekg:claimRelation smekg:provides ; smekg:statedIn ?w }")
+    assert {str(r["w"]).rsplit("/", 1)[-1] for r in stated} <= set(keys)
 
 
 # ---------------------------------------------------------------- import never loses or breaks a reference file

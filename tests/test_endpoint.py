@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +12,7 @@ import pytest
 
 from smekg import list_queries, run_query
 from smekg.endpoint import Endpoint
+from sparqlservers import oxigraph_server
 
 EXTRA_PARAMETERS = {
     "theories-explaining-collaboration": {"explained": "smekg:Internationalization"},
@@ -28,45 +25,10 @@ EXTRA_PARAMETERS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(release, tmp_path_factory):
     """A read-only Oxigraph SPARQL server on 127.0.0.1, loaded with the full release and its direct view."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the oxigraph server (PyPI package 'oxigraph') is not installed")
-    location = tmp_path_factory.mktemp("oxigraph")
-    subprocess.run(
-        [binary, "load", "--location", str(location), "--file"]
-        + [str(release.release_dir / name) for name in ("smekg-full.nt", "smekg-direct.nt")],
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()[-500:]}")
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    yield from oxigraph_server(release.release_dir, tmp_path_factory.mktemp("oxigraph"))
 
 
 def normalised(rows) -> Counter:
@@ -139,3 +101,28 @@ def test_endpoint_syntax_error_names_the_files_own_line(server):
     text = "# a comment\nSELECT ?s\nWHERE {\n  ?s ?p ?o ?extra .\n}\n"
     with pytest.raises(SmekgError, match=r"/query: error: answered HTTP 400 Bad Request: 'error at 4:"):
         Endpoint(f"{server}/query").select(text, {"p": ox.NamedNode("https://example.org/p")})
+
+
+@pytest.fixture(scope="module")
+def base_server(release, tmp_path_factory):
+    """An Oxigraph server loaded with the base release instead of the full one."""
+    yield from oxigraph_server(release.release_dir, tmp_path_factory.mktemp("base"), ("smekg-base.nt",))
+
+
+def test_an_endpoint_without_the_full_release_says_what_to_load(project, base_server):
+    """The base release has no inferred types: smes would answer 0 rows, silently."""
+    from smekg import SmekgError
+
+    with pytest.raises(SmekgError, match=r"holds the base release .*load smekg-full.nt and smekg-direct.nt"):
+        run_query("smes", store=Endpoint(f"{base_server}/query"), project=project)
+
+
+def test_ask_and_construct_on_the_endpoint(server, store):
+    endpoint = Endpoint(f"{server}/query")
+    text = "PREFIX smekg: <https://w3id.org/smekg/ontology/>\n{} WHERE {{ ?firm a smekg:SME }}"
+    assert endpoint.ask(text.format("ASK")) is store.ask(text.format("ASK")) is True
+    triples = endpoint.construct(text.format("CONSTRUCT { ?firm a smekg:SME }"))
+    assert sorted(map(str, triples)) == sorted(
+        map(str, store.construct(text.format("CONSTRUCT { ?firm a smekg:SME }")))
+    )
+    assert len(triples) == 6

@@ -380,15 +380,18 @@ def test_query_service_clause_makes_no_request(query_project, broken_endpoint):
 
 
 def test_query_syntax_error_names_the_files_own_line(query_project):
-    """The query takes a parameter, so a VALUES block is injected: the reported line is still the file's."""
-    text = "# param: who (string) = x — someone\nSELECT ?s\nWHERE {\n  ?s rdfs:label ?who .\n  ?s ?p ?o ?extra .\n}\n"
+    """The query takes a parameter, so its VALUES row is written anew: the reported line is still the file's."""
+    text = (
+        '# param: who (string) — someone\nSELECT ?s\nWHERE {\n  VALUES (?who) {\n    ("x")\n  }\n'
+        "  ?s rdfs:label ?who .\n  ?s ?p ?o ?extra .\n}\n"
+    )
     path = add_query(query_project, "typo", text)
-    result = smekg("query", "typo", "--root", query_project.root)
-    one_finding(result, f"{path}:8: typo:", "SPARQL syntax error")
+    result = smekg("query", "typo", "-p", "who=y", "--root", query_project.root)
+    one_finding(result, f"{path}:11: typo:", "SPARQL syntax error")
 
 
 def test_query_with_parameters_but_no_where(query_project):
-    path = add_query(query_project, "terse", "# param: who (string) = x — someone\nSELECT ?s { ?s rdfs:label ?who }\n")
+    path = add_query(query_project, "terse", "# param: who (string) — someone\nSELECT ?s { ?s rdfs:label ?who }\n")
     result = smekg("query", "terse", "--root", query_project.root)
     one_finding(result, f"{path}: terse:", "a query with parameters needs the keyword WHERE")
 

@@ -69,7 +69,8 @@ def test_cli_lists_queries(project):
 def test_comparison_exports_as_latex(project, store):
     rows = run_query("document-comparison", store=store, project=project)
     latex = format_rows(rows, "latex")
-    assert latex.startswith("\\begin{tabular}") and latex.endswith("\\end{tabular}")
+    assert latex.startswith("\\begin{tabularx}{\\linewidth}{") and latex.endswith("\\end{tabularx}")
+    assert ">{\\raggedright\\arraybackslash}X" in latex.splitlines()[0]  # the wide columns wrap
     assert "Guimarães et al. 2021" in latex
     assert "x \\& y\\_z" in format_rows([{"a": "x & y_z"}], "latex")
     assert latex.count(" \\\\\n") == len(rows) + 1
@@ -121,3 +122,122 @@ def test_bound_values_keep_every_line_number(store):
     values = {"v": ox.Literal("two\nlines")}
     assert bind_values(text, values).count("\n") == text.count("\n")
     assert store.select(text, values) == [{"v": "two\nlines", "n": 9}]
+
+
+def test_a_mistyped_iri_parameter_is_an_error_with_the_closest_names(project, store):
+    with pytest.raises(
+        SmekgError, match=r"concept=smekg:Clusterr names nothing in the graph; did you mean smekg:Cluster"
+    ):
+        run_query("concept", {"concept": "smekg:Clusterr"}, store=store, project=project)
+
+
+def test_a_value_outside_the_allowed_ones_is_an_error_listing_them(project, store):
+    with pytest.raises(
+        SmekgError, match=r"'Linked' is not an allowed value of status; use one of 'all', 'linked', 'unlinked'"
+    ):
+        run_query("work-identifiers", {"status": "Linked"}, store=store, project=project)
+
+
+def test_enumerated_parameters_declare_their_values_and_defaults_live_in_the_query(project):
+    params = {q.name: {p.name: p for p in q.params} for q in list_queries(project)}
+    assert params["work-identifiers"]["status"].allowed == ("all", "linked", "unlinked")
+    assert params["work-identifiers"]["status"].default == ox.Literal("all")
+    assert "unresolved citation" in params["curation-quality"]["issue"].allowed
+    assert params["curation-quality"]["issue"].default is None  # UNDEF: every issue
+    assert params["shared-works"]["minDocuments"].default.value == "2"
+
+
+def test_a_parameter_without_its_values_row_is_refused(tmp_path):
+    from smekg.query import parse_header
+
+    path = tmp_path / "q.rq"
+    path.write_text("# param: x (iri) — a thing\nSELECT ?x WHERE { ?x ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(SmekgError, match=r"need their defaults in a VALUES row"):
+        parse_header("q", path)
+    path.write_text(
+        "# param: x (iri) = smekg:A — a thing\nSELECT ?x WHERE { VALUES (?x) { (UNDEF) } }\n", encoding="utf-8"
+    )
+    with pytest.raises(SmekgError, match=r"q.rq:1: q: error: malformed parameter .*the default goes in the VALUES row"):
+        parse_header("q", path)
+
+
+def test_a_given_value_replaces_the_values_row_and_keeps_the_lines(project, store):
+    from smekg.query import bind_values, bindings, get_query
+
+    query = get_query("work-identifiers", project)
+    bound = bind_values(query.text, bindings(query, {"status": "unlinked"}))
+    assert bound.count("\n") == query.text.count("\n")
+    assert 'VALUES (?status) { ("unlinked") }' in bound and '("all")' not in bound
+
+
+def test_ask_and_construct_from_python(store):
+    text = "PREFIX smekg: <https://w3id.org/smekg/ontology/>\n{} WHERE {{ ?firm a smekg:SME }}"
+    assert store.ask(text.format("ASK")) is True
+    assert len(store.construct(text.format("CONSTRUCT { ?firm a smekg:SME }"))) == 6
+    with pytest.raises(SmekgError, match="a ASK query where SELECT is expected"):
+        store.select(text.format("ASK"))
+
+
+def test_cli_runs_any_query_file_of_any_form(project, release, tmp_path):
+    from clirun import smekg
+
+    ask = tmp_path / "any.rq"
+    ask.write_text("PREFIX smekg: <https://w3id.org/smekg/ontology/>\nASK WHERE { ?f a smekg:SME }\n", encoding="utf-8")
+    construct = tmp_path / "graph.rq"
+    construct.write_text(
+        "PREFIX smekg: <https://w3id.org/smekg/ontology/>\nCONSTRUCT { ?f a smekg:SME } WHERE { ?f a smekg:SME }\n",
+        encoding="utf-8",
+    )
+    folder = str(release.release_dir)
+    assert smekg("query", str(ask), "--release", folder, "--root", str(project.root)).stdout == "true\n"
+    out = smekg("query", str(construct), "--release", folder, "--root", str(project.root)).stdout
+    assert "kg:gao2019-firm-a a smekg:SME ." in out
+
+
+def test_a_release_older_than_its_sources_warns_naming_the_file(release, tmp_path):
+    import os
+
+    from clirun import smekg
+    from conftest import copy_sources
+
+    copy = copy_sources(tmp_path)
+    built = (release.release_dir / "smekg-full.nt").stat().st_mtime
+    for path in copy.root.rglob("*"):
+        os.utime(path, (built - 60, built - 60))
+    quiet = smekg("query", "smes", "--release", str(release.release_dir), "--root", str(copy.root))
+    assert "changed after the release" not in quiet.stderr
+    edited = copy.knowledge_dir / "gao2019role.ttl"
+    os.utime(edited, (built + 60, built + 60))
+    warned = smekg("query", "smes", "--release", str(release.release_dir), "--root", str(copy.root))
+    assert f"{edited} changed after the release" in warned.stderr.replace("\n", "")
+
+
+def test_long_cells_wrap_in_the_table_instead_of_being_cut():
+    long = " ".join(f"word{i}" for i in range(40))
+    table = format_rows([{"a": long, "b": 1}], "table")
+    assert all(len(line) <= 80 + 3 for line in table.splitlines())
+    assert " ".join(table.split()).count("word39") == 1 and "..." not in table
+
+
+def test_list_cells_compact_their_iris_like_other_cells():
+    rows = [
+        {"one": "https://w3id.org/smekg/kg/c1", "list": "https://w3id.org/smekg/kg/c1; https://w3id.org/smekg/kg/c2"}
+    ]
+    for fmt in ("table", "csv", "markdown"):
+        out = format_rows(rows, fmt)
+        assert "kg:c1; kg:c2" in out and "https://" not in out
+
+
+def test_the_readmes_python_example_runs(store, monkeypatch):
+    """The README's example of your own queries from Python, run as it is on the tests' release."""
+    from pathlib import Path
+
+    import smekg
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("**Your own queries.**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.setattr(smekg.Store, "for_project", classmethod(lambda cls, *a: store))
+    names: dict[str, object] = {}
+    exec(compile(example, "README.md", "exec"), names)  # noqa: S102 - the project's own documentation
+    assert names["smes"].columns == ["firm", "employees"] and len(names["smes"]) == 6
+    assert len(names["triples"]) == 6 and names["gaps"] and names["modes"]

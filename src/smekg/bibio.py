@@ -14,6 +14,7 @@ import tempfile
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import permutations
 from pathlib import Path
 
 import click
@@ -526,23 +527,62 @@ def export_entries(project: Project, keys: list[str] | None = None) -> list[tupl
     return entries
 
 
+STATED_OR_CITED = """SELECT DISTINCT ?work WHERE {
+  { ?claim smekg:statedIn ?work } UNION { ?claim cito:citesAsEvidence ?work }
+  UNION { ?claim cito:citesAsEvidence/smekg:resolvesTo ?work }
+}"""
+BETWEEN = "SELECT DISTINCT ?claim WHERE { ?claim smekg:claimSubject ?subject ; smekg:claimObject ?object }"
+# statements typed by a class of the row (a support programme of a kind), for a row with no claim at all
+OF_KIND = "SELECT DISTINCT ?claim WHERE { ?claim a ?kind ; smekg:statedIn ?document }"
+NAMED_WORKS = """SELECT DISTINCT ?work ?label WHERE {
+  { ?work smekg:shortCitation ?label } UNION { ?citation smekg:citationLabel ?label ; smekg:resolvesTo ?work }
+}"""
+LIST_SEPARATOR = re.compile(r"; | \| |, ")
+
+
 def query_work_keys(project: Project, name: str, params: dict[str, str], store: Store | None = None) -> list[str]:
-    """Keys of the works behind a canned query's answer: work IRIs in its rows, and works its claims rest on."""
+    """Keys of the works behind a canned query's answer: the works its cells name (an IRI, or a short citation or
+    an in-text citation label, alone or in a list), and the documents stating and the works cited by its claims
+    (the claims in its cells; in a row without any, the claims between two of the row's IRIs, else the statements
+    typed by one of its IRIs)."""
     store = store or Store.for_project(project)
     rows = run_query(name, params, store=store, project=project)
-    text = [str(v) for row in rows for v in row.values() if isinstance(v, str)]
-    keys = [m.group(1) for t in text for m in WORK_IRI.finditer(t)]
-    for claim in dict.fromkeys(m.group(0) for t in text for m in KG_IRI.finditer(t)):
-        cited = store.select(
-            "SELECT ?work WHERE { ?claim smekg:statedIn|cito:citesAsEvidence ?work }",
-            {"claim": ox.NamedNode(claim)},
-        )
-        keys += [str(r["work"]).removeprefix(str(WORK)) for r in cited]
+    texts = [[v for v in row.values() if isinstance(v, str)] for row in rows]
+    keys = [m.group(1) for row in texts for t in row for m in WORK_IRI.finditer(t)]
+    keys += cited_by_label(store, [t for row in texts for t in row])
+    keys += cited_by_claims(store, texts)
     records = read_records(project)
     known = [k.split("/")[0] for k in keys if k.split("/")[0] in records]
     if not known:
-        raise SmekgError("export", [Finding("", 0, name, "the answer names no work (no work: IRI and no claim)")])
+        raise SmekgError("export", [Finding("", 0, name, "the answer names no work (no work, citation or claim)")])
     return list(dict.fromkeys(known))
+
+
+def cited_by_label(store: Store, texts: list[str]) -> list[str]:
+    """Works named in cells by their short citation or by the label of an in-text citation resolved to them."""
+    items = {t for text in texts for t in (text, *LIST_SEPARATOR.split(text))}
+    return [work_key(r["work"]) for r in store.select(NAMED_WORKS) if str(r["label"]) in items]
+
+
+def cited_by_claims(store: Store, texts: list[list[str]]) -> list[str]:
+    """The documents stating, and the works cited by, the claims of the rows (see query_work_keys)."""
+    claims: set[str] = set()
+    for row in texts:
+        named = {m.group(0) for t in row for m in KG_IRI.finditer(t)}
+        iris = [t for t in row if t.startswith(("http://", "https://"))]
+        found = named or {str(r["claim"]) for a, b in permutations(iris, 2) for r in between(store, a, b)}
+        claims |= found or {str(r["claim"]) for i in iris for r in store.select(OF_KIND, {"kind": ox.NamedNode(i)})}
+    works = [r for claim in claims for r in store.select(STATED_OR_CITED, {"claim": ox.NamedNode(claim)})]
+    return [work_key(r["work"]) for r in works]
+
+
+def between(store: Store, subject: str, obj: str) -> list[dict]:
+    """The claims whose subject and object are these."""
+    return store.select(BETWEEN, {"subject": ox.NamedNode(subject), "object": ox.NamedNode(obj)})
+
+
+def work_key(iri: object) -> str:
+    return str(iri).removeprefix(str(WORK))
 
 
 def render(entries: list[tuple[str, Entry]], fmt: str) -> str:
@@ -581,15 +621,18 @@ def import_refs_command(root: Path | None, file: Path, into: str | None) -> None
 
 @click.command("export")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Project folder.")
-@click.option("--bibtex", "fmt", flag_value="bibtex", default=True, help="BibTeX (the default).")
-@click.option("--csl-json", "fmt", flag_value="csl-json", help="CSL-JSON, for Zotero, Pandoc and citeproc.")
+@click.option("--bibtex", is_flag=True, help="BibTeX (the default).")
+@click.option("--csl-json", is_flag=True, help="CSL-JSON, for Zotero, Pandoc and citeproc.")
 @click.option("--query", "query_name", default=None, metavar="NAME", help="Only the works behind this query's answer.")
 @click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A parameter of the query (repeatable).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout).")
 def export_command(
-    root: Path | None, fmt: str, query_name: str | None, param: tuple[str, ...], out: Path | None
+    root: Path | None, bibtex: bool, csl_json: bool, query_name: str | None, param: tuple[str, ...], out: Path | None
 ) -> None:
     """Export every record, or the works behind one canned query's answer, as BibTeX or CSL-JSON."""
+    if bibtex and csl_json:
+        raise click.UsageError("--bibtex and --csl-json together: choose one format")
+    fmt = "csl-json" if csl_json else "bibtex"
     project = find_project(root)
     keys = query_work_keys(project, query_name, key_values(param)) if query_name else None
     entries = export_entries(project, keys)

@@ -13,7 +13,18 @@ import click
 
 from .errors import SmekgError
 from .project import Project
-from .query import Store, format_rows, key_values, list_queries, run_query
+from .query import (
+    Rows,
+    Store,
+    answer,
+    format_rows,
+    get_query,
+    key_values,
+    list_queries,
+    parameter_summary,
+    stale_sources,
+    turtle,
+)
 from .safeio import Limits, ServerLimits, fail, os_problem
 
 if TYPE_CHECKING:
@@ -162,6 +173,12 @@ def endpoint_store(url: str, limits: Limits):
 @click.option("--list", "show_list", is_flag=True, help="List the canned queries with their questions.")
 @click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown", "latex"]), default="table")
+@click.option(
+    "--release",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Release folder to query (default: release/ in the project).",
+)
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option(
     "--timeout",
@@ -193,21 +210,37 @@ def query(
     show_list: bool,
     param: tuple[str, ...],
     fmt: str,
+    release: Path | None,
     endpoint: str | None,
     timeout: float,
     connect_timeout: float,
     max_answer: int,
 ) -> None:
-    """Run the canned query NAME from queries/ on the built release (or on --endpoint)."""
+    """Run the canned query NAME from queries/, or any query file NAME.rq, on the built release (or on --endpoint).
+
+    A SELECT query answers with a table in --format, an ASK query with true or false, a CONSTRUCT or DESCRIBE
+    query with Turtle."""
     project = find_project(root)
     if show_list or not name:
         for q in list_queries(project):
-            params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
+            params = ", ".join(parameter_summary(p) for p in q.params)
             click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
         return
-    engine = endpoint_store(endpoint, Limits(connect_timeout, timeout, max_answer)) if endpoint else None
-    engine = engine or Store.on_disk(project.release_dir)
-    click.echo(format_rows(run_query(name, key_values(param), store=engine, project=project), fmt))
+    canned = get_query(name, project)
+    if endpoint:
+        engine = endpoint_store(endpoint, Limits(connect_timeout, timeout, max_answer))
+    else:
+        folder = release or project.release_dir
+        for path in stale_sources(project, folder):
+            warn(f"{path} changed after the release in {folder} was built; run `smekg build` to query it")
+        engine = Store.on_disk(folder)
+    result = answer(canned, key_values(param), engine)
+    if isinstance(result, bool):
+        click.echo("true" if result else "false")
+    elif isinstance(result, Rows):
+        click.echo(format_rows(result, fmt))
+    else:
+        click.echo(turtle(result), nl=False)
 
 
 @main.command()

@@ -5,21 +5,33 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError
 from .prefixes import PREFIXES
-from .query import Rows, Value, bind_values, literal_value, refuse_non_select
+from .query import Rows, Term, Value, bind_values, code_only, expect_form, literal_value
 from .safeio import Limits, NetworkLimit, os_problem, read_capped, with_deadline
+from .vocab import BASE
 
 USER_AGENT = "smekg/0.1 (SME internationalization knowledge graph; https://w3id.org/smekg/)"
 RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+T = TypeVar("T")
+# What a full release loaded with its direct view answers yes to, by the file that brings it.
+RELEASE_MARKERS = {
+    "smekg-full.nt": f"ASK {{ <{BASE}smekg-full.owl> a <http://www.w3.org/2002/07/owl#Ontology> }}",
+    "smekg-direct.nt": "ASK { ?s <https://w3id.org/smekg/ontology/provides> ?o }",
+}
+BASE_MARKER = f"ASK {{ <{BASE}smekg-base.owl> a <http://www.w3.org/2002/07/owl#Ontology> }}"
 CELL_TYPES = ("uri", "literal", "typed-literal", "bnode")
 
 
@@ -80,6 +92,22 @@ def results_table(data: object) -> Rows:
     return Rows(columns, rows)
 
 
+DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([\w.-]*):", re.I)
+
+
+def undeclared_prefixes(text: str) -> str:
+    """Declarations of smekg's prefixes the query does not declare itself, on one line to go before its first."""
+    declared = set(DECLARED_PREFIX.findall(code_only(text)))
+    return "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items() if p not in declared)
+
+
+def truth(data: object) -> bool:
+    """The boolean of SPARQL JSON results to an ASK query; any other shape is a ValueError."""
+    if not isinstance(data, dict) or not isinstance(data.get("boolean"), bool):
+        raise ValueError("the JSON has no boolean: it is not the answer to an ASK query")
+    return data["boolean"]
+
+
 class Endpoint:
     """A remote SPARQL endpoint with the same select() as the embedded Store."""
 
@@ -90,45 +118,84 @@ class Endpoint:
         self.url = url
         self.limits = limits or Limits()
         self.opener = urllib.request.build_opener(NoRedirects)
+        self.checked = False
 
     def problem(self, message: str, entry: str = "") -> SmekgError:
         return SmekgError("query", [Finding(self.url, 0, entry, message)])
 
-    def select(
-        self,
-        text: str,
-        values: dict[str, ox.NamedNode | ox.Literal] | None = None,
-        origin: str = "",
-        entry: str = "",
-    ) -> Rows:
-        """Send the query with our prefixes declared and parameters bound as inline data.
+    def send(
+        self, text: str, forms: tuple[str, ...], values: dict[str, Term] | None, origin: str, entry: str, accept: str
+    ) -> bytes:
+        """Send a query of one of these forms, with smekg's prefixes it does not declare (on its first line, so the
+        endpoint's error messages give the file's own lines) and parameters bound as inline data; once per
+        endpoint, first check that it holds the full release."""
+        expect_form(text, forms, origin, entry)
+        if not self.checked:
+            self.check_release(entry)
+        return self.fetch(undeclared_prefixes(text) + bind_values(text, values or {}, origin, entry), entry, accept)
 
-        The prefixes go on the query's first line, so the endpoint's error messages give the file's own lines."""
-        refuse_non_select(text, origin, entry)
-        prologue = "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items())
-        body = self.fetch(prologue + bind_values(text, values or {}, origin, entry), entry)
+    def json_answer(self, body: bytes, read: Callable[[object], T], entry: str) -> T:
         try:
-            return results_table(json.loads(body))
+            return read(json.loads(body))
         except ValueError as err:  # also a JSONDecodeError or UnicodeDecodeError
             raise self.problem(f"not SPARQL JSON results: {err}; the answer begins {excerpt(body)}", entry) from None
 
-    def fetch(self, query: str, entry: str) -> bytes:
-        """The body of the endpoint's JSON answer to the query, within the limits; any fault is a finding."""
+    def select(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> Rows:
+        """The rows of a SELECT query, as the embedded Store gives them."""
+        body = self.send(text, ("SELECT",), values, origin, entry, RESULTS_JSON)
+        return self.json_answer(body, results_table, entry)
+
+    def ask(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> bool:
+        """The answer to an ASK query."""
+        return self.json_answer(self.send(text, ("ASK",), values, origin, entry, RESULTS_JSON), truth, entry)
+
+    def construct(
+        self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = ""
+    ) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query (asked for as N-Triples)."""
+        body = self.send(text, ("CONSTRUCT", "DESCRIBE"), values, origin, entry, N_TRIPLES)
+        try:
+            return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as err:
+            raise self.problem(f"not N-Triples: {err}; the answer begins {excerpt(body)}", entry) from None
+
+    def check_release(self, entry: str) -> None:
+        """The endpoint must hold the full release and its direct view, or queries answer wrongly (the base release
+        has no inferred types), so silently: say what to load instead. An endpoint that cannot answer an ASK
+        query is left to fail on the query itself, with that query's finding."""
+        self.checked = True
+        try:
+            missing = [name for name, ask in RELEASE_MARKERS.items() if not truth(json.loads(self.fetch(ask, entry)))]
+            held = bool(missing) and truth(json.loads(self.fetch(BASE_MARKER, entry)))
+        except ValueError:
+            return
+        if missing:
+            holds = "the base release (smekg-base), not the full one" if held else "no smekg release"
+            message = (
+                f"the endpoint holds {holds}: load {' and '.join(missing)} from `smekg build`'s release folder into "
+                "its default graph (the graph the queries read)"
+            )
+            raise self.problem(message, entry)
+
+    def fetch(self, query: str, entry: str, accept: str = RESULTS_JSON) -> bytes:
+        """The body of the endpoint's answer to the query in the accepted format, within the limits; any fault is a
+        finding."""
         deadline = time.monotonic() + self.limits.total
         try:
-            kind, body = self.post(query, deadline)
+            kind, body = self.post(query, deadline, accept)
         except (OSError, http.client.HTTPException, NetworkLimit) as err:
             raise self.problem(self.failure(err, deadline), entry) from None
-        if kind and "json" not in kind:
-            raise self.problem(f"answered {kind}, not SPARQL JSON results; the answer begins {excerpt(body)}", entry)
+        expected, wanted = ("json", "SPARQL JSON results") if accept == RESULTS_JSON else ("triples", "N-Triples")
+        if kind and expected not in kind:
+            raise self.problem(f"answered {kind}, not {wanted}; the answer begins {excerpt(body)}", entry)
         return body
 
-    def post(self, query: str, deadline: float) -> tuple[str, bytes]:
+    def post(self, query: str, deadline: float, accept: str) -> tuple[str, bytes]:
         """A SPARQL 1.1 Protocol POST: the answer's Content-Type and body, read by the deadline and within the cap."""
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode({"query": query}).encode(),
-            headers={"Accept": RESULTS_JSON, "User-Agent": USER_AGENT},
+            headers={"Accept": accept, "User-Agent": USER_AGENT},
             method="POST",
         )
         limits = self.limits

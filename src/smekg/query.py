@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import zip_longest
 from pathlib import Path
 
 import click
@@ -22,19 +25,23 @@ from .safeio import fail, os_problem
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
 HEADER_FIELD = re.compile(r"^#\s*(title|question|sources|param|output):\s*(.*)$")
-PARAM_SPEC = re.compile(r"^(\w+)\s*\((\w+)\)\s*(?:=\s*(\S+))?\s*(?:[—-]+\s*(.*))?$")
+PARAM_SPEC = re.compile(r"^(\w+)\s*\((\w+)(?::([^()]*))?\)\s*(?:[—-]+\s*(.*))?$")
+PARAM_FORM = "'name (type) — meaning' or 'name (type: value | value …) — meaning'"
 
 Value = str | int | float | bool | date | datetime | None
+Term = ox.NamedNode | ox.Literal
 
 
 @dataclass
 class Parameter:
-    """A query parameter declared in the header: `# param: name (type) = default — meaning`."""
+    """A query parameter declared in the header (`# param: name (type) — meaning`, an enumerated one as
+    `# param: name (string: a | b | c) — meaning`); its default is the query's own VALUES row."""
 
     name: str
     kind: str
-    default: str | None
     doc: str = ""
+    allowed: tuple[str, ...] = ()
+    default: Term | None = None
 
 
 @dataclass
@@ -48,6 +55,7 @@ class CannedQuery:
     question: str = ""
     sources: str = ""
     params: list[Parameter] = field(default_factory=list)
+    file: bool = False  # given by its path: any query form; a canned query (by name) answers with a table
 
 
 def read_query_file(name: str, path: Path) -> str:
@@ -64,8 +72,19 @@ def read_query_file(name: str, path: Path) -> str:
         raise SmekgError("reading queries", [Finding(str(path), line, name, message)]) from None
 
 
+def parameter(value: str, path: Path, number: int, name: str) -> Parameter:
+    """One `# param:` header line as a Parameter (its default comes later, from the VALUES row)."""
+    spec = PARAM_SPEC.match(value)
+    if not spec or spec.group(2) not in PARAM_TYPES:
+        hint = " (the default goes in the VALUES row opening the WHERE clause)" if "=" in value.split("—")[0] else ""
+        message = f"malformed parameter {value!r}; expected {PARAM_FORM}, type one of {', '.join(PARAM_TYPES)}{hint}"
+        raise SmekgError("reading queries", [Finding(str(path), number, name, message)])
+    allowed = tuple(v.strip() for v in spec.group(3).split("|")) if spec.group(3) else ()
+    return Parameter(spec.group(1), spec.group(2), spec.group(4) or "", allowed)
+
+
 def parse_header(name: str, path: Path) -> CannedQuery:
-    """Read the comment header of a query file; a malformed parameter line is an error."""
+    """Read a query file: its comment header and its parameters with their defaults (see parameter_block)."""
     text = read_query_file(name, path)
     query = CannedQuery(name, path, text)
     for number, line in enumerate(text.splitlines(), start=1):
@@ -74,23 +93,13 @@ def parse_header(name: str, path: Path) -> CannedQuery:
             continue
         key, value = match.group(1), match.group(2).strip()
         if key == "param":
-            spec = PARAM_SPEC.match(value)
-            if not spec or spec.group(2) not in PARAM_TYPES:
-                raise SmekgError(
-                    "reading queries",
-                    [
-                        Finding(
-                            str(path),
-                            number,
-                            name,
-                            f"malformed parameter {value!r}; expected 'name (one of {', '.join(PARAM_TYPES)})"
-                            f" = default — meaning'",
-                        )
-                    ],
-                )
-            query.params.append(Parameter(spec.group(1), spec.group(2), spec.group(3), spec.group(4) or ""))
+            query.params.append(parameter(value, path, number, name))
         elif key in ("title", "question", "sources"):
             setattr(query, key, (getattr(query, key) + " " + value).strip())
+    if query.params:
+        defaults = parameter_block(text, str(path), name, [p.name for p in query.params]).defaults
+        for p in query.params:
+            p.default = defaults[p.name]
     return query
 
 
@@ -101,12 +110,26 @@ def list_queries(project: Project | None = None) -> list[CannedQuery]:
 
 
 def get_query(name: str, project: Project | None = None) -> CannedQuery:
+    """A canned query by name, or any query file given by its path (a name ending in .rq)."""
+    if name.endswith(".rq"):
+        path = Path(name)
+        if not path.is_file():
+            raise SmekgError("query", [Finding(name, 0, "", "no such query file")])
+        query = parse_header(path.stem, path)
+        query.file = True
+        return query
     project = project or Project.find()
     path = project.queries_dir / f"{name}.rq"
     if not path.is_file():
         known = ", ".join(q.name for q in list_queries(project))
         raise SmekgError("query", [Finding(str(project.queries_dir), 0, name, f"no such query; known: {known}")])
     return parse_header(name, path)
+
+
+def parameter_summary(param: Parameter) -> str:
+    """A parameter as `--list` shows it: name=default (compacted), and its allowed values."""
+    default = "" if param.default is None else "=" + display(python_value(param.default))
+    return param.name + default + (f" (one of: {' | '.join(param.allowed)})" if param.allowed else "")
 
 
 def key_values(items: tuple[str, ...]) -> dict[str, str]:
@@ -144,28 +167,25 @@ def to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
         ) from err
 
 
-def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Parameter values (given, else default) as terms; unknown names are an error."""
+def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, Term]:
+    """Parameter values (given, else the query's default) as terms; unknown names and values outside a
+    parameter's allowed ones are errors."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         names = ", ".join(declared) or "none"
-        raise SmekgError(
-            "query",
-            [
-                Finding(
-                    str(query.path),
-                    0,
-                    query.name,
-                    f"unknown parameter(s) {', '.join(unknown)}; this query takes: {names}",
-                )
-            ],
-        )
+        message = f"unknown parameter(s) {', '.join(unknown)}; this query takes: {names}"
+        raise SmekgError("query", [Finding(str(query.path), 0, query.name, message)])
     values = {}
     for p in query.params:
-        raw = given.get(p.name, p.default)
-        if raw is not None:
-            values[p.name] = to_term(p, raw)
+        if p.name in given:
+            if p.allowed and given[p.name] not in p.allowed:
+                choices = ", ".join(repr(v) for v in p.allowed)
+                message = f"{given[p.name]!r} is not an allowed value of {p.name}; use one of {choices}"
+                raise SmekgError("query", [Finding(str(query.path), 0, query.name, message)])
+            values[p.name] = to_term(p, given[p.name])
+        elif p.default is not None:
+            values[p.name] = p.default
     return values
 
 
@@ -201,13 +221,28 @@ def first_keyword(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None
     return (found.group().upper(), code.count("\n", 0, found.start()) + 1) if found else None
 
 
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's form, read from its code (SELECT if none is found)."""
+    form = first_keyword(QUERY_FORM, text)
+    return form[0] if form else "SELECT"
+
+
+def expect_form(text: str, forms: tuple[str, ...], origin: str = "", entry: str = "") -> None:
+    """A query of another form than those expected is refused before it runs."""
+    form = first_keyword(QUERY_FORM, text)
+    if form and form[0] not in forms:
+        wanted = " or ".join(forms)
+        message = f"a {form[0]} query where {wanted} is expected; use the method for its form (select, ask, construct)"
+        raise SmekgError("query", [Finding(origin, form[1], entry, message)])
+
+
 def refuse_non_select(text: str, origin: str = "", entry: str = "") -> None:
     """Canned queries answer with a table: a CONSTRUCT, ASK or DESCRIBE query is refused before it runs."""
     form = first_keyword(QUERY_FORM, text)
     if form and form[0] != "SELECT":
         message = (
-            f"a {form[0]} query; canned queries answer with a table (text, CSV, JSON, Markdown, LaTeX),"
-            " so write it as a SELECT"
+            f"a {form[0]} query; canned queries answer with a table (text, CSV, JSON, Markdown, LaTeX), so write it"
+            " as a SELECT, or run it by its file's path (smekg query path/to/query.rq)"
         )
         raise SmekgError("query", [Finding(origin, form[1], entry, message)])
 
@@ -221,25 +256,104 @@ def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
 
 
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+VALUES_ROW = re.compile(r"\s*(VALUES\s*\(([^(){}]*)\)\s*\{\s*\([^(){}]*\)\s*\})", re.I)
 
 
-def bind_values(text: str, values: dict[str, ox.NamedNode | ox.Literal], origin: str = "", entry: str = "") -> str:
-    """Bind parameters with a SPARQL VALUES block opening the top-level WHERE group.
+@dataclass
+class ParameterBlock:
+    """The VALUES row opening a query's top-level WHERE group: its span in the text, its variables and their
+    default terms (None for UNDEF), as Oxigraph reads them."""
 
-    The terms are RDF terms built and escaped by Oxigraph (never raw user text), and binding them
-    first gives every pattern, FILTER and EXISTS of the query the bound value, on any SPARQL 1.1
-    engine; Oxigraph's own substitutions join too late for FILTER(BOUND(...)). The block goes on the
-    WHERE line itself (a term's text has no line break), so every line keeps its number in error messages.
+    start: int
+    end: int
+    names: list[str]
+    defaults: dict[str, Term | None]
+
+
+def top_level_rows(code: str) -> list[re.Match[str]]:
+    """The one-row VALUES blocks directly in the query's top-level WHERE group (not in a nested group)."""
+    where = TOP_WHERE.search(code)
+    if where is None:
+        return []
+    rows, depth, at = [], 1, where.end()
+    while depth and at < len(code):
+        row = VALUES_ROW.match(code, at) if depth == 1 and code[at - 1] in "{}.) \n\t" else None
+        if row:
+            rows.append(row)
+            at = row.end()
+            continue
+        depth += {"{": 1, "}": -1}.get(code[at], 0)
+        at += 1
+    return rows
+
+
+def parameter_block(
+    text: str, origin: str = "", entry: str = "", required: list[str] | None = None, given: tuple[str, ...] = ()
+) -> ParameterBlock | None:
+    """The query's parameter row, a `VALUES (?a ?b) { (default default) }` in its top-level WHERE group, read from
+    the code (not from comments or strings) and parsed by Oxigraph; None if the query has none. With required (the
+    parameters the header declares), a missing row or one with other variables is a finding: the file would not
+    give smekg's answer when pasted elsewhere. Without, the row is the first that binds one of the given names."""
+    code = code_only(text)
+    rows = [(r, re.findall(r"\?(\w+)", r.group(2))) for r in top_level_rows(code)]
+    wanted = set(required or ())
+    row, names = next(((r, n) for r, n in rows if set(n) == wanted), (None, []))
+    if required is not None and row is None and not TOP_WHERE.search(code):
+        message = (
+            "a query with parameters needs the keyword WHERE before its top-level group, which holds their VALUES row"
+        )
+        raise SmekgError("reading queries", [Finding(origin, 0, entry, message)])
+    if required is not None and row is None:
+        declared = " ".join(f"?{n}" for n in required)
+        message = (
+            f"the parameters {', '.join(required)} need their defaults in a VALUES row in the top-level WHERE group: "
+            f"VALUES ({declared}) {{ (…) }} (UNDEF where there is no default)"
+        )
+        raise SmekgError("reading queries", [Finding(origin, 0, entry, message)])
+    if row is None:
+        row, names = next(((r, n) for r, n in rows if set(n) & set(given)), (None, []))
+    if row is None:
+        return None
+    start = QUERY_FORM.search(code)
+    probe = f"{text[: start.start() if start else 0]} SELECT * WHERE {{ {text[row.start(1) : row.end(1)]} }}"
+    try:
+        solution = next(iter(ox.Store().query(probe, prefixes=PREFIXES)))
+    except SyntaxError as err:
+        raise syntax_error(err, origin, entry) from None
+    return ParameterBlock(row.start(1), row.end(1), names, {n: solution[n] for n in names})
+
+
+def bind_values(text: str, values: dict[str, Term], origin: str = "", entry: str = "") -> str:
+    """Bind parameters with a SPARQL VALUES row opening the top-level WHERE group.
+
+    A query's own parameter row (see parameter_block) is written anew with the values given and the defaults of
+    the others; values for other variables get a VALUES row of their own in front. The terms are RDF terms built
+    and escaped by Oxigraph (never raw user text), and binding them first gives every pattern, FILTER and EXISTS
+    of the query the bound value, on any SPARQL 1.1 engine; Oxigraph's own substitutions join too late for
+    FILTER(BOUND(...)). A row is written on one line and the line breaks it replaces follow it, so every line
+    keeps its number in error messages.
     """
     if not values:
+        return text
+    block = parameter_block(text, origin, entry, given=tuple(values))
+    if block:
+        cells = [values.get(n, block.defaults[n]) for n in block.names]
+        row = values_row(block.names, cells) + "\n" * text.count("\n", block.start, block.end)
+        text = text[: block.start] + row + text[block.end :]
+    others = {k: v for k, v in values.items() if not block or k not in block.names}
+    if not others:
         return text
     match = TOP_WHERE.search(code_only(text))
     if match is None:
         message = "a query with parameters needs the keyword WHERE before its top-level group: WHERE {"
         raise SmekgError("query", [Finding(origin, 0, entry, message)])
-    names = " ".join(f"?{name}" for name in values)
-    row = " ".join(str(term) for term in values.values())
-    return f"{text[: match.end()]} VALUES ({names}) {{ ({row}) }}{text[match.end() :]}"
+    return f"{text[: match.end()]} {values_row(list(others), list(others.values()))}{text[match.end() :]}"
+
+
+def values_row(names: list[str], terms: list[Term | None]) -> str:
+    """`VALUES (?a ?b) { (term UNDEF) }` from Oxigraph's own writing of each term."""
+    cells = " ".join("UNDEF" if t is None else str(t) for t in terms)
+    return f"VALUES ({' '.join(f'?{n}' for n in names)}) {{ ({cells}) }}"
 
 
 SYNTAX_ERROR = re.compile(r"^error at (\d+):\d+: (.*)$", re.S)
@@ -344,34 +458,44 @@ class Store:
         except SyntaxError as err:
             raise fail("query", path, f"the release is damaged ({err}); run `smekg build` again") from None
 
-    def select(
-        self,
-        text: str,
-        values: dict[str, ox.NamedNode | ox.Literal] | None = None,
-        origin: str = "",
-        entry: str = "",
-    ) -> list[dict[str, Value]]:
-        """Run a SELECT query; parameter values are bound as inline data (see bind_values).
+    def run(
+        self, text: str, forms: tuple[str, ...], values: dict[str, Term] | None, origin: str, entry: str
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query of one of these forms; parameter values are bound as inline data (see bind_values).
 
-        origin and entry (the query file and name) locate its findings. Only SELECT queries run, and never
-        one with a SERVICE clause: the embedded engine would send it over the network.
+        origin and entry (the query file and name) locate its findings. Never a query with a SERVICE clause: the
+        embedded engine would send it over the network.
 
         Values of projected variables are also passed as Oxigraph substitutions: they reach into OPTIONAL
         groups and sub-SELECTs, which Oxigraph's planner otherwise evaluates unbound (networking-model
         runs 3-7x faster); tests/test_endpoint.py shows the answers equal those of the VALUES alone.
         """
-        refuse_non_select(text, origin, entry)
+        expect_form(text, forms, origin, entry)
         refuse_service(text, origin, entry)
         values = values or {}
         bound = bind_values(text, values, origin, entry)
         names = projected(text)
         substitutions = {ox.Variable(k): term for k, term in values.items() if names is None or k in names}
         try:
-            solutions = self.store.query(bound, prefixes=PREFIXES, substitutions=substitutions)
+            return self.store.query(bound, prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as err:
             raise syntax_error(err, origin, entry) from None
+
+    def select(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> Rows:
+        """The rows of a SELECT query (dicts of plain Python values keyed by variable name)."""
+        solutions = self.run(text, ("SELECT",), values, origin, entry)
         names = [v.value for v in solutions.variables]
         return Rows(names, [dict(zip(names, map(python_value, row), strict=True)) for row in solutions])
+
+    def ask(self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = "") -> bool:
+        """The answer to an ASK query."""
+        return bool(self.run(text, ("ASK",), values, origin, entry))
+
+    def construct(
+        self, text: str, values: dict[str, Term] | None = None, origin: str = "", entry: str = ""
+    ) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE query."""
+        return list(self.run(text, ("CONSTRUCT", "DESCRIBE"), values, origin, entry))
 
     @classmethod
     def on_disk(cls, folder: Path) -> Store:
@@ -408,14 +532,65 @@ def run_query(
     query = get_query(name, project)
     values = bindings(query, params or {})
     engine = store or Store.for_project(project)
+    check_named(engine, query, params or {}, values)
     return engine.select(query.text, values, origin=str(query.path), entry=query.name)
 
 
+def answer(query: CannedQuery, params: dict[str, str], engine: Store) -> Rows | bool | list[ox.Triple]:
+    """A query of any form on an engine: rows (SELECT), a truth value (ASK) or triples (CONSTRUCT, DESCRIBE); a
+    canned query (not one given by its file) is a SELECT."""
+    if not query.file:
+        refuse_non_select(query.text, str(query.path), query.name)
+    values = bindings(query, params)
+    check_named(engine, query, params, values)
+    method = {"ASK": engine.ask, "CONSTRUCT": engine.construct, "DESCRIBE": engine.construct}
+    return method.get(query_form(query.text), engine.select)(query.text, values, str(query.path), query.name)
+
+
+def stale_sources(project: Project, release: Path) -> list[Path]:
+    """The source files changed since the release in that folder was built (newer than its full graph); none for
+    the copy a wheel ships (see Project.changed_since)."""
+    built = release / "smekg-full.nt"
+    return project.changed_since(built) if built.is_file() else []
+
+
+def turtle(triples: list[ox.Triple]) -> str:
+    """Triples as Turtle with smekg's prefixes."""
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+
+
+# a SELECT, not an ASK: Virtuoso 7.2 answers an ASK with a VALUES row as if it were a SELECT
+MENTIONED = "SELECT ?iri WHERE { { ?iri ?p ?o } UNION { ?s ?iri ?o } UNION { ?s ?p ?iri } } LIMIT 1"
+SAME_NAMESPACE = """SELECT DISTINCT ?iri WHERE {
+  { ?iri ?p ?o } UNION { ?s ?p ?iri }
+  FILTER(isIRI(?iri) && STRSTARTS(STR(?iri), ?namespace))
+}"""
+
+
+def check_named(engine: Store, query: CannedQuery, given: dict[str, str], values: dict[str, Term]) -> None:
+    """An IRI given for a parameter that names nothing in the graph is an error with the closest names: the
+    query would answer nothing, silently."""
+    for p in query.params:
+        if p.kind != "iri" or p.name not in given or engine.select(MENTIONED, {"iri": values[p.name]}):
+            continue
+        iri = values[p.name].value
+        namespace = re.match(r"^.*[/#:]", iri).group()
+        names = [compact(str(r["iri"])) for r in engine.select(SAME_NAMESPACE, {"namespace": ox.Literal(namespace)})]
+        close = difflib.get_close_matches(compact(iri), names, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        message = f"{p.name}={given[p.name]} names nothing in the graph{hint}"
+        raise SmekgError("query", [Finding(str(query.path), 0, query.name, message)])
+
+
+IRI_IN_TEXT = re.compile(r"https?://[^\s;,|<>\"]+")
+
+
 def display(value: Value) -> str:
+    """A cell as text: IRIs compacted, alone or in a list."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(("http://", "https://")):
-        return compact(value)
+    if isinstance(value, str):
+        return IRI_IN_TEXT.sub(lambda m: compact(m.group()), value)
     return str(value)
 
 
@@ -438,16 +613,18 @@ def latex_escape(text: str) -> str:
 
 
 def latex_table(columns: list[str], cells: list[list[str]]) -> str:
-    """A booktabs tabular with every cell escaped for LaTeX."""
-    spec = "l" * len(columns)
+    """A booktabs tabularx as wide as the text, every cell escaped for LaTeX: short columns as they are, wide ones
+    (over 20 characters) wrapped in X columns that share the width (needs \\usepackage{tabularx, booktabs})."""
+    widest = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    spec = "".join(r">{\raggedright\arraybackslash}X" if w > 20 else "l" for w in widest)
     lines = [
-        f"\\begin{{tabular}}{{{spec}}}",
+        f"\\begin{{tabularx}}{{\\linewidth}}{{{spec}}}",
         "\\toprule",
         " & ".join(latex_escape(c) for c in columns) + r" \\",
         "\\midrule",
     ]
     lines += [" & ".join(latex_escape(v) for v in row) + r" \\" for row in cells]
-    return "\n".join(lines + ["\\bottomrule", "\\end{tabular}"])
+    return "\n".join(lines + ["\\bottomrule", "\\end{tabularx}"])
 
 
 def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
@@ -468,8 +645,19 @@ def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
         esc = [[c.replace("|", "\\|") for c in row] for row in cells]
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in esc])
-    widths = [max([len(c)] + [min(len(row[i]), 80) for row in cells]) for i, c in enumerate(columns)]
-    fit = [[v if len(v) <= 80 else v[:77] + "..." for v in row] for row in cells]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in fit]
-    return "\n".join(lines + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+    return text_table(columns, cells) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+
+
+CELL_WIDTH = 80
+
+
+def text_table(columns: list[str], cells: list[list[str]]) -> str:
+    """A plain-text table; a cell longer than CELL_WIDTH is wrapped onto as many lines as it needs, never cut."""
+    wrapped = [[textwrap.wrap(v, CELL_WIDTH, break_on_hyphens=False) or [""] for v in row] for row in cells]
+    widths = [max([len(c)] + [len(line) for row in wrapped for line in row[i]]) for i, c in enumerate(columns)]
+    header = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
+    lines = [header, "  ".join("-" * w for w in widths)]
+    for row in wrapped:
+        for parts in zip_longest(*row, fillvalue=""):
+            lines.append("  ".join(v.ljust(w) for v, w in zip(parts, widths, strict=True)).rstrip())
+    return "\n".join(lines)
