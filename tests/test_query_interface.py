@@ -114,6 +114,22 @@ def test_clauses_are_read_from_code_not_from_strings_comments_or_names():
         refuse_non_select("PREFIX select: <http://example.org/>\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
+@pytest.mark.parametrize("glued", ["?o.SERVICE", "?o .SERVICE", "1SERVICE", "trueSERVICE", "}SERVICE"])
+def test_a_service_glued_to_its_neighbour_is_refused(glued: str):
+    """Oxigraph reads SERVICE as the keyword after a dot, a number or `true` with no space between them."""
+    from smekg.query import refuse_service
+
+    text = f"SELECT * WHERE {{ ?s ?p ?o {glued} <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(SmekgError, match="a SERVICE clause"):
+        refuse_service(text, "q.rq", "q")
+
+
+def test_a_service_inside_a_name_is_harmless():
+    from smekg.query import refuse_service
+
+    refuse_service("SELECT ?myservice WHERE { ?s ex:a.service ?o ; service:x ?myservice ; ex:SERVICE ?z }")
+
+
 def test_bound_values_keep_every_line_number(store):
     """The injected VALUES block adds no line, so findings and engines' messages give the file's own lines."""
     from smekg.query import bind_values

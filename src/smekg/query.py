@@ -211,7 +211,10 @@ def keyword(word: str) -> re.Pattern[str]:
 
 
 QUERY_FORM = keyword("SELECT|CONSTRUCT|ASK|DESCRIBE")
-SERVICE = keyword("SERVICE")
+SERVICE = re.compile("SERVICE", re.I)
+VARIABLE_START = re.compile(r"[?$]\w*$")  # what precedes a match inside a variable's name
+LOCAL_NAME_START = re.compile(r":[\w.-]*$")  # … inside a prefixed name's local part
+PREFIX_END = re.compile(r"^[\w.-]*:")  # what follows a match inside a prefix (`service:x`)
 
 
 def first_keyword(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None:
@@ -247,12 +250,24 @@ def refuse_non_select(text: str, origin: str = "", entry: str = "") -> None:
         raise SmekgError("query", [Finding(origin, form[1], entry, message)])
 
 
+def service_line(text: str) -> int | None:
+    """The line of the first SERVICE in the query's code that is not inside a variable or a prefixed name, or None.
+    Anything else counts, even glued to a neighbour (`?o.SERVICE`, `1SERVICE`, `trueSERVICE`): Oxigraph reads
+    those as the keyword."""
+    code = code_only(text)
+    for found in SERVICE.finditer(code):
+        before, after = code[: found.start()], code[found.end() :]
+        if not (VARIABLE_START.search(before) or LOCAL_NAME_START.search(before) or PREFIX_END.match(after)):
+            return code.count("\n", 0, found.start()) + 1
+    return None
+
+
 def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
     """The embedded engine answers from the local graph only: a SERVICE clause is refused before it runs."""
-    service = first_keyword(SERVICE, text)
-    if service:
+    line = service_line(text)
+    if line is not None:
         message = "a SERVICE clause; the embedded store answers from the local graph and makes no network request"
-        raise SmekgError("query", [Finding(origin, service[1], entry, message)])
+        raise SmekgError("query", [Finding(origin, line, entry, message)])
 
 
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
