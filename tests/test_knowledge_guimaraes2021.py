@@ -158,7 +158,7 @@ KG = "https://w3id.org/smekg/kg/guimaraes2021-t3-"
 
 
 def table_3_rows(text: str) -> dict[str, list[str]]:
-    """Table 3 of the review as printed: its row name → its cells (type, advantages, disadvantages, structure, articles)."""
+    """Table 3 as printed: its row name → its cells (type, advantages, disadvantages, structure, articles)."""
     table = text[text.index("Table 3. Types of collaboration") : text.index("3.4. Business Models")]
     rows = {}
     for line in table.splitlines():
@@ -218,3 +218,22 @@ def test_table_3_row_lists_are_the_rows_article_counts(store):
         } GROUP BY ?claim""")
     assert len(rows) == len(ROW_LIST_CLAIMS)
     assert all(r["listed"] == r["counted"] for r in rows)
+
+
+def test_cluster_initiatives_and_cluster_organizations_stay_apart(seeds, store):
+    """§3.3.2 keeps clusters, cluster initiatives and cluster organisations apart: an initiative can be formalised
+    as a cluster organisation, which is not thereby a kind of initiative (issue 19)."""
+    text = " ".join((seeds / "003_938f4889544c20ae.txt").read_text(encoding="utf-8").split())
+    assert "differences that exist in the concepts of clusters, cluster initiatives, and cluster organizations" in text
+    assert (
+        "The cluster initiative can be formalized in the form of a cooperation agreement or a cluster organization"
+        in text
+    )
+    rows = store.select(f"""
+        SELECT ?s ?r ?o WHERE {{
+          ?c smekg:statedIn <{DOC}> ; smekg:claimSubject ?s ; smekg:claimRelation ?r ; smekg:claimObject ?o .
+          VALUES (?s ?o) {{ (smekg:ClusterOrganization smekg:ClusterInitiative)
+                            (smekg:ClusterInitiative smekg:ClusterOrganization) }}
+        }}""")
+    short = [tuple(v.rsplit("/", 1)[-1] for v in (r["s"], r["r"], r["o"])) for r in rows]
+    assert short == [("ClusterInitiative", "isAssociatedWith", "ClusterOrganization")]
