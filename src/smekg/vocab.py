@@ -15,6 +15,7 @@ CITO = Namespace("http://purl.org/spar/cito/")
 PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
 SCHEMA = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+ORG = Namespace("http://www.w3.org/ns/org#")
 
 PREFIXES: dict[str, str] = {
     "smekg": str(SMEKG),
