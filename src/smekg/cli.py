@@ -97,7 +97,7 @@ def validate(root: Path | None) -> None:
     """Compile the sources and run every check, without reasoning or writing anything."""
     compiled, warnings = run_validate(find_project(root), progress)
     for warning in warnings:
-        warn(warning)
+        warn(str(warning))
     err.print(f"valid: {len(compiled.triples())} triples, {len(warnings)} warning(s)")
 
 
