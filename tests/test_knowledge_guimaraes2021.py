@@ -237,3 +237,19 @@ def test_cluster_initiatives_and_cluster_organizations_stay_apart(seeds, store):
         }}""")
     short = [tuple(v.rsplit("/", 1)[-1] for v in (r["s"], r["r"], r["o"])) for r in rows]
     assert short == [("ClusterInitiative", "isAssociatedWith", "ClusterOrganization")]
+
+
+def test_shared_works_shows_the_row_lists_apart_from_the_evidence(seeds, project, store):
+    """shared-works counts, for each work, the claims citing it as evidence and, apart, the claims whose table row
+    lists it (rowListClaims): for the works of Table 3, the pinned claims whose printed row lists them."""
+    rows = table_3_rows((seeds / "003_938f4889544c20ae.txt").read_text(encoding="utf-8"))
+    answer = {r["work"]: r for r in run_query("shared-works", {"minDocuments": "1"}, store=store, project=project)}
+    records = {r["citation"]: w for w, r in answer.items() if "Guimarães et al. 2021" in parts(r["citedBy"])}
+    expected: dict[str, int] = {}
+    for row, _, _ in ROW_LIST_CLAIMS.values():
+        for item in rows[row][4].split(";"):
+            work = record_of(printed_citation(item), records)
+            expected[work] = expected.get(work, 0) + 1
+    listed = {w: r["rowListClaims"] for w, r in answer.items() if r["rowListClaims"]}
+    assert listed == expected
+    assert listed["https://w3id.org/smekg/work/tyll2020strategic"] == 7

@@ -1,4 +1,4 @@
-"""BibTeX reference files → RDF records (FaBiO, DCTERMS, PRISM, CiTO, schema.org)."""
+"""BibTeX reference files → RDF records (FaBiO, DCTERMS, PRISM, CiTO, schema.org names; PROV-O and ORG agents)."""
 
 from __future__ import annotations
 
