@@ -179,7 +179,7 @@ def test_messages(planted: dict[str, Graph], shapes: Graph) -> None:
     generated = messages[(str(SMEKG.authorPosition), str(SH.DatatypeConstraintComponent))]
     assert generated == 'value "first" of smekg:authorPosition is not a well-formed xsd:integer literal'
     generated = messages[(str(SMEKG.author), str(SH.ClassConstraintComponent))]
-    assert generated == 'value "Ada Lovelace" of smekg:author is not a schema:Person'
+    assert generated == 'value "Ada Lovelace" of smekg:author is not a prov:Agent'
     generated = messages[(str(SMEKG.author), str(SH.MinCountConstraintComponent))]
     assert generated == "needs at least 1 smekg:author, has 0"
 

@@ -482,7 +482,7 @@ def stage(project: Project, target: Path, text: str, folder: Path) -> Project:
     """A project in folder that links to every source of project, except target, which holds text."""
     staged = Project(folder)
     staged.references_dir.mkdir(parents=True)
-    for path in (project.ontology, project.knowledge_dir, project.links_dir, project.shapes_dir):
+    for path in (project.ontology, project.imports_dir, project.knowledge_dir, project.links_dir, project.shapes_dir):
         if path.exists():
             link = folder / path.relative_to(project.root)
             link.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""BibTeX reference files → RDF records (FaBiO, DCTERMS, PRISM, CiTO, schema.org)."""
+"""BibTeX reference files → RDF records (FaBiO, DCTERMS, PRISM, CiTO, schema.org names; PROV-O and ORG agents)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rdflib import DC, DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from .errors import Finding
 from .safeio import os_problem
-from .vocab import CITO, FABIO, PERSON, PRISM, SCHEMA, SMEKG, WORK
+from .vocab import CITO, FABIO, KG, ORG, PERSON, PRISM, PROV, SCHEMA, SMEKG, WORK
 
 SOURCES_FILE = "sources.bib"
 
@@ -95,11 +95,32 @@ class Bibliography:
         return marked.entry.fields["duplicateof"] if marked else key
 
 
+# Fields whose value is an identifier or address, not text: taken as written, never decoded.
+VERBATIM_FIELDS = {"url", "doi", "license", "eprint", "file"}
+# Text-formatting commands whose argument is the text (\\emph{x} → x), and spacing commands, which latexcodec keeps.
+FORMATTING = re.compile(r"\\(?:emph|text(?:it|bf|sc|tt|rm|sf|up|sl|md|normal)|mbox|url|nolinkurl)\s*(?=\{)")
+SPACING = {"\\,": " ", "\\ ": " ", "\\@": "", "\\-": "", "\\/": ""}
+# What is left of LaTeX after decoding: a command (\\foo, \\'), or math mode ($…$, unless written \\$).
+UNDECODED = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z\s])")
+MATH = re.compile(r"(?<!\\)\$")
+
+
 def plain(text: str) -> str:
-    """BibTeX text as plain Unicode: LaTeX escapes and accents decoded (\\& → &, {\\'e} → é, by latexcodec, which
-    pybtex depends on), braces stripped, whitespace collapsed."""
-    decoded = codecs.decode(text, "ulatex")
+    """BibTeX text as plain Unicode: formatting commands reduced to their text (\\emph{x} → x), spacing commands to
+    spaces, LaTeX escapes and accents decoded (\\& → &, {\\'e} → é, by latexcodec, which pybtex depends on), braces
+    stripped, whitespace collapsed. Markup it cannot decode stays, and latex_left() reports it."""
+    for command, space in SPACING.items():
+        text = text.replace(command, space)
+    decoded = codecs.decode(FORMATTING.sub("", text), "ulatex")
     return re.sub(r"\s+", " ", decoded.replace("{", "").replace("}", "")).strip()
+
+
+def latex_left(text: str) -> str:
+    """The first LaTeX markup plain() leaves in the text (a command it does not decode, math mode), or ''."""
+    if MATH.search(text):
+        return "$"
+    left = UNDECODED.search(plain(text))
+    return left.group() if left else ""
 
 
 def ascii_slug(text: str) -> str:
@@ -213,6 +234,19 @@ def record_findings(rec: BibRecord) -> list[Finding]:
     if not (rec.entry.persons.get("author") or rec.entry.persons.get("editor") or noted):
         message = "no author or editor: give one (an organisation in braces counts), or an identification note"
         findings.append(Finding(rec.file, rec.line, rec.key, message))
+    return findings + markup_findings(rec)
+
+
+def markup_findings(rec: BibRecord) -> list[Finding]:
+    """LaTeX that plain() cannot turn into text, in any field or name: it would reach the graph as markup."""
+    texts = [(name, value) for name, value in rec.entry.fields.items() if name not in VERBATIM_FIELDS]
+    texts += [(role, str(person)) for role, people in rec.entry.persons.items() for person in people]
+    findings = []
+    for name, value in texts:
+        left = latex_left(value)
+        if left:
+            message = f"{name}: the LaTeX {left!r} is not supported; write the text itself in Unicode (é, –, “ ”)"
+            findings.append(Finding(rec.file, rec.line, rec.key, message))
     return findings
 
 
@@ -301,11 +335,24 @@ def work_iri(key: str) -> URIRef:
     return WORK[key]
 
 
+def is_organisation(person: Person) -> bool:
+    """Whether a name is a corporate author: one braced name with no given names, as BibTeX writes an organisation
+    (author = {{OECD}}); a braced family name with given names ({Van Bergeijk}, P.) is a person's."""
+    names = person.first_names + person.middle_names + person.prelast_names + person.lineage_names
+    return not names and len(person.last_names) == 1 and person.last_names[0].startswith("{")
+
+
 def person_iri(person: Person) -> URIRef:
     """A readable person IRI: family name and given names or initials, as printed."""
     family = ascii_slug(plain(" ".join(person.prelast_names + person.last_names)))
     given = "-".join(ascii_slug(plain(n)) for n in person.first_names + person.middle_names)
     return PERSON[f"{family}-{given}" if given else family]
+
+
+def organisation_iri(name: str) -> URIRef:
+    """An organisation's IRI, kg:organization-<its name or short name, words joined by hyphens>: the IRI the
+    knowledge files use for the same organisation (kg:organization-unido)."""
+    return KG["organization-" + "-".join(filter(None, (ascii_slug(w) for w in plain(name).split())))]
 
 
 def display_name(person: Person) -> str:
@@ -369,7 +416,7 @@ def record_graph(rec: BibRecord, is_source: bool, g: Triples) -> None:
         g.add((w, FABIO.hasURL, Literal(fields["url"].strip(), datatype=XSD.anyURI)))
     if fields.get("license"):
         g.add((w, SCHEMA.license, URIRef(fields["license"].strip())))
-    add_authors(g, w, rec.entry.persons.get("author", []), "author")
+    add_authors(g, w, rec.entry.persons.get("author", []), "author", fields.get("shortauthor", ""))
     add_authors(g, w, rec.entry.persons.get("editor", []), "editor")
 
 
@@ -391,25 +438,45 @@ def add_pages(g: Triples, w: URIRef, pages: str) -> None:
         g.add((w, PRISM.endingPage, Literal(end.strip())))
 
 
-def add_authors(g: Triples, w: URIRef, people: list[Person], role: str) -> None:
-    """Ordered authorship nodes (work/KEY/author/N) pointing at person records."""
+def add_authors(g: Triples, w: URIRef, people: list[Person], role: str, short_name: str = "") -> None:
+    """Ordered authorship nodes (work/KEY/author/N) pointing at the agents' records: a person (prov:Person) or,
+    for a braced corporate name, an organisation (prov:Organization and org:Organization), named by short_name
+    (biblatex's shortauthor, for a sole corporate author) if given."""
     for position, person in enumerate(people, start=1):
         node = URIRef(f"{w}/{role}/{position}")
-        who = person_iri(person)
+        sole = short_name if len(people) == 1 else ""
+        who = add_organisation(g, person, sole) if is_organisation(person) else add_person(g, person)
         g.add((w, SMEKG.hasAuthorship if role == "author" else SMEKG.hasEditorship, node))
         g.add((node, RDF.type, SMEKG.Authorship))
         g.add((node, SMEKG.author, who))
         g.add((node, SMEKG.authorPosition, Literal(position)))
-        g.add((who, RDF.type, SCHEMA.Person))
-        g.add((who, SCHEMA.name, Literal(display_name(person))))
-        g.add((who, RDFS.label, Literal(display_name(person), lang="en")))
-        family = plain(" ".join(person.prelast_names + person.last_names))
-        g.add((who, SCHEMA.familyName, Literal(family)))
-        if person.first_names or person.middle_names:
-            given = plain(" ".join(person.first_names + person.middle_names))
-            g.add((who, SCHEMA.givenName, Literal(given)))
         if role == "author":
             g.add((w, DCTERMS.creator, who))
+
+
+def add_person(g: Triples, person: Person) -> URIRef:
+    """A person's record: prov:Person, as PROV-O types the curators and reviewers, with the name's parts."""
+    who = person_iri(person)
+    g.add((who, RDF.type, PROV.Person))
+    g.add((who, SCHEMA.name, Literal(display_name(person))))
+    g.add((who, RDFS.label, Literal(display_name(person), lang="en")))
+    g.add((who, SCHEMA.familyName, Literal(plain(" ".join(person.prelast_names + person.last_names)))))
+    if person.first_names or person.middle_names:
+        g.add((who, SCHEMA.givenName, Literal(plain(" ".join(person.first_names + person.middle_names)))))
+    return who
+
+
+def add_organisation(g: Triples, person: Person, short_name: str) -> URIRef:
+    """A corporate author's record: an organisation (prov:Organization, org:Organization), one IRI per organisation."""
+    name = display_name(person)
+    who = organisation_iri(short_name or name)
+    g.add((who, RDF.type, PROV.Organization))
+    g.add((who, RDF.type, ORG.Organization))
+    g.add((who, SCHEMA.name, Literal(name)))
+    g.add((who, RDFS.label, Literal(name, lang="en")))
+    if short_name:
+        g.add((who, SKOS.altLabel, Literal(plain(short_name), lang="en")))
+    return who
 
 
 def bibliography_triples(bib: Bibliography) -> Triples:

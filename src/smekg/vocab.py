@@ -16,6 +16,7 @@ CITO = Namespace("http://purl.org/spar/cito/")
 PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
 SCHEMA = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+ORG = Namespace("http://www.w3.org/ns/org#")
 
 OWN_NAMESPACES = (str(SMEKG), str(KG), str(WORK), str(PERSON))
 # The namespaces whose entries are written by hand (the others are generated from the bibliography).
