@@ -30,7 +30,7 @@ kg:test-small a smekg:CaseFirm ; rdfs:label "Small test firm"@en ;
     smekg:studiedIn work:gao2019role ; smekg:numberOfEmployees 250 .
 kg:test-large a smekg:CaseFirm ; rdfs:label "Large test firm"@en ;
     smekg:studiedIn work:gao2019role ; smekg:numberOfEmployees 251 .
-kg:test-cluster a smekg:Cluster ; rdfs:label "Test cluster"@en ; smekg:structure smekg:horizontal .
+kg:test-cluster a smekg:Cluster ; rdfs:label "Test cluster"@en ; smekg:hasStructure smekg:horizontal .
 """
 )
 
@@ -117,9 +117,9 @@ PLANTED = (
     + """
 kg:test-mid a smekg:Firm ; rdfs:label "Mid test firm"@en ;
     smekg:numberOfEmployees "40"^^<http://www.w3.org/2001/XMLSchema#int> .
-kg:test-vertical a smekg:Cluster ; rdfs:label "Vertical test cluster"@en ; smekg:structure smekg:vertical .
+kg:test-vertical a smekg:Cluster ; rdfs:label "Vertical test cluster"@en ; smekg:hasStructure smekg:vertical .
 kg:test-both a smekg:BusinessNetwork ; rdfs:label "Two-way test network"@en ;
-    smekg:structure smekg:vertical , smekg:horizontal .
+    smekg:hasStructure smekg:multidimensional .
 kg:test-alias a smekg:Firm ; rdfs:label "Test firm alias"@en ; owl:sameAs kg:test-small .
 kg:test-region a smekg:Region ; rdfs:label "Test region"@en ; smekg:partOf kg:country-china .
 kg:test-town a smekg:Region ; rdfs:label "Test town"@en ; smekg:partOf kg:test-region .

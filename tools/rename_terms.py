@@ -62,7 +62,7 @@ def obsolete(rename: Rename, label: str) -> str:
         f'    rdfs:label "obsolete {label}"@en ;\n'
         f"    dcterms:isReplacedBy smekg:{rename.new} ;\n"
         "    dcterms:source <https://w3id.org/smekg/ontology> ;\n"
-        "    owl:deprecated true ;\n"
+        "    owl:deprecated \"true\"^^xsd:boolean ;\n"  # as Protégé (the OWL API) writes it
         f'    skos:definition "Obsolete: the former IRI of the class now named smekg:{rename.new}; use that."@en ;\n'
         f'    skos:editorialNote "Renamed (tools/renames.tsv): {rename.why}. The IRI stays, deprecated, so that '
         'nothing linking to it breaks."@en ;\n.\n'

@@ -84,7 +84,7 @@ class Project:
         if not stamp.is_file():
             return self.build_inputs()
         built = stamp.stat().st_mtime_ns
-        return [path for path in self.build_inputs() if path.stat().st_mtime_ns > built]
+        return [path for path in self.build_inputs() if path.is_file() and path.stat().st_mtime_ns > built]
 
     @classmethod
     def find(cls, start: Path | None = None, checkout: bool = False) -> Project:
