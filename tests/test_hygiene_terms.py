@@ -112,6 +112,16 @@ CASES = {
             skos:editorialNote "The hierarchy keeps clusters apart from networks."@en .""",
         ["kg:off"],
     ),
+    "hygiene_label_only_definition": (
+        """smekg:Handloom rdfs:label "handloom cluster"@en .
+        kg:plural a smekg:DefinitionStatement ; smekg:definedConcept smekg:Handloom ;
+            dcterms:description "Handloom clusters."@en .
+        kg:same a smekg:DefinitionStatement ; smekg:definedConcept smekg:Handloom ;
+            dcterms:description "handloom cluster"@en .
+        kg:said a smekg:DefinitionStatement ; smekg:definedConcept smekg:Handloom ;
+            dcterms:description "The review names handloom clusters without defining the type."@en .""",
+        ["kg:plural", "kg:same"],
+    ),
 }
 
 
