@@ -124,7 +124,7 @@ def test_one_iri_per_person_and_the_retired_ones_resolve(base_store):
         (PERSON + "unitednationsindustrialdevelopmentorganization", KG + "organization-unido"),
     }
     described = base_store.select("""
-        SELECT ?old WHERE { ?old owl:deprecated true ; ?p ?o
+        SELECT ?old WHERE { ?old owl:deprecated true ; ?p ?o FILTER(STRSTARTS(STR(?old), STR(person:)))
                             FILTER(?p NOT IN (rdf:type, owl:deprecated, dcterms:isReplacedBy, rdfs:comment)) }""")
     assert described == []
 
@@ -140,4 +140,17 @@ def test_authors_and_curators_are_agents_of_one_model(store):
                 OPTIONAL { ?agent a schema:Person BIND(?agent AS ?s) } }""")
     assert rows[0]["agents"] > 400
     assert rows[0]["provAgents"] == rows[0]["agents"]
+    assert rows[0]["schema"] == 0
+
+
+def test_interviewees_and_employees_are_agents_of_the_same_model(store):
+    """The people firms employ (the interviewees) are PROV-O persons too: no individual is a schema:Person."""
+    rows = store.select("""
+        SELECT (COUNT(DISTINCT ?person) AS ?employed) (COUNT(DISTINCT ?prov) AS ?provPersons)
+               (COUNT(DISTINCT ?s) AS ?schema)
+        WHERE { { [] smekg:employs ?person } UNION { ?person a smekg:Interviewee }
+                OPTIONAL { ?person a prov:Person BIND(?person AS ?prov) }
+                OPTIONAL { ?any a schema:Person BIND(?any AS ?s) } }""")
+    assert rows[0]["employed"] > 5
+    assert rows[0]["provPersons"] == rows[0]["employed"]
     assert rows[0]["schema"] == 0
