@@ -112,6 +112,25 @@ CASES = {
             skos:editorialNote "The hierarchy keeps clusters apart from networks."@en .""",
         ["kg:off"],
     ),
+    "hygiene_label_iri": (
+        """smekg:AdvisoryService a owl:Class ; rdfs:label "technical and legal advice"@en .
+        smekg:Evidence a owl:Class ; rdfs:label "empirical evidence"@en .
+        smekg:maxSize a owl:DatatypeProperty ; rdfs:label "size"@en .
+        smekg:ExportConsortium a owl:Class ; rdfs:label "export consortia"@en .
+        smekg:CapabilityBuilding a owl:Class ; rdfs:label "building of capabilities"@en .
+        smekg:InternationalisationProcess a owl:Class ; rdfs:label "internationalization process"@en .
+        smekg:Coopetition a owl:Class ; rdfs:label "co-opetition"@en .
+        smekg:CoEthnicity a owl:Class ; rdfs:label "co-ethnicity"@en .
+        smekg:SMENetwork a owl:Class ; rdfs:label "network of small and medium-sized enterprises"@en .
+        smekg:RAndDCost a owl:Class ; rdfs:label "R&D cost"@en .
+        smekg:ManagerContact a owl:Class ; rdfs:label "manager's contact (the firm's)"@en .
+        smekg:TradeFair a owl:Class ; rdfs:label "fair"@en ; skos:altLabel "trade fair"@en .
+        smekg:KnowHowLoss a owl:Class ; rdfs:label "loss of knowledge"@en ;
+            smekg:hygieneException "hygiene_label_iri: know-how is the knowledge the document means"@en .
+        smekg:OldName a owl:Class ; rdfs:label "new name"@en ; owl:deprecated true .
+        kg:SomeThing rdfs:label "another thing"@en .""",
+        ["smekg:AdvisoryService", "smekg:Evidence", "smekg:maxSize"],
+    ),
     "hygiene_label_only_definition": (
         """smekg:Handloom rdfs:label "handloom cluster"@en .
         kg:plural a smekg:DefinitionStatement ; smekg:definedConcept smekg:Handloom ;
@@ -156,6 +175,21 @@ def test_validate_prints_a_warning_and_succeeds(small_copy):
     done = smekg("validate", "--root", small_copy.root)
     assert done.returncode == 0, done.stderr
     assert "smekg:ZzGoals: warn: the label 'zz goals' is plural" in done.stderr
+
+
+def test_the_label_iri_rule_names_the_words_on_each_side(project):
+    store = ox.Store()
+    store.load(
+        (PREFIXES + 'smekg:TimeSaving a owl:Class ; rdfs:label "time saved on building"@en .').encode(),
+        ox.RdfFormat.TURTLE,
+    )
+    [rule] = [r for r in load_profile(project) if r.name == "hygiene_label_iri"]
+    [outcome] = run_stage([rule], "sources", store, lambda *_: ("x", 0), {}, union=False)
+    [finding] = outcome.findings
+    assert finding.message.split("(", 1)[1] == (
+        "words of the IRI in no label: 'saving'; "
+        "words of the label not in the IRI: 'saved', 'building'): name one thing"
+    )
 
 
 def rename(project, mapping: Path) -> subprocess.CompletedProcess[str]:
