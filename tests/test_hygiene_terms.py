@@ -206,7 +206,7 @@ def rename(project, mapping: Path) -> subprocess.CompletedProcess[str]:
 
 def test_a_rename_keeps_the_old_iri_deprecated_and_moves_every_use(small_copy, tmp_path):
     mapping = tmp_path / "renames.tsv"
-    mapping.write_text("# test\nLackOfStateSupport\tStateSupportLack\tplanted by a test\n", encoding="utf-8")
+    mapping.write_text('# test\nLackOfStateSupport\tStateSupportLack\tplanted by a "test"\n', encoding="utf-8")
     knowledge = small_copy.knowledge_dir / "costa2015new.ttl"
     assert "smekg:LackOfStateSupport" in knowledge.read_text(encoding="utf-8")
     done = rename(small_copy, mapping)
@@ -217,6 +217,8 @@ def test_a_rename_keeps_the_old_iri_deprecated_and_moves_every_use(small_copy, t
     old, new = (f"<https://w3id.org/smekg/ontology/{n}>" for n in ("LackOfStateSupport", "StateSupportLack"))
     assert module.query(f'ASK {{ {new} <{RDFS}label> "lack of state support"@en }}')
     assert module.query(f"ASK {{ {old} <{OWL}deprecated> true ; <{DCTERMS}isReplacedBy> {new} }}")
+    note = "http://www.w3.org/2004/02/skos/core#editorialNote"
+    assert module.query(f'ASK {{ {old} <{note}> ?why FILTER(CONTAINS(?why, "planted by a \\"test\\"")) }}')
     validate(small_copy)  # no use of the deprecated IRI is left, every source canonical
     texts = {p: p.read_text(encoding="utf-8") for p in (small_copy.ontology, knowledge)}
     assert rename(small_copy, mapping).returncode == 0

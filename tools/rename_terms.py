@@ -55,16 +55,22 @@ def block(text: str, name: str) -> re.Match[str] | None:
     return re.search(rf"^smekg:{re.escape(name)}\n(?:.*\n)*?\.\n", text, re.M)
 
 
+def quoted(text: str) -> str:
+    """text escaped for a Turtle string between double quotes."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def obsolete(rename: Rename, label: str) -> str:
-    """The deprecated class that keeps the old IRI."""
+    """The deprecated class that keeps the old IRI (label as written in the module, already escaped)."""
+    why = quoted(rename.why)
     return (
         f"\nsmekg:{rename.old}\n    a owl:Class ;\n"
         f'    rdfs:label "obsolete {label}"@en ;\n'
         f"    dcterms:isReplacedBy smekg:{rename.new} ;\n"
         "    dcterms:source <https://w3id.org/smekg/ontology> ;\n"
-        "    owl:deprecated \"true\"^^xsd:boolean ;\n"  # as Protégé (the OWL API) writes it
+        '    owl:deprecated "true"^^xsd:boolean ;\n'  # as Protégé (the OWL API) writes it
         f'    skos:definition "Obsolete: the former IRI of the class now named smekg:{rename.new}; use that."@en ;\n'
-        f'    skos:editorialNote "Renamed (tools/renames.tsv): {rename.why}. The IRI stays, deprecated, so that '
+        f'    skos:editorialNote "Renamed (tools/renames.tsv): {why}. The IRI stays, deprecated, so that '
         'nothing linking to it breaks."@en ;\n.\n'
     )
 
