@@ -32,9 +32,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     "disagreements": "12 of 28 rows (cause not isolated)",
     "document-comparison": "collaborationForms empty: an OPTIONAL sub-SELECT holding a property path answers nothing",
     "evidence-map-barriers": "counts differ (likely the two rdfs:subClassOf* paths, as in evidence-map-impacts)",
-    "evidence-map-impacts": (
-        "1 of 420 rows: two rdfs:subClassOf* paths whose start the claims bind keep only the first binding"
-    ),
     "shared-works": (
         "SQ156 (Bad dfe): any COALESCE or IF over a sub-SELECT's count; without it Oxigraph filters the works "
         "only after looking up their claims (1,447 rows instead of 58 at x1)"
