@@ -25,13 +25,18 @@ LIMITS = Limits(connect=60, total=300)
 # until its name leaves this list.
 VIRTUOSO_DIFFERS: dict[str, str] = {
     "barriers-overcome": "0 of 57 rows (cause not isolated; it uses rdfs:subClassOf* in nested sub-SELECTs)",
-    "concept": (
-        "SP031 (sparp_gp_deprecate) on a UNION of branches that BIND constants; VALUES there makes Oxigraph 20x slower"
-    ),
     "deglobalization-challenges": "1 of 9 rows (cause not isolated)",
     "disagreements": "12 of 28 rows (cause not isolated)",
-    "document-comparison": "collaborationForms empty: an OPTIONAL sub-SELECT holding a property path answers nothing",
-    "evidence-map-barriers": "counts differ (likely the two rdfs:subClassOf* paths, as in evidence-map-impacts)",
+    "document-comparison": (
+        "collaborationForms unbound on every row: an OPTIONAL grouped sub-SELECT holding rdfs:subClassOf* (or +), "
+        "joined on ?document, answers nothing (as an inner join it answers right; a DISTINCT sub-SELECT for the "
+        "path, the inverse path or a FILTER-correlated ?document do not help)"
+    ),
+    "evidence-map-barriers": (
+        "0 claims instead of 2-10 in the rows of indirect evidence: the network set's rdfs:subClassOf* joined to the "
+        "union branches holding ?impact rdfs:subClassOf* keeps 20 of 96 pairs (the impacts fix inside the branches "
+        "does not help)"
+    ),
     "shared-works": (
         "SQ156 (Bad dfe): any COALESCE or IF over a sub-SELECT's count; without it Oxigraph filters the works "
         "only after looking up their claims (1,447 rows instead of 58 at x1)"
