@@ -37,10 +37,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
         "union branches holding ?impact rdfs:subClassOf* keeps 20 of 96 pairs (the impacts fix inside the branches "
         "does not help)"
     ),
-    "shared-works": (
-        "SQ156 (Bad dfe): any COALESCE or IF over a sub-SELECT's count; without it Oxigraph filters the works "
-        "only after looking up their claims (1,447 rows instead of 58 at x1)"
-    ),
 }
 
 
