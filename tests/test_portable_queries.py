@@ -26,7 +26,6 @@ LIMITS = Limits(connect=60, total=300)
 VIRTUOSO_DIFFERS: dict[str, str] = {
     "barriers-overcome": "0 of 57 rows (cause not isolated; it uses rdfs:subClassOf* in nested sub-SELECTs)",
     "deglobalization-challenges": "1 of 9 rows (cause not isolated)",
-    "disagreements": "12 of 28 rows (cause not isolated)",
     "document-comparison": (
         "collaborationForms unbound on every row: an OPTIONAL grouped sub-SELECT holding rdfs:subClassOf* (or +), "
         "joined on ?document, answers nothing (as an inner join it answers right; a DISTINCT sub-SELECT for the "
