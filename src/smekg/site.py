@@ -48,7 +48,7 @@ from .vocab import BASE, DOCUMENTED_KINDS, PREFIXES, compact
 
 STEP = "site"
 MANIFEST = ".smekg-site"
-SITE_PAGES = ("index.html", "maps.html", "disagreements.html", "reference.html", "search.html")
+SITE_PAGES = ("index.html", "maps.html", "disagreements.html", "reference.html", "search.html", "editor.html")
 SITE_FOLDERS = ("questions", "static")
 PREVIEW_ROWS = 10  # rows of each answer shown on the home page; the question's page has them all
 INCOMING_CAP = 30  # entities listed per property under "Referred to by" (a document's claims have their section)
@@ -516,6 +516,14 @@ def write_views(site: Site, store: ox.Store) -> None:
     site.render("disagreements.html", "disagreements.html", rows=site.known.disagreements)
     site.render("reference.html", "reference.html", tree=reference_tree(site), readers=reader_individuals(site))
     site.render("search.html", "search.html")
+    site.render("editor.html", "editor.html", queries=editor_queries(site.queries), prefixes=PREFIXES)
+
+
+def editor_queries(queries: list) -> list[dict]:
+    """The canned queries as the query editor loads them (as `smekg serve`'s editor shows them)."""
+    from .serve import editor_text  # the server's stack is imported only where the editor needs its text
+
+    return [{"name": q.name, "title": q.title, "question": q.question, "text": editor_text(q)} for q in queries]
 
 
 def reference_tree(site: Site) -> dict[str, list[dict]]:
@@ -559,6 +567,9 @@ def write_static(site: Site) -> None:
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
         if item.is_file():
             site.add(f"static/{item.name}", item.read_bytes())
+    vendor = resources.files("smekg").joinpath("serve_assets", "vendor")  # Yasqe and Yasr, for editor.html
+    for item in sorted(vendor.iterdir(), key=lambda i: i.name):
+        site.add(f"static/vendor/{item.name}", item.read_bytes())
     site.add("static/search-index.js", search_index(site))
 
 
