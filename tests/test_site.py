@@ -18,7 +18,20 @@ import pytest
 from clirun import smekg
 from smekg.errors import SmekgError
 from smekg.query import Store, list_queries, run_query
-from smekg.site import MANIFEST, Graph, Page, build_site, entity_stem, environment, publish, refuse_reserved
+from smekg.site import (
+    CLAIM_CAP,
+    MANIFEST,
+    Graph,
+    Knowledge,
+    Page,
+    Site,
+    build_site,
+    entity_stem,
+    environment,
+    publish,
+    refuse_reserved,
+    write_entities,
+)
 from smekg.vocab import BASE, PREFIXES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,7 +43,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SITE_PAGES = {"index.html", "maps.html", "disagreements.html", "reference.html", "search.html"}
+SITE_PAGES = {"index.html", "maps.html", "disagreements.html", "reference.html", "search.html", "editor.html"}
 
 
 # --- fast: paths, escaping, folder safety ------------------------------------------------------------------------
@@ -70,6 +83,33 @@ def test_pages_escape_what_the_graph_says() -> None:
     )
     rendered = environment().from_string("<p>{{ text }}</p>").render(text="<b>")
     assert rendered == "<p>&lt;b&gt;</p>"
+
+
+def test_a_long_claim_list_is_split_into_continuation_pages_under_300_kb() -> None:
+    """3,000 claims about one concept (as a ×10 graph has): its page shows the first few of the group and links
+    to continuation pages that together list every claim once, and no page is over 300 KB."""
+    concept, relation, document = (ox.NamedNode(BASE + name) for name in ("ontology/Big", "ontology/hinders", "kg/d"))
+    graph = Graph(labels={concept.value: "Big concept"})
+    graph.triples[concept].append(ox.Triple(concept, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal("Big")))
+    known = Knowledge()
+    claims = [BASE + f"kg/claim-{n:04}" for n in range(3000)]
+    for iri in claims:
+        row = {"iri": iri, "subject": ox.NamedNode(BASE + "kg/other"), "relation": relation, "object": concept}
+        row |= {"direction": None, "text": "A statement of some length about the concept. " * 5, "document": document}
+        known.by_concept[concept.value].append(("object", row | {"locator": "p. 1", "curator": None}))
+    graph.stems = {iri: entity_stem(iri) for iri in [concept.value, *claims]}
+    site = Site(graph, known, [], {}, {"title": "t", "description": "", "version": "", "ontology": ""})
+    write_entities(site)
+    pages = {path: data for path, data in site.files.items() if path.endswith(".html")}
+    assert max(len(data) for data in pages.values()) < 300_000
+    main = pages["ontology/Big.html"].decode()
+    assert len(re.findall(r'href="\.\./kg/claim-', main)) == CLAIM_CAP
+    continuations = sorted(set(re.findall(r'href="\.\./(claims/[^"]+)"', main)))
+    assert continuations and all(path in pages for path in continuations)
+    listed = [
+        c for path in continuations for c in re.findall(r'href="(?:\.\./)+kg/(claim-\d+)\.html"', pages[path].decode())
+    ]
+    assert sorted(listed) == sorted(iri.rpartition("/")[2] for iri in claims)
 
 
 def test_a_folder_with_files_it_did_not_write_is_refused_untouched(tmp_path: Path) -> None:
@@ -450,3 +490,20 @@ def test_axe_finds_no_serious_or_critical_accessibility_violation(site: Path, fu
             if v["impact"] in ("serious", "critical")
         ]
     assert found == []
+
+
+@pytest.mark.slow
+def test_the_query_editor_from_file_loads_the_question_and_says_there_is_no_endpoint(site: Path, visit: Visit) -> None:
+    """From file:// a question's "Open in the query editor" opens the site's editor with its query; with no
+    endpoint to run it on, the page says so and running it sends nothing (Visit fails on any request)."""
+    visit.open((site / "questions" / "smes.html").as_uri())
+    visit.page.click("a.editor")
+    visit.page.wait_for_url("**/editor.html?name=smes")
+    assert visit.page.locator("#canned").input_value() == "smes"
+    assert visit.page.locator("#endpoint").input_value() == ""
+    query = next(q for q in list_queries() if q.name == "smes")
+    assert visit.page.locator("#question").inner_text() == query.question
+    assert "SELECT" in visit.page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    visit.page.click(".yasqe_queryButton")
+    assert visit.page.locator("#endpoint-status").inner_text().startswith("No SPARQL endpoint")
+    visit.shot("editor-from-file")

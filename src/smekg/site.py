@@ -49,10 +49,12 @@ from .vocab import BASE, DOCUMENTED_KINDS, PREFIXES, compact
 STEP = "site"
 MANIFEST = ".smekg-site"
 SITE_PAGES = ("index.html", "maps.html", "disagreements.html", "reference.html", "search.html", "editor.html")
-SITE_FOLDERS = ("questions", "static")
+SITE_FOLDERS = ("questions", "static", "claims")
 PREVIEW_ROWS = 10  # rows of each answer shown on the home page; the question's page has them all
 INCOMING_CAP = 30  # entities listed per property under "Referred to by" (a document's claims have their section)
 STATEMENT_CAP = 50  # values listed per property under "All statements" (the Turtle beside the page has them all)
+CLAIM_CAP = 20  # claims of one group (relation and direction) on a concept's page; all on its continuation pages
+CLAIM_PAGE = 200  # claims per continuation page (claims/STEM/GROUP-N.html)
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -351,15 +353,27 @@ def entity_kind(graph: Graph, known: Knowledge, iri: str) -> str:
     return "entity"
 
 
-def grouped_claims(rows: list[tuple[str, dict]]) -> list[dict]:
-    """Claims about a concept grouped by its role (subject or object), the relation and the direction."""
+def grouped_claims(rows: list[tuple[str, dict]], stem: str) -> list[dict]:
+    """Claims about a concept grouped by its role (subject or object), the relation and the direction: the
+    first CLAIM_CAP of each on the concept's page, all of a longer group on continuation pages of CLAIM_PAGE."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for role, row in rows:
         groups[(role, row["relation"].value, text(row["direction"]))].append(row)
-    return [
-        {"role": role, "relation": relation, "direction": direction, "claims": sorted(claims, key=lambda r: r["iri"])}
-        for (role, relation, direction), claims in sorted(groups.items())
-    ]
+    found = []
+    for number, ((role, relation, direction), claims) in enumerate(sorted(groups.items()), start=1):
+        claims.sort(key=lambda r: r["iri"])
+        pages = range(1, -(-len(claims) // CLAIM_PAGE) + 1) if len(claims) > CLAIM_CAP else range(0)
+        found.append(
+            {
+                "role": role,
+                "relation": relation,
+                "direction": direction,
+                "claims": claims[:CLAIM_CAP],
+                "all": claims,
+                "pages": [f"claims/{stem}/{number}-{n}.html" for n in pages],
+            }
+        )
+    return found
 
 
 def by_section(rows: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -409,7 +423,7 @@ def entity_context(site: Site, iri: str) -> dict:
         "parents": known.direct.get(iri, []),
         "children": sorted(known.children.get(iri, []), key=graph.label),
         "definitions": known.definitions.get(iri, []),
-        "claim_groups": grouped_claims(known.by_concept.get(iri, [])),
+        "claim_groups": grouped_claims(known.by_concept.get(iri, []), graph.stems[iri]),
         "disagreements": [row for row in known.disagreements if iri in (row["subject"], row["object"])],
         "firms": sorted(set(known.firms.get(iri, []))),
         "claim": known.claims.get(iri),
@@ -456,7 +470,17 @@ def write_entities(site: Site) -> None:
         triples = site.graph.description(iri)
         site.add(f"{stem}.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
         site.add(f"{stem}.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES))
-        site.render("entity.html", f"{stem}.html", e=entity_context(site, iri))
+        context = entity_context(site, iri)
+        site.render("entity.html", f"{stem}.html", e=context, page_size=CLAIM_PAGE)
+        write_claim_pages(site, context)
+
+
+def write_claim_pages(site: Site, entity: dict) -> None:
+    """The continuation pages of an entity's longer claim groups, CLAIM_PAGE claims each."""
+    for group in entity["claim_groups"]:
+        for number, path in enumerate(group["pages"]):
+            claims = group["all"][number * CLAIM_PAGE : (number + 1) * CLAIM_PAGE]
+            site.render("claims.html", path, e=entity, g=group, claims=claims, number=number, first=number * CLAIM_PAGE)
 
 
 def write_questions(site: Site) -> None:
