@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -268,6 +269,22 @@ def test_a_documents_page_draws_its_screening_flow_and_the_views_hold_every_row(
         assert flow.count("<rect") == count
     disagreements = (site / "disagreements.html").read_text(encoding="utf-8")
     assert disagreements.count('<td class="side">') == len(run_query("disagreements", store=store))
+
+
+@pytest.mark.slow
+def test_the_disagreements_sources_and_cited_works_link_to_their_documents_and_works(site: Path, store) -> None:
+    """Each name in a side's sources and cited works is a link to the entity page of the document or work that
+    bears it (the names as the canned answer gives them, in its order)."""
+    page = (site / "disagreements.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>.*?</tr>", page, re.S)
+    answer = run_query("disagreements", store=store)
+    assert rows and len(rows) == len(answer)
+    for html, row in zip(rows, answer, strict=True):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+        for cell, listed in ((cells[5], row["sources"]), (cells[6], row["holders"] or "")):
+            links = re.findall(r'<a href="((?:work|kg|[a-z]+)/[^"]+\.html)"[^>]*>([^<]*)</a>', cell)
+            assert [unescape(name) for _, name in links] == [n for n in listed.split("; ") if n], cell
+            assert all((site / unquote(href)).is_file() for href, _ in links)
 
 
 # --- in a browser ------------------------------------------------------------------------------------------------

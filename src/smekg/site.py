@@ -198,6 +198,11 @@ class Page:
                 return [html({**self.term(part), "label": compact(part), "title": part}) for part in parts]
         return [self.a(value)]
 
+    def named(self, pairs: list[tuple[str, str | None]]) -> Markup:
+        """Names from a canned answer, '; '-separated, each linked to its entity when it has one."""
+        shown = [html({**self.term(iri), "label": name}) if iri else escape(name) for name, iri in pairs]
+        return Markup("; ").join(shown)
+
     def a(self, value: object) -> Markup:
         """A value as HTML: a link to its page (or its IRI) named by its label, or its text."""
         return html(self.term(value))
@@ -382,6 +387,27 @@ def by_section(rows: list[dict]) -> list[tuple[str, list[dict]]]:
     for row in rows:
         sections[row["locator"].split(";")[0].strip() or "(no locator)"].append(row)
     return sorted(sections.items())
+
+
+def linked_side(graph: Graph, known: Knowledge, row: dict) -> dict:
+    """A row of the disagreements answer with its sources and cited works as (name, IRI or None): each name of
+    the answer's '; '-separated lists matched to the document or cited work of the side's claims that bears it."""
+    claims = [known.claims[c] for c in (row["claimIds"] or "").split("; ") if c in known.claims]
+    documents = {c["document"].value for c in claims if c["document"] is not None}
+    works = {work for c in claims for work in known.evidence.get(c["iri"], ())}
+
+    def names(iri: str) -> set[str]:
+        return {graph.citations.get(iri, ""), *(v.value for v in graph.values(iri, SMEKG + "citationLabel"))}
+
+    def linked(listed: str | None, candidates: set[str]) -> list[tuple[str, str | None]]:
+        by_name = defaultdict(set)
+        for iri in candidates:
+            for name in names(iri) - {""}:
+                by_name[name].add(iri)
+        found = [(part, by_name.get(part, set())) for part in (listed or "").split("; ") if part]
+        return [(part, min(iris) if len(iris) == 1 else None) for part, iris in found]
+
+    return {**row, "source_links": linked(row["sources"], documents), "holder_links": linked(row["holders"], works)}
 
 
 def identifiers(graph: Graph, iri: str) -> list[tuple[str, str]]:
@@ -618,7 +644,9 @@ def generate(release: Path, project: Project) -> dict[str, bytes]:
     answers = {q.name: run_query(q.name, {}, store=answering, project=project) for q in queries}
     graph = Graph.read(full)
     refuse_reserved(graph)
-    site = Site(graph, Knowledge.read(full, answers), queries, answers, release_meta(graph))
+    known = Knowledge.read(full, answers)
+    known.disagreements = [linked_side(graph, known, row) for row in known.disagreements]
+    site = Site(graph, known, queries, answers, release_meta(graph))
     write_entities(site)
     write_questions(site)
     write_views(site, full)
