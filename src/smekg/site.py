@@ -209,13 +209,14 @@ class Page:
 
 
 def html(term: dict) -> Markup:
-    """A term (see Page.term) as escaped HTML; Markup.format escapes every value it puts in."""
+    """A term (see Page.term) as escaped HTML: every value put in goes through escape (f-strings, not
+    Markup.format, which took a third of the site's generation time)."""
     if term["href"]:
-        title = Markup(' title="{}"').format(term["title"]) if term["title"] else Markup("")
-        external = Markup("") if term["local"] else Markup(' class="external"')
-        return Markup('<a href="{}"{}{}>{}</a>').format(term["href"], title, external, term["label"])
-    lang = Markup(' <span class="lang">@{}</span>').format(term["lang"]) if term["lang"] else Markup("")
-    return escape(term["label"]) + lang
+        title = f' title="{escape(term["title"])}"' if term["title"] else ""
+        external = "" if term["local"] else ' class="external"'
+        return Markup(f'<a href="{escape(term["href"])}"{title}{external}>{escape(term["label"])}</a>')
+    lang = f' <span class="lang">@{escape(term["lang"])}</span>' if term["lang"] else ""
+    return Markup(f"{escape(term['label'])}{lang}")
 
 
 @dataclass
