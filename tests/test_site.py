@@ -30,6 +30,7 @@ from smekg.site import (
     entity_stem,
     environment,
     publish,
+    reference_tree,
     refuse_reserved,
     write_entities,
 )
@@ -111,6 +112,16 @@ def test_a_long_claim_list_is_split_into_continuation_pages_under_300_kb() -> No
         c for path in continuations for c in re.findall(r'href="(?:\.\./)+kg/(claim-\d+)\.html"', pages[path].decode())
     ]
     assert sorted(listed) == sorted(iri.rpartition("/")[2] for iri in claims)
+
+
+def test_terms_of_the_same_label_keep_one_order_in_the_reference_tree() -> None:
+    """Six properties labelled "about" (as schema:about and smekg:about are): ordered by IRI, not by the order of a
+    set of strings (which changes with the hash seed from run to run)."""
+    terms = [f"https://example.org/ns{n}/about" for n in (5, 2, 9, 1, 7, 3)]
+    graph = Graph(labels=dict.fromkeys(terms, "about"))
+    known = Knowledge(kinds=dict.fromkeys(terms, "http://www.w3.org/2002/07/owl#ObjectProperty"))
+    site = Site(graph, known, [], {}, {})
+    assert [root["iri"] for root in reference_tree(site)["Properties"]] == sorted(terms)
 
 
 def test_a_folder_with_files_it_did_not_write_is_refused_untouched(tmp_path: Path) -> None:

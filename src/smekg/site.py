@@ -580,15 +580,16 @@ def editor_queries(queries: list) -> list[dict]:
 def reference_tree(site: Site) -> dict[str, list[dict]]:
     """Classes and properties as trees (each under every direct parent), roots first by label."""
     known, graph = site.known, site.graph
+    order = lambda t: (graph.label(t).lower(), t)  # noqa: E731 (the IRI settles a tie: schema:about, smekg:about)
 
     def node(term: str, path: frozenset[str]) -> dict:
-        below = [] if term in path else sorted(known.children.get(term, []), key=lambda t: graph.label(t).lower())
+        below = [] if term in path else sorted(known.children.get(term, []), key=order)
         return {"iri": term, "kids": [node(k, path | {term}) for k in below]}
 
     trees = {}
     for title, kinds in (("Classes", {OWL + "Class"}), ("Properties", PROPERTY_KINDS)):
         terms = {t for t, k in known.kinds.items() if k in kinds}
-        roots = sorted((t for t in terms if not known.direct.get(t)), key=lambda t: graph.label(t).lower())
+        roots = sorted((t for t in terms if not known.direct.get(t)), key=order)
         trees[title] = [node(root, frozenset()) for root in roots]
     return trees
 
