@@ -504,6 +504,13 @@ def test_the_query_editor_lists_every_canned_query_and_loads_no_remote_asset(ser
         assert server.get(f"/editor/vendor/{asset}").status == 200
 
 
+def test_the_sites_query_editor_link_opens_this_servers_editor_with_the_query(server):
+    """The static site's question pages link to editor.html?name=NAME; served, that is the server's own editor."""
+    answer = server.get("/editor.html?name=smes")
+    assert answer.status == 303 and answer.headers["location"] == "query?name=smes"
+    assert server.get("/editor.html").headers["location"] == "query"
+
+
 # In a real browser.
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -631,3 +638,40 @@ def test_a_worker_running_a_query_dies_with_a_killed_server(release):
     while (state := process_state(worker)) is not None and state[0] != "Z":
         assert time.monotonic() < deadline, f"the worker (process {worker}) outlived the server"
         time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def served_site(project, release, tmp_path_factory):
+    """The server with the site `smekg site` generates from the release."""
+    from smekg.site import build_site
+
+    out, _ = build_site(project, release.release_dir, tmp_path_factory.mktemp("built") / "site")
+    running = start(release.release_dir, "--site", out)
+    yield running
+    stop(running)
+
+
+@pytest.mark.slow
+def test_a_questions_editor_link_on_the_served_site_runs_it_with_the_rows_of_the_pages_table(served_site, tmp_path):
+    """Chromium opens a question's page on the served site, follows "Open in the query editor", runs the query
+    and sees the rows the page's table shows (each row's first cell, in the compact form both show)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{served_site.base}/questions/intermediaries.html")
+            table = page.locator("table.answer tbody tr td:first-child").all_inner_texts()
+            page.click("a.editor")
+            page.wait_for_url("**/query?name=intermediaries")
+            loaded = page.locator("#canned").input_value()
+            page.click(".yasqe_queryButton")
+            rows = page.locator(".yasr table tbody tr")
+            rows.first.wait_for(timeout=60_000)
+            shown = [row.split("\t")[1].strip() for row in rows.all_inner_texts()]  # after Yasr's row number
+            page.screenshot(path=str(tmp_path / "editor-from-site.png"), full_page=True)
+        finally:
+            browser.close()
+    assert loaded == "intermediaries"
+    assert table and sorted(shown) == sorted(table)

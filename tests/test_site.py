@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,7 +19,21 @@ import pytest
 from clirun import smekg
 from smekg.errors import SmekgError
 from smekg.query import Store, list_queries, run_query
-from smekg.site import MANIFEST, Graph, Page, build_site, entity_stem, environment, publish, refuse_reserved
+from smekg.site import (
+    CLAIM_CAP,
+    MANIFEST,
+    Graph,
+    Knowledge,
+    Page,
+    Site,
+    build_site,
+    entity_stem,
+    environment,
+    publish,
+    reference_tree,
+    refuse_reserved,
+    write_entities,
+)
 from smekg.vocab import BASE, PREFIXES
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,7 +45,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SITE_PAGES = {"index.html", "maps.html", "disagreements.html", "reference.html", "search.html"}
+SITE_PAGES = {"index.html", "maps.html", "disagreements.html", "reference.html", "search.html", "editor.html"}
 
 
 # --- fast: paths, escaping, folder safety ------------------------------------------------------------------------
@@ -70,6 +85,43 @@ def test_pages_escape_what_the_graph_says() -> None:
     )
     rendered = environment().from_string("<p>{{ text }}</p>").render(text="<b>")
     assert rendered == "<p>&lt;b&gt;</p>"
+
+
+def test_a_long_claim_list_is_split_into_continuation_pages_under_300_kb() -> None:
+    """3,000 claims about one concept (as a ×10 graph has): its page shows the first few of the group and links
+    to continuation pages that together list every claim once, and no page is over 300 KB."""
+    concept, relation, document = (ox.NamedNode(BASE + name) for name in ("ontology/Big", "ontology/hinders", "kg/d"))
+    graph = Graph(labels={concept.value: "Big concept"})
+    graph.triples[concept].append(ox.Triple(concept, ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal("Big")))
+    known = Knowledge()
+    claims = [BASE + f"kg/claim-{n:04}" for n in range(3000)]
+    for iri in claims:
+        row = {"iri": iri, "subject": ox.NamedNode(BASE + "kg/other"), "relation": relation, "object": concept}
+        row |= {"direction": None, "text": "A statement of some length about the concept. " * 5, "document": document}
+        known.by_concept[concept.value].append(("object", row | {"locator": "p. 1", "curator": None}))
+    graph.stems = {iri: entity_stem(iri) for iri in [concept.value, *claims]}
+    site = Site(graph, known, [], {}, {"title": "t", "description": "", "version": "", "ontology": ""})
+    write_entities(site)
+    pages = {path: data for path, data in site.files.items() if path.endswith(".html")}
+    assert max(len(data) for data in pages.values()) < 300_000
+    main = pages["ontology/Big.html"].decode()
+    assert len(re.findall(r'href="\.\./kg/claim-', main)) == CLAIM_CAP
+    continuations = sorted(set(re.findall(r'href="\.\./(claims/[^"]+)"', main)))
+    assert continuations and all(path in pages for path in continuations)
+    listed = [
+        c for path in continuations for c in re.findall(r'href="(?:\.\./)+kg/(claim-\d+)\.html"', pages[path].decode())
+    ]
+    assert sorted(listed) == sorted(iri.rpartition("/")[2] for iri in claims)
+
+
+def test_terms_of_the_same_label_keep_one_order_in_the_reference_tree() -> None:
+    """Six properties labelled "about" (as schema:about and smekg:about are): ordered by IRI, not by the order of a
+    set of strings (which changes with the hash seed from run to run)."""
+    terms = [f"https://example.org/ns{n}/about" for n in (5, 2, 9, 1, 7, 3)]
+    graph = Graph(labels=dict.fromkeys(terms, "about"))
+    known = Knowledge(kinds=dict.fromkeys(terms, "http://www.w3.org/2002/07/owl#ObjectProperty"))
+    site = Site(graph, known, [], {}, {})
+    assert [root["iri"] for root in reference_tree(site)["Properties"]] == sorted(terms)
 
 
 def test_a_folder_with_files_it_did_not_write_is_refused_untouched(tmp_path: Path) -> None:
@@ -158,6 +210,9 @@ def page_links(path: Path) -> Links:
 def test_every_entity_has_a_page_with_its_turtle_and_json_ld(site: Path, full: ox.Store) -> None:
     iris = entities(full)
     pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    continued = {page for page in pages if page.startswith("claims/")}  # a long claim group's continuation pages
+    assert {page.removeprefix("claims/").rpartition("/")[0] + ".html" for page in continued} <= pages
+    pages -= continued
     own = SITE_PAGES | {f"questions/{q.name}.html" for q in list_queries()}
     assert own <= pages
     assert pages - own == {f"{entity_stem(iri)}.html" for iri in iris}
@@ -228,6 +283,22 @@ def test_a_documents_page_draws_its_screening_flow_and_the_views_hold_every_row(
         assert flow.count("<rect") == count
     disagreements = (site / "disagreements.html").read_text(encoding="utf-8")
     assert disagreements.count('<td class="side">') == len(run_query("disagreements", store=store))
+
+
+@pytest.mark.slow
+def test_the_disagreements_sources_and_cited_works_link_to_their_documents_and_works(site: Path, store) -> None:
+    """Each name in a side's sources and cited works is a link to the entity page of the document or work that
+    bears it (the names as the canned answer gives them, in its order)."""
+    page = (site / "disagreements.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>.*?</tr>", page, re.S)
+    answer = run_query("disagreements", store=store)
+    assert rows and len(rows) == len(answer)
+    for html, row in zip(rows, answer, strict=True):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+        for cell, listed in ((cells[5], row["sources"]), (cells[6], row["holders"] or "")):
+            links = re.findall(r'<a href="((?:work|kg|[a-z]+)/[^"]+\.html)"[^>]*>([^<]*)</a>', cell)
+            assert [unescape(name) for _, name in links] == [n for n in listed.split("; ") if n], cell
+            assert all((site / unquote(href)).is_file() for href, _ in links)
 
 
 # --- in a browser ------------------------------------------------------------------------------------------------
@@ -450,3 +521,20 @@ def test_axe_finds_no_serious_or_critical_accessibility_violation(site: Path, fu
             if v["impact"] in ("serious", "critical")
         ]
     assert found == []
+
+
+@pytest.mark.slow
+def test_the_query_editor_from_file_loads_the_question_and_says_there_is_no_endpoint(site: Path, visit: Visit) -> None:
+    """From file:// a question's "Open in the query editor" opens the site's editor with its query; with no
+    endpoint to run it on, the page says so and running it sends nothing (Visit fails on any request)."""
+    visit.open((site / "questions" / "smes.html").as_uri())
+    visit.page.click("a.editor")
+    visit.page.wait_for_url("**/editor.html?name=smes")
+    assert visit.page.locator("#canned").input_value() == "smes"
+    assert visit.page.locator("#endpoint").input_value() == ""
+    query = next(q for q in list_queries() if q.name == "smes")
+    assert visit.page.locator("#question").inner_text() == query.question
+    assert "SELECT" in visit.page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    visit.page.click(".yasqe_queryButton")
+    assert visit.page.locator("#endpoint-status").inner_text().startswith("No SPARQL endpoint")
+    visit.shot("editor-from-file")

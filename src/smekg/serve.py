@@ -2,7 +2,8 @@
 
 - `/sparql`: a read-only SPARQL 1.1 Protocol endpoint on the full release (queries run in killable worker
   processes, see querypool.py); updates are refused with 403.
-- `/query`: a query editor (Yasqe and Yasr, vendored) preloaded with the canned queries.
+- `/query`: a query editor (Yasqe and Yasr, vendored) preloaded with the canned queries; `/query?name=NAME` opens
+  one. The site's own editor page (`/editor.html?name=NAME`, what its question pages link to) is sent there.
 - Every other path is an IRI below https://w3id.org/smekg/ (`/ontology/Cluster`, `/kg/…`, `/work/…`, whatever the
   namespace) or a file of the static site (`--site`), which answers as it is. An IRI gets content negotiation as the
   W3C's "Cool URIs for the Semantic Web" (§4.3, 303 URIs forwarding to different documents) describes: the IRI
@@ -166,6 +167,8 @@ class Service:
         ]
         if self.settings.site is None:
             routes.append(Route("/", lambda request: RedirectResponse("/query", 303), methods=["GET"]))
+        else:
+            routes.append(Route("/editor.html", self.site_editor, methods=["GET"]))
         routes.append(Route("/{path:path}", self.entity, methods=["GET"]))
         cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
         return Starlette(routes=routes, middleware=[cors])
@@ -238,6 +241,12 @@ class Service:
             for q in self.settings.queries
         ]
         return HTMLResponse(self.editor.render(queries=queries, prefixes=PREFIXES))
+
+    async def site_editor(self, request: Request) -> RedirectResponse:
+        """The static site's query editor (editor.html?name=NAME), which runs queries on an endpoint the reader
+        gives, is replaced by this server's own, on its own endpoint, with the same query loaded."""
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"query{query}", 303)
 
     # The IRIs and the release.
 

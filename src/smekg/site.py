@@ -48,11 +48,13 @@ from .vocab import BASE, DOCUMENTED_KINDS, PREFIXES, compact
 
 STEP = "site"
 MANIFEST = ".smekg-site"
-SITE_PAGES = ("index.html", "maps.html", "disagreements.html", "reference.html", "search.html")
-SITE_FOLDERS = ("questions", "static")
+SITE_PAGES = ("index.html", "maps.html", "disagreements.html", "reference.html", "search.html", "editor.html")
+SITE_FOLDERS = ("questions", "static", "claims")
 PREVIEW_ROWS = 10  # rows of each answer shown on the home page; the question's page has them all
 INCOMING_CAP = 30  # entities listed per property under "Referred to by" (a document's claims have their section)
 STATEMENT_CAP = 50  # values listed per property under "All statements" (the Turtle beside the page has them all)
+CLAIM_CAP = 20  # claims of one group (relation and direction) on a concept's page; all on its continuation pages
+CLAIM_PAGE = 200  # claims per continuation page (claims/STEM/GROUP-N.html)
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -196,19 +198,25 @@ class Page:
                 return [html({**self.term(part), "label": compact(part), "title": part}) for part in parts]
         return [self.a(value)]
 
+    def named(self, pairs: list[tuple[str, str | None]]) -> Markup:
+        """Names from a canned answer, '; '-separated, each linked to its entity when it has one."""
+        shown = [html({**self.term(iri), "label": name}) if iri else escape(name) for name, iri in pairs]
+        return Markup("; ").join(shown)
+
     def a(self, value: object) -> Markup:
         """A value as HTML: a link to its page (or its IRI) named by its label, or its text."""
         return html(self.term(value))
 
 
 def html(term: dict) -> Markup:
-    """A term (see Page.term) as escaped HTML; Markup.format escapes every value it puts in."""
+    """A term (see Page.term) as escaped HTML: every value put in goes through escape (f-strings, not
+    Markup.format, which took a third of the site's generation time)."""
     if term["href"]:
-        title = Markup(' title="{}"').format(term["title"]) if term["title"] else Markup("")
-        external = Markup("") if term["local"] else Markup(' class="external"')
-        return Markup('<a href="{}"{}{}>{}</a>').format(term["href"], title, external, term["label"])
-    lang = Markup(' <span class="lang">@{}</span>').format(term["lang"]) if term["lang"] else Markup("")
-    return escape(term["label"]) + lang
+        title = f' title="{escape(term["title"])}"' if term["title"] else ""
+        external = "" if term["local"] else ' class="external"'
+        return Markup(f'<a href="{escape(term["href"])}"{title}{external}>{escape(term["label"])}</a>')
+    lang = f' <span class="lang">@{escape(term["lang"])}</span>' if term["lang"] else ""
+    return Markup(f"{escape(term['label'])}{lang}")
 
 
 @dataclass
@@ -351,15 +359,27 @@ def entity_kind(graph: Graph, known: Knowledge, iri: str) -> str:
     return "entity"
 
 
-def grouped_claims(rows: list[tuple[str, dict]]) -> list[dict]:
-    """Claims about a concept grouped by its role (subject or object), the relation and the direction."""
+def grouped_claims(rows: list[tuple[str, dict]], stem: str) -> list[dict]:
+    """Claims about a concept grouped by its role (subject or object), the relation and the direction: the
+    first CLAIM_CAP of each on the concept's page, all of a longer group on continuation pages of CLAIM_PAGE."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for role, row in rows:
         groups[(role, row["relation"].value, text(row["direction"]))].append(row)
-    return [
-        {"role": role, "relation": relation, "direction": direction, "claims": sorted(claims, key=lambda r: r["iri"])}
-        for (role, relation, direction), claims in sorted(groups.items())
-    ]
+    found = []
+    for number, ((role, relation, direction), claims) in enumerate(sorted(groups.items()), start=1):
+        claims.sort(key=lambda r: r["iri"])
+        pages = range(1, -(-len(claims) // CLAIM_PAGE) + 1) if len(claims) > CLAIM_CAP else range(0)
+        found.append(
+            {
+                "role": role,
+                "relation": relation,
+                "direction": direction,
+                "claims": claims[:CLAIM_CAP],
+                "all": claims,
+                "pages": [f"claims/{stem}/{number}-{n}.html" for n in pages],
+            }
+        )
+    return found
 
 
 def by_section(rows: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -368,6 +388,27 @@ def by_section(rows: list[dict]) -> list[tuple[str, list[dict]]]:
     for row in rows:
         sections[row["locator"].split(";")[0].strip() or "(no locator)"].append(row)
     return sorted(sections.items())
+
+
+def linked_side(graph: Graph, known: Knowledge, row: dict) -> dict:
+    """A row of the disagreements answer with its sources and cited works as (name, IRI or None): each name of
+    the answer's '; '-separated lists matched to the document or cited work of the side's claims that bears it."""
+    claims = [known.claims[c] for c in (row["claimIds"] or "").split("; ") if c in known.claims]
+    documents = {c["document"].value for c in claims if c["document"] is not None}
+    works = {work for c in claims for work in known.evidence.get(c["iri"], ())}
+
+    def names(iri: str) -> set[str]:
+        return {graph.citations.get(iri, ""), *(v.value for v in graph.values(iri, SMEKG + "citationLabel"))}
+
+    def linked(listed: str | None, candidates: set[str]) -> list[tuple[str, str | None]]:
+        by_name = defaultdict(set)
+        for iri in candidates:
+            for name in names(iri) - {""}:
+                by_name[name].add(iri)
+        found = [(part, by_name.get(part, set())) for part in (listed or "").split("; ") if part]
+        return [(part, min(iris) if len(iris) == 1 else None) for part, iris in found]
+
+    return {**row, "source_links": linked(row["sources"], documents), "holder_links": linked(row["holders"], works)}
 
 
 def identifiers(graph: Graph, iri: str) -> list[tuple[str, str]]:
@@ -409,7 +450,7 @@ def entity_context(site: Site, iri: str) -> dict:
         "parents": known.direct.get(iri, []),
         "children": sorted(known.children.get(iri, []), key=graph.label),
         "definitions": known.definitions.get(iri, []),
-        "claim_groups": grouped_claims(known.by_concept.get(iri, [])),
+        "claim_groups": grouped_claims(known.by_concept.get(iri, []), graph.stems[iri]),
         "disagreements": [row for row in known.disagreements if iri in (row["subject"], row["object"])],
         "firms": sorted(set(known.firms.get(iri, []))),
         "claim": known.claims.get(iri),
@@ -456,7 +497,17 @@ def write_entities(site: Site) -> None:
         triples = site.graph.description(iri)
         site.add(f"{stem}.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
         site.add(f"{stem}.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES))
-        site.render("entity.html", f"{stem}.html", e=entity_context(site, iri))
+        context = entity_context(site, iri)
+        site.render("entity.html", f"{stem}.html", e=context, page_size=CLAIM_PAGE)
+        write_claim_pages(site, context)
+
+
+def write_claim_pages(site: Site, entity: dict) -> None:
+    """The continuation pages of an entity's longer claim groups, CLAIM_PAGE claims each."""
+    for group in entity["claim_groups"]:
+        for number, path in enumerate(group["pages"]):
+            claims = group["all"][number * CLAIM_PAGE : (number + 1) * CLAIM_PAGE]
+            site.render("claims.html", path, e=entity, g=group, claims=claims, number=number, first=number * CLAIM_PAGE)
 
 
 def write_questions(site: Site) -> None:
@@ -516,20 +567,29 @@ def write_views(site: Site, store: ox.Store) -> None:
     site.render("disagreements.html", "disagreements.html", rows=site.known.disagreements)
     site.render("reference.html", "reference.html", tree=reference_tree(site), readers=reader_individuals(site))
     site.render("search.html", "search.html")
+    site.render("editor.html", "editor.html", queries=editor_queries(site.queries), prefixes=PREFIXES)
+
+
+def editor_queries(queries: list) -> list[dict]:
+    """The canned queries as the query editor loads them (as `smekg serve`'s editor shows them)."""
+    from .serve import editor_text  # the server's stack is imported only where the editor needs its text
+
+    return [{"name": q.name, "title": q.title, "question": q.question, "text": editor_text(q)} for q in queries]
 
 
 def reference_tree(site: Site) -> dict[str, list[dict]]:
     """Classes and properties as trees (each under every direct parent), roots first by label."""
     known, graph = site.known, site.graph
+    order = lambda t: (graph.label(t).lower(), t)  # noqa: E731 (the IRI settles a tie: schema:about, smekg:about)
 
     def node(term: str, path: frozenset[str]) -> dict:
-        below = [] if term in path else sorted(known.children.get(term, []), key=lambda t: graph.label(t).lower())
+        below = [] if term in path else sorted(known.children.get(term, []), key=order)
         return {"iri": term, "kids": [node(k, path | {term}) for k in below]}
 
     trees = {}
     for title, kinds in (("Classes", {OWL + "Class"}), ("Properties", PROPERTY_KINDS)):
         terms = {t for t, k in known.kinds.items() if k in kinds}
-        roots = sorted((t for t in terms if not known.direct.get(t)), key=lambda t: graph.label(t).lower())
+        roots = sorted((t for t in terms if not known.direct.get(t)), key=order)
         trees[title] = [node(root, frozenset()) for root in roots]
     return trees
 
@@ -559,6 +619,9 @@ def write_static(site: Site) -> None:
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
         if item.is_file():
             site.add(f"static/{item.name}", item.read_bytes())
+    vendor = resources.files("smekg").joinpath("serve_assets", "vendor")  # Yasqe and Yasr, for editor.html
+    for item in sorted(vendor.iterdir(), key=lambda i: i.name):
+        site.add(f"static/vendor/{item.name}", item.read_bytes())
     site.add("static/search-index.js", search_index(site))
 
 
@@ -583,7 +646,9 @@ def generate(release: Path, project: Project) -> dict[str, bytes]:
     answers = {q.name: run_query(q.name, {}, store=answering, project=project) for q in queries}
     graph = Graph.read(full)
     refuse_reserved(graph)
-    site = Site(graph, Knowledge.read(full, answers), queries, answers, release_meta(graph))
+    known = Knowledge.read(full, answers)
+    known.disagreements = [linked_side(graph, known, row) for row in known.disagreements]
+    site = Site(graph, known, queries, answers, release_meta(graph))
     write_entities(site)
     write_questions(site)
     write_views(site, full)
