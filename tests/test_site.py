@@ -538,3 +538,13 @@ def test_the_query_editor_from_file_loads_the_question_and_says_there_is_no_endp
     visit.page.click(".yasqe_queryButton")
     assert visit.page.locator("#endpoint-status").inner_text().startswith("No SPARQL endpoint")
     visit.shot("editor-from-file")
+
+
+def test_the_default_folder_is_the_projects_or_here_for_an_installed_release(tmp_path, monkeypatch):
+    """An installed package's release is never written into: its site goes into the current folder."""
+    from smekg.project import Project
+    from smekg.site import default_folder
+
+    monkeypatch.chdir(tmp_path)
+    assert default_folder(Project(tmp_path / "checkout")) == tmp_path / "checkout" / "site"
+    assert default_folder(Project(tmp_path / "installed", shipped=True)) == tmp_path / "site"

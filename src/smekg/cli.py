@@ -312,7 +312,7 @@ def stats(root: Path | None) -> None:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Site folder (default: site/ in the project); new, empty or a site written here before.",
+    help="Site folder (default: site/ in the project, or here for an installed release); new, empty or a site.",
 )
 def site(root: Path | None, release: Path | None, out: Path | None) -> None:
     """Write the static web site of the release: pages for every entity, the research questions, evidence maps."""

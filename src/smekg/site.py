@@ -769,11 +769,17 @@ def publish(files: dict[str, bytes], out: Path) -> None:
                 remove_site(staging, files)
 
 
+def default_folder(project: Project) -> Path:
+    """site/ in the project, or in the current folder for the copy an installed package ships (never inside it)."""
+    return (Path.cwd() if project.shipped else project.root) / "site"
+
+
 def build_site(project: Project, release: Path | None, out: Path | None) -> tuple[Path, int]:
-    """Generate the site from the release and write it to out (default: site/ in the project); where, how many
+    """Generate the site from the release and write it to out (default: site/ in the project, or in the current
+    folder for the release an installed package ships, never inside the package); where, how many
     files."""
     release = release or project.release_dir
-    out = out or project.root / "site"
+    out = out or default_folder(project)
     refuse_foreign(out.absolute())
     files = generate(release, project)
     try:
