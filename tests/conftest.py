@@ -17,6 +17,16 @@ from smekg.safeio import file_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
+# The prefixes of planted Turtle snippets.
+TURTLE_PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
+@prefix kg: <https://w3id.org/smekg/kg/> .
+@prefix work: <https://w3id.org/smekg/work/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+"""
 
 
 def first_fast(cases: Iterable) -> list:

@@ -12,17 +12,10 @@ import pytest
 from rdflib.namespace import DCTERMS, OWL, RDFS
 
 from clirun import child_env, smekg
+from conftest import TURTLE_PREFIXES
 from smekg import validate
 from smekg.rules import load_profile, run_stage
 
-PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
-@prefix kg: <https://w3id.org/smekg/kg/> .
-@prefix work: <https://w3id.org/smekg/work/> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-"""
 CHILDREN = "".join(f"smekg:Wide{n} rdfs:subClassOf smekg:Wide .\n" for n in range(21)) + "".join(
     f"smekg:Narrow{n} rdfs:subClassOf smekg:Narrow .\n" for n in range(20)
 )
@@ -148,7 +141,7 @@ CASES = {
 def test_a_hygiene_rule_finds_the_bad_case_and_not_the_good_one(project, name):
     text, expected = CASES[name]
     store = ox.Store()
-    store.load((PREFIXES + text).encode(), format=ox.RdfFormat.TURTLE)
+    store.load((TURTLE_PREFIXES + text).encode(), format=ox.RdfFormat.TURTLE)
     [rule] = [r for r in load_profile(project) if r.name == name]
     [outcome] = run_stage([rule], "sources", store, lambda *_: ("x", 0), {}, union=False)
     assert sorted({f.entry for f in outcome.findings}) == expected, [f.message for f in outcome.findings]
@@ -158,7 +151,7 @@ def test_a_hygiene_rule_finds_the_bad_case_and_not_the_good_one(project, name):
 def test_the_mixed_spelling_rule_names_the_word(project):
     store = ox.Store()
     store.load(
-        (PREFIXES + 'smekg:X skos:definition "Firms organised in a cluster."@en .').encode(), ox.RdfFormat.TURTLE
+        (TURTLE_PREFIXES + 'smekg:X skos:definition "Firms organised in a cluster."@en .').encode(), ox.RdfFormat.TURTLE
     )
     [rule] = [r for r in load_profile(project) if r.name == "hygiene_mixed_spelling"]
     [outcome] = run_stage([rule], "sources", store, lambda *_: ("x", 0), {}, union=False)
@@ -169,7 +162,8 @@ def test_validate_prints_a_warning_and_succeeds(small_copy):
     """A warn-level finding (here a plural label) is printed with its place; it fails nothing."""
     with small_copy.ontology.open("a", encoding="utf-8") as module:
         module.write(
-            PREFIXES + '\nsmekg:ZzGoals a owl:Class ; rdfs:label "zz goals"@en ; rdfs:subClassOf smekg:Motive ;\n'
+            TURTLE_PREFIXES
+            + '\nsmekg:ZzGoals a owl:Class ; rdfs:label "zz goals"@en ; rdfs:subClassOf smekg:Motive ;\n'
             '    skos:definition "A motive for zz."@en ; dcterms:source work:gao2019role ; smekg:sourceLocator "§1" .\n'
         )
     done = smekg("validate", "--root", small_copy.root)
@@ -180,7 +174,7 @@ def test_validate_prints_a_warning_and_succeeds(small_copy):
 def test_the_label_iri_rule_names_the_words_on_each_side(project):
     store = ox.Store()
     store.load(
-        (PREFIXES + 'smekg:TimeSaving a owl:Class ; rdfs:label "time saved on building"@en .').encode(),
+        (TURTLE_PREFIXES + 'smekg:TimeSaving a owl:Class ; rdfs:label "time saved on building"@en .').encode(),
         ox.RdfFormat.TURTLE,
     )
     [rule] = [r for r in load_profile(project) if r.name == "hygiene_label_iri"]

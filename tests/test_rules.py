@@ -11,19 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 from clirun import smekg
+from conftest import TURTLE_PREFIXES
 from smekg import SmekgError, build, validate
 from smekg.quality import SourceIndex, parse_artifacts, parser_findings, reasoner_gate
 from smekg.rules import LEVELS, load_profile, run_stage
 
-PREFIXES = """@prefix smekg: <https://w3id.org/smekg/ontology/> .
-@prefix kg: <https://w3id.org/smekg/kg/> .
-@prefix work: <https://w3id.org/smekg/work/> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-"""
 CURATION = """
 <> prov:wasAttributedTo <https://w3id.org/smekg/agent/seed-d912c087-maintainers> ;
     prov:generatedAtTime "2026-12-06T21:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> .
@@ -41,7 +33,7 @@ kg:zz-hidden-claim a prov:Entity ;
 
 def add_knowledge(project, text: str) -> Path:
     path = project.knowledge_dir / "zz-test.ttl"
-    path.write_text(PREFIXES + text + CURATION, encoding="utf-8")
+    path.write_text(TURTLE_PREFIXES + text + CURATION, encoding="utf-8")
     return path
 
 
@@ -75,7 +67,7 @@ def test_a_shape_warning_is_a_warn_level_finding(project_copy):
 def test_every_documented_kind_needs_a_label_at_the_sources_stage(project_copy):
     """smekg:Direction is one of the kinds each term needs a label for, in validate as in check."""
     with project_copy.ontology.open("a", encoding="utf-8") as module:
-        module.write(PREFIXES + '\nsmekg:ZzSideways a smekg:Direction ;\n    skos:definition "Sideways."@en .\n')
+        module.write(TURTLE_PREFIXES + '\nsmekg:ZzSideways a smekg:Direction ;\n    skos:definition "Sideways."@en .\n')
     with pytest.raises(SmekgError) as info:
         validate(project_copy)
     line = line_of(project_copy.ontology, "smekg:ZzSideways")
@@ -150,7 +142,7 @@ def test_the_shipped_profile_spells_each_level_one_way(project):
 def test_duplicate_labels_differing_in_case_are_found_once_per_entry(project):
     store = ox.Store()
     store.load(
-        PREFIXES.encode() + b'kg:a rdfs:label "Export Consortium"@en . kg:b rdfs:label "export consortium"@en .'
+        TURTLE_PREFIXES.encode() + b'kg:a rdfs:label "Export Consortium"@en . kg:b rdfs:label "export consortium"@en .'
         b' kg:c rdfs:label "export consortium"@de . kg:d rdfs:label "Other"@en .',
         format=ox.RdfFormat.TURTLE,
     )
@@ -169,9 +161,11 @@ smekg:ZzBoth a owl:Class ; rdfs:label "both"@en ;
 
 def test_an_unsatisfiable_class_in_a_release_comes_with_its_explanation_located(project_copy, tmp_path):
     with project_copy.ontology.open("a", encoding="utf-8") as module:
-        module.write(PREFIXES + UNSATISFIABLE)
+        module.write(TURTLE_PREFIXES + UNSATISFIABLE)
     release = tmp_path / "smekg-full.nt"
-    ox.serialize(ox.parse(PREFIXES + UNSATISFIABLE, format=ox.RdfFormat.TURTLE), str(release), ox.RdfFormat.N_TRIPLES)
+    ox.serialize(
+        ox.parse(TURTLE_PREFIXES + UNSATISFIABLE, format=ox.RdfFormat.TURTLE), str(release), ox.RdfFormat.N_TRIPLES
+    )
     findings = reasoner_gate(release, SourceIndex(project_copy, str(release)))()
     line = line_of(project_copy.ontology, "smekg:ZzBoth")
     assert (findings[0].file, findings[0].line, findings[0].entry) == ("ontology/smekg.ttl", line, "smekg:ZzBoth")

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 import pytest
 
+from browser import AXE, CHROMIUM, CHROMIUM_FLAGS
 from clirun import smekg, smekg_started
 from smekg import Store, list_queries, run_query
 from smekg.endpoint import results_table
@@ -512,17 +513,6 @@ def test_the_sites_query_editor_link_opens_this_servers_editor_with_the_query(se
 
 
 # In a real browser.
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored by tools/vendor_assets.py
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pyoxigraph as ox
 import pytest
 
+from browser import AXE, CHROMIUM, CHROMIUM_FLAGS
 from clirun import smekg
 from smekg.errors import SmekgError
 from smekg.query import Store, list_queries, run_query
@@ -36,15 +37,6 @@ from smekg.site import (
 )
 from smekg.vocab import BASE, PREFIXES
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SITE_PAGES = {"index.html", "maps.html", "disagreements.html", "reference.html", "search.html", "editor.html"}
 
 
@@ -308,10 +300,10 @@ def test_the_disagreements_sources_and_cited_works_link_to_their_documents_and_w
 def browser():
     from playwright import sync_api  # the test extra installs it
 
-    if not Path(CHROMIUM).is_file():
+    if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
     with sync_api.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
@@ -488,14 +480,6 @@ def test_home_to_a_concept_to_a_claim_to_its_document_to_a_cited_work(site: Path
     visit.shot("work")
 
 
-def axe_script() -> Path:
-    """axe-core from npm, installed beside the checkout (`npm install --no-save --no-package-lock axe-core@4`)."""
-    path = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: run `npm install --no-save --no-package-lock axe-core@4` in the checkout")
-    return path
-
-
 def main_pages(site: Path, full: ox.Store) -> list[Path]:
     """The home page, the views, a question and one entity page of each kind."""
     pages = [site / name for name in sorted(SITE_PAGES)] + [next((site / "questions").glob("*.html"))]
@@ -509,11 +493,10 @@ def main_pages(site: Path, full: ox.Store) -> list[Path]:
 
 @pytest.mark.slow
 def test_axe_finds_no_serious_or_critical_accessibility_violation(site: Path, full: ox.Store, visit: Visit) -> None:
-    script = axe_script()
     found = []
     for path in main_pages(site, full):
         visit.open(path.as_uri() + ("?q=network" if path.name == "search.html" else ""))
-        visit.page.add_script_tag(path=str(script))
+        visit.page.add_script_tag(path=str(AXE))
         result = visit.page.evaluate("axe.run(document, {preload: false})")  # no XHR for stylesheets from file://
         found += [
             (path.relative_to(site).as_posix(), v["id"], v["impact"], v["nodes"][0]["html"][:120])
