@@ -47,7 +47,8 @@ KONCLUDE_OWL |= {OWL + t for t in ("Restriction", "onProperty", "someValuesFrom"
 KONCLUDE_OWL |= {OWL + t for t in ("intersectionOf", "oneOf", "complementOf", "equivalentClass", "disjointWith")}
 KONCLUDE_OWL |= {OWL + t for t in ("onDatatype", "withRestrictions", "sameAs", "differentFrom")}
 KONCLUDE_OWL |= {OWL + t for t in ("FunctionalProperty", "TransitiveProperty", "SymmetricProperty", "Thing")}
-KONCLUDE_OWL |= {OWL + t for t in ("propertyChainAxiom", "disjointUnionOf", "NegativePropertyAssertion")}
+# not owl:propertyChainAxiom: Konclude 0.7 was seen giving a chain's values to the wrong property (now and then)
+KONCLUDE_OWL |= {OWL + t for t in ("disjointUnionOf", "NegativePropertyAssertion")}
 KONCLUDE_OWL |= {OWL + t for t in ("sourceIndividual", "assertionProperty", "targetIndividual", "targetValue")}
 KONCLUDE_OWL |= {OWL + t for t in ("Axiom", "annotatedSource", "annotatedProperty", "annotatedTarget")}
 KONCLUDE_OWL |= {OWL + t for t in ("versionIRI", "versionInfo", "priorVersion", "deprecated")}  # no logic
