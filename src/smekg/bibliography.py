@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -105,6 +106,7 @@ UNDECODED = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z\s])")
 MATH = re.compile(r"(?<!\\)\$")
 
 
+@functools.lru_cache(maxsize=16384)  # a record's names and title are asked for many times; latexcodec is slow
 def plain(text: str) -> str:
     """BibTeX text as plain Unicode: formatting commands reduced to their text (\\emph{x} → x), spacing commands to
     spaces, LaTeX escapes and accents decoded (\\& → &, {\\'e} → é, by latexcodec, which pybtex depends on), braces
