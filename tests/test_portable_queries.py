@@ -38,11 +38,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
         "LIMIT fence on it fixes that but empties networkTypes, and fenced too, networkTypes' MINUS of an "
         "rdfs:subClassOf* path excludes nothing ('interfirm network (collaboration form)' stays)"
     ),
-    "evidence-map-barriers": (
-        "0 claims instead of 2-10 in the rows of indirect evidence: the network set's rdfs:subClassOf* joined to the "
-        "union branches holding ?impact rdfs:subClassOf* keeps 20 of 96 pairs (the evidence-map-impacts rewrite, "
-        "inside the branches and for the network set, keeps 21)"
-    ),
 }
 
 
