@@ -33,11 +33,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
         "evidence-map-impacts rewrite gives 0 rows beside the hinders sub-SELECT (FILTER EXISTS instead: 9 rows in "
         "Virtuoso, but the OPTIONAL network types and firms still differ and Oxigraph takes 1 s)"
     ),
-    "document-comparison": (
-        "collaborationForms unbound on every row: an OPTIONAL grouped sub-SELECT holding a path answers nothing; a "
-        "LIMIT fence on it fixes that but empties networkTypes, and fenced too, networkTypes' MINUS of an "
-        "rdfs:subClassOf* path excludes nothing ('interfirm network (collaboration form)' stays)"
-    ),
 }
 
 
