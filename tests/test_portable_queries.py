@@ -28,11 +28,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
         "1 of 57 rows; with a LIMIT fence on every sub-SELECT holding a path, 56 rows (claims 101 of 108): the "
         "aggregating sub-SELECT and the (barrier, under) set, each right alone, lose rows joined on ?barrier"
     ),
-    "deglobalization-challenges": (
-        "1 of 9 rows: the ?impact and ?challenge rdfs:subClassOf* paths whose start the claim binds; the "
-        "evidence-map-impacts rewrite gives 0 rows beside the hinders sub-SELECT (FILTER EXISTS instead: 9 rows in "
-        "Virtuoso, but the OPTIONAL network types and firms still differ and Oxigraph takes 1 s)"
-    ),
 }
 
 
