@@ -24,10 +24,6 @@ LIMITS = Limits(connect=60, total=300)
 # Answers Virtuoso 7.2.5 still gets wrong, and why (README, "Query idioms"); strict: a fix makes the test fail
 # until its name leaves this list.
 VIRTUOSO_DIFFERS: dict[str, str] = {
-    "barriers-overcome": (
-        "1 of 57 rows; with a LIMIT fence on every sub-SELECT holding a path, 56 rows (claims 101 of 108): the "
-        "aggregating sub-SELECT and the (barrier, under) set, each right alone, lose rows joined on ?barrier"
-    ),
 }
 
 
