@@ -21,11 +21,6 @@ pytestmark = pytest.mark.slow
 NAMES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 LIMITS = Limits(connect=60, total=300)
 
-# Answers Virtuoso 7.2.5 still gets wrong, and why (README, "Query idioms"); strict: a fix makes the test fail
-# until its name leaves this list.
-VIRTUOSO_DIFFERS: dict[str, str] = {
-}
-
 
 @pytest.fixture(scope="module")
 def oxigraph(release, tmp_path_factory):
@@ -72,14 +67,6 @@ def test_query_runs_as_is_on_the_oxigraph_server(name, oxigraph, project, store)
     same_rows_everywhere(oxigraph, name, project, store)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[n]))
-        if n in VIRTUOSO_DIFFERS
-        else n
-        for n in NAMES
-    ],
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_query_runs_as_is_on_virtuoso(name, virtuoso, project, store):
     same_rows_everywhere(virtuoso, name, project, store)
