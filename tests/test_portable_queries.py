@@ -21,30 +21,6 @@ pytestmark = pytest.mark.slow
 NAMES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 LIMITS = Limits(connect=60, total=300)
 
-# Answers Virtuoso 7.2.5 still gets wrong, and why (README, "Query idioms"); strict: a fix makes the test fail
-# until its name leaves this list.
-VIRTUOSO_DIFFERS: dict[str, str] = {
-    "barriers-overcome": (
-        "1 of 57 rows; with a LIMIT fence on every sub-SELECT holding a path, 56 rows (claims 101 of 108): the "
-        "aggregating sub-SELECT and the (barrier, under) set, each right alone, lose rows joined on ?barrier"
-    ),
-    "deglobalization-challenges": (
-        "1 of 9 rows: the ?impact and ?challenge rdfs:subClassOf* paths whose start the claim binds; the "
-        "evidence-map-impacts rewrite gives 0 rows beside the hinders sub-SELECT (FILTER EXISTS instead: 9 rows in "
-        "Virtuoso, but the OPTIONAL network types and firms still differ and Oxigraph takes 1 s)"
-    ),
-    "document-comparison": (
-        "collaborationForms unbound on every row: an OPTIONAL grouped sub-SELECT holding a path answers nothing; a "
-        "LIMIT fence on it fixes that but empties networkTypes, and fenced too, networkTypes' MINUS of an "
-        "rdfs:subClassOf* path excludes nothing ('interfirm network (collaboration form)' stays)"
-    ),
-    "evidence-map-barriers": (
-        "0 claims instead of 2-10 in the rows of indirect evidence: the network set's rdfs:subClassOf* joined to the "
-        "union branches holding ?impact rdfs:subClassOf* keeps 20 of 96 pairs (the evidence-map-impacts rewrite, "
-        "inside the branches and for the network set, keeps 21)"
-    ),
-}
-
 
 @pytest.fixture(scope="module")
 def oxigraph(release, tmp_path_factory):
@@ -91,14 +67,6 @@ def test_query_runs_as_is_on_the_oxigraph_server(name, oxigraph, project, store)
     same_rows_everywhere(oxigraph, name, project, store)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[n]))
-        if n in VIRTUOSO_DIFFERS
-        else n
-        for n in NAMES
-    ],
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_query_runs_as_is_on_virtuoso(name, virtuoso, project, store):
     same_rows_everywhere(virtuoso, name, project, store)
