@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import textwrap
 
 import pyoxigraph as ox
 import pytest
 
 from curated import source_records, typed_in_knowledge
 from smekg import SmekgError, list_queries, run_query
-from smekg.query import format_rows
+from smekg.query import CELL_WIDTH, cell_lines, format_rows
 
 
 def test_every_query_documents_its_question(project):
@@ -233,6 +234,28 @@ def test_long_cells_wrap_in_the_table_instead_of_being_cut():
     table = format_rows([{"a": long, "b": 1}], "table")
     assert all(len(line) <= 80 + 3 for line in table.splitlines())
     assert " ".join(table.split()).count("word39") == 1 and "..." not in table
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        " ",
+        "short",
+        "  leading",
+        "trailing  ",
+        "tab\tinside",
+        "line\nbreak",
+        "no\u00a0break",
+        "x" * 80,
+        "x" * 81,
+        "word " * 17,
+        "a-b-c " * 14,
+    ],
+)
+def test_a_cell_has_the_lines_textwrap_gives_it(value):
+    """The table's shortcut for short cells gives exactly textwrap's lines."""
+    assert cell_lines(value) == (textwrap.wrap(value, CELL_WIDTH, break_on_hyphens=False) or [""])
 
 
 def test_list_cells_compact_their_iris_like_other_cells():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import difflib
 import io
 import json
 import re
@@ -591,6 +589,8 @@ def check_named(engine: Store, query: CannedQuery, given: dict[str, str], values
         iri = values[p.name].value
         namespace = re.match(r"^.*[/#:]", iri).group()
         names = [compact(str(r["iri"])) for r in engine.select(SAME_NAMESPACE, {"namespace": ox.Literal(namespace)})]
+        import difflib  # only for a mistake: not imported by every one-shot `smekg query`
+
         close = difflib.get_close_matches(compact(iri), names, n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         message = f"{p.name}={given[p.name]} names nothing in the graph{hint}"
@@ -648,6 +648,8 @@ def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, indent=2, default=str, ensure_ascii=False)
     if fmt == "csv":
+        import csv  # only for CSV: not imported by every one-shot `smekg query`
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -666,9 +668,17 @@ def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
 CELL_WIDTH = 80
 
 
+def cell_lines(value: str) -> list[str]:
+    """A cell's lines: wrapped at CELL_WIDTH, never cut; a short one-line cell as it is (what textwrap gives it,
+    without its cost: a large answer has thousands of cells)."""
+    if len(value) <= CELL_WIDTH and value.isprintable() and value == value.strip() and value:
+        return [value]
+    return textwrap.wrap(value, CELL_WIDTH, break_on_hyphens=False) or [""]
+
+
 def text_table(columns: list[str], cells: list[list[str]]) -> str:
     """A plain-text table; a cell longer than CELL_WIDTH is wrapped onto as many lines as it needs, never cut."""
-    wrapped = [[textwrap.wrap(v, CELL_WIDTH, break_on_hyphens=False) or [""] for v in row] for row in cells]
+    wrapped = [[cell_lines(v) for v in row] for row in cells]
     widths = [max([len(c)] + [len(line) for row in wrapped for line in row[i]]) for i, c in enumerate(columns)]
     header = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
     lines = [header, "  ".join("-" * w for w in widths)]

@@ -4,7 +4,6 @@ profile and curated sources), which smekg answers from outside a checkout. The w
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 DATA = "data"
@@ -12,6 +11,8 @@ DATA = "data"
 
 def package_path(*parts: str) -> Path:
     """A file or folder shipped in the smekg package, as a path on disk (a wheel installs the package as files)."""
+    from importlib.resources import files  # here, not at the top: it costs a one-shot `smekg query` 5 ms
+
     return Path(str(files("smekg").joinpath(*parts)))
 
 
