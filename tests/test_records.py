@@ -4,14 +4,18 @@ agent model (PROV-O) for authors, curators and reviewers."""
 
 from __future__ import annotations
 
+import random
 import re
+import string
 
 import pyoxigraph as ox
 import pytest
 
 from smekg.bibliography import (
+    LATEX_ACTIVE,
     Bibliography,
     bibliography_triples,
+    decoded,
     latex_left,
     markup_findings,
     parse_bib,
@@ -154,3 +158,13 @@ def test_interviewees_and_employees_are_agents_of_the_same_model(store):
     assert rows[0]["employed"] > 5
     assert rows[0]["provPersons"] == rows[0]["employed"]
     assert rows[0]["schema"] == 0
+
+
+def test_text_without_latex_is_what_latexcodec_decodes_it_to():
+    """plain()'s shortcut (ASCII without a character LaTeX gives a meaning) agrees with latexcodec on every such
+    text: all pairs of the allowed characters, and random strings of them."""
+    allowed = [c for c in string.printable if not LATEX_ACTIVE.search(c)]
+    rng = random.Random(19)
+    texts = [a + b for a in allowed for b in allowed]
+    texts += ["".join(rng.choice(allowed) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    assert [plain(t) for t in texts] == [decoded(t) for t in texts]

@@ -106,11 +106,23 @@ UNDECODED = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z\s])")
 MATH = re.compile(r"(?<!\\)\$")
 
 
+# The ASCII characters latexcodec's decoding gives another meaning (a command, a group, a comment, a dash, a
+# quote, a tie): ASCII text without them decodes to itself (test_bibliography compares the two).
+LATEX_ACTIVE = re.compile(r"[\\{}%~\-'`,]")
+
+
 @functools.lru_cache(maxsize=16384)  # a record's names and title are asked for many times; latexcodec is slow
 def plain(text: str) -> str:
     """BibTeX text as plain Unicode: formatting commands reduced to their text (\\emph{x} → x), spacing commands to
     spaces, LaTeX escapes and accents decoded (\\& → &, {\\'e} → é, by latexcodec, which pybtex depends on), braces
     stripped, whitespace collapsed. Markup it cannot decode stays, and latex_left() reports it."""
+    if text.isascii() and not LATEX_ACTIVE.search(text):  # nothing to decode: more than half of the texts
+        return re.sub(r"\s+", " ", text).strip()
+    return decoded(text)
+
+
+def decoded(text: str) -> str:
+    """plain() by latexcodec."""
     for command, space in SPACING.items():
         text = text.replace(command, space)
     decoded = codecs.decode(FORMATTING.sub("", text), "ulatex")
