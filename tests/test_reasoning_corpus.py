@@ -132,9 +132,10 @@ def _outcome(answer: Callable[[Path], Entailments], ttl: Path) -> tuple[Entailme
 
 @pytest.fixture(scope="module", autouse=True)
 def konclude_deadline():
-    """A Konclude that hangs on a toy ontology (it takes well under a second) gives way to HermiT in 20 s."""
+    """A Konclude that hangs on a toy ontology (it takes well under a second) gives way to HermiT in 6 s: many
+    times what it needs on a busy machine, and a fallback gives HermiT's answer, which the tests compare with."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SMEKG_REASONER_TIMEOUT", "20")
+        patch.setenv("SMEKG_REASONER_TIMEOUT", "6")
         yield
 
 
