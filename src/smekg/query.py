@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from itertools import zip_longest
 from pathlib import Path
 
@@ -153,6 +151,8 @@ def to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
         if param.kind == "integer":
             return ox.Literal(str(int(raw)), datatype=ox.NamedNode(xsd + "integer"))
         if param.kind == "decimal":
+            from decimal import Decimal  # here: few queries take a decimal, and every `smekg query` starts sooner
+
             return ox.Literal(str(Decimal(raw)), datatype=ox.NamedNode(xsd + "decimal"))
         if param.kind == "boolean":
             if raw.lower() not in ("true", "false"):
@@ -646,6 +646,8 @@ def format_rows(rows: list[dict[str, Value]], fmt: str) -> str:
     """Rows as a text table, CSV, JSON, a Markdown table or a LaTeX (booktabs) table."""
     columns = getattr(rows, "columns", None) or (list(rows[0]) if rows else [])
     if fmt == "json":
+        import json  # here, like csv: the one-shot `smekg query` prints a table
+
         return json.dumps(rows, indent=2, default=str, ensure_ascii=False)
     if fmt == "csv":
         import csv  # only for CSV: not imported by every one-shot `smekg query`
