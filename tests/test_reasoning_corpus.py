@@ -207,6 +207,28 @@ def test_default_route_gives_hermits_answer(ttl: Path, hermit, route):
         assert got.values == oracle.values, (sorted(got.values - oracle.values), sorted(oracle.values - got.values))
 
 
+@pytest.mark.parametrize("ttl", CASES, ids=ids(CASES))
+def test_classifying_only_gives_the_same_verdict_and_classes(ttl: Path, route, ntriples):
+    """What the release gate asks (entail_file without individuals: Konclude only classifies) gives the default
+    route's consistency, unsatisfiable classes and class hierarchy."""
+    try:
+        full = route(ttl)
+    except SmekgError as refused:
+        with pytest.raises(SmekgError) as again:
+            entail_file(ntriples(ttl), explain_refusals=False, individuals=False)
+        assert again.value.findings[0].message == refused.findings[0].message
+        return
+    if full.engine != "Konclude":
+        pytest.skip("HermiT gives every entailment whatever is asked")
+    classes = entail_file(ntriples(ttl), explain_refusals=False, individuals=False)
+    assert classes.engine == "Konclude", classes.why
+    assert (classes.consistent, classes.unsatisfiable, classes.subclasses) == (
+        full.consistent,
+        full.unsatisfiable,
+        full.subclasses,
+    )
+
+
 @pytest.mark.parametrize("ttl", ENGINE, ids=ids(ENGINE))
 def test_named_engine_is_used(ttl: Path, route):
     if refused(ttl):

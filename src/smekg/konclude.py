@@ -81,15 +81,16 @@ def finish(process: subprocess.Popen, what: str, seconds: float) -> str:
     return output
 
 
-def start(source: Path, object_properties: list[str]) -> dict[str, subprocess.Popen]:
-    """Start classifying and realising the ontology in source (functional syntax or OWL/XML) and asking for every
-    value of each object property: three Konclude processes side by side. (Its SPARQL answers for `?x rdf:type ?c`,
-    and even for a named class, were seen missing types that `realization` gives: types come from `realization`.)"""
+def start(source: Path, object_properties: list[str], individuals: bool = True) -> dict[str, subprocess.Popen]:
+    """Start classifying the ontology in source (functional syntax or OWL/XML) and, with individuals, realising it
+    and asking for every value of each object property: three Konclude processes side by side. (Its SPARQL answers
+    for `?x rdf:type ?c`, and even for a named class, were seen missing types that `realization` gives: types come
+    from `realization`.)"""
     folder = source.parent
-    started = {
-        "classification": run(["classification", "-i", source.name, "-o", "hierarchy.owx"], folder),
-        "realisation": run(["realization", "-i", source.name, "-o", "types.owx"], folder),
-    }
+    started = {"classification": run(["classification", "-i", source.name, "-o", "hierarchy.owx"], folder)}
+    if not individuals:
+        return started
+    started["realisation"] = run(["realization", "-i", source.name, "-o", "types.owx"], folder)
     if object_properties:  # an empty query file would keep Konclude waiting
         (folder / "values.sparql").write_text(sparql(object_properties), encoding="utf-8")
         args = ["sparqlfile", "-s", "values.sparql", "-i", source.name, "-o", "values.xml"]
@@ -118,8 +119,9 @@ def collect(
     answer = Answer(True)
     read_owx(folder / "hierarchy.owx", answer)
     read_whole(classes, answer)
-    read_owx(folder / "types.owx", answer)
-    if properties:
+    if "realisation" in started:
+        read_owx(folder / "types.owx", answer)
+    if "property values" in started:
         solutions(folder / "values.xml", properties, answer)
     return answer
 

@@ -98,7 +98,7 @@ def reasoner_gate(path: Path, index: SourceIndex) -> Gate:
     it so, each where the sources write it."""
 
     def run() -> list[Finding]:
-        result = entail_file(path)
+        result = entail_file(path, individuals=False)
         if not result.consistent:
             return inconsistency(index, result)
         return unsatisfiability(index, result)

@@ -135,9 +135,13 @@ def fallback(reason: str, engine: str) -> Route:
     return Route("HermiT", reason)
 
 
-def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True) -> Entailments:
+def entail_file(
+    path: Path, engine: str = "auto", explain_refusals: bool = True, individuals: bool = True
+) -> Entailments:
     """Reason over an N-Triples file with engine "auto" (Konclude unless the graph needs HermiT), "konclude" or
-    "hermit"; explain_refusals: find the axioms behind an inconsistency or an unsatisfiable class.
+    "hermit"; explain_refusals: find the axioms behind an inconsistency or an unsatisfiable class; without
+    individuals, Konclude only classifies (consistency, the class hierarchy, the unsatisfiable classes), as the
+    release gate needs: no types or property values of individuals (HermiT gives them all the same).
 
     Konclude starts at once; meanwhile every triple is checked to be one py-horned-owl read (else Konclude never
     saw it: HermiT reasons instead)."""
@@ -147,8 +151,8 @@ def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True)
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
         if route.engine == "Konclude":
             ofn = horned.write_ofn(ontology, Path(tmp) / "input.ofn")
-            properties = sorted(ontology.get_object_properties())
-            started = konclude.start(ofn, properties)
+            properties = sorted(ontology.get_object_properties()) if individuals else []
+            started = konclude.start(ofn, properties, individuals)
             try:
                 audit = horned.audit(path, ontology)
             except BaseException:
@@ -161,9 +165,9 @@ def entail_file(path: Path, engine: str = "auto", explain_refusals: bool = True)
             seconds = konclude.deadline(len(ontology.get_axioms()))
             try:
                 answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties, seconds)
-                if answer.consistent and lacking(answer, audit):  # seen now and then: ask once more
+                if individuals and answer.consistent and lacking(answer, audit):  # seen now and then: ask again
                     answer.values = konclude.values(ofn, properties, seconds)
-                if answer.consistent and (short := lacking(answer, audit)):
+                if individuals and answer.consistent and (short := lacking(answer, audit)):
                     why = f"Konclude's answer lacks asserted values of {compact(short[0])} (it was seen dropping rows)"
                     route = fallback(why, engine)
             except konclude.GaveUp as why:
