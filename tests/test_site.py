@@ -10,6 +10,7 @@ import os
 import re
 from html import unescape
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -556,6 +557,17 @@ def test_axe_finds_no_serious_or_critical_accessibility_violation(site: Path, fu
             if v["impact"] in ("serious", "critical")
         ]
     assert found == []
+
+
+@pytest.mark.slow
+def test_the_editors_set_up_is_one_file_shared_with_smekg_serves_editor(site: Path) -> None:
+    shared = resources.files("smekg").joinpath("serve_assets", "editor-common.js").read_bytes()
+    assert (site / "static" / "editor-common.js").read_bytes() == shared
+    assert "static/editor-common.js" in page_links(site / "editor.html").links
+    served = resources.files("smekg").joinpath("serve_assets", "query.html").read_text(encoding="utf-8")
+    assert '<script src="editor/editor-common.js"></script>' in served
+    for own in (site / "static" / "editor.js", resources.files("smekg").joinpath("serve_assets", "query.js")):
+        assert "new Yasqe(" not in own.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -681,8 +681,9 @@ def write_static(site: Site) -> None:
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
         if item.is_file():
             site.add(f"static/{item.name}", item.read_bytes())
-    vendor = resources.files("smekg").joinpath("serve_assets", "vendor")  # Yasqe and Yasr, for editor.html
-    for item in sorted(vendor.iterdir(), key=lambda i: i.name):
+    assets = resources.files("smekg").joinpath("serve_assets")  # the editor's, shared with smekg serve's
+    site.add("static/editor-common.js", assets.joinpath("editor-common.js").read_bytes())
+    for item in sorted(assets.joinpath("vendor").iterdir(), key=lambda i: i.name):  # Yasqe and Yasr
         site.add(f"static/vendor/{item.name}", item.read_bytes())
     site.add("static/search-index.js", search_index(site))
 
