@@ -27,17 +27,12 @@ from smekg.query import get_query, values_row
 from smekg.querypool import run_sparql
 from smekg.serve import DUMPS, EditorForm, editor_text
 from smekg.vocab import BASE, PREFIXES
+from sparqlservers import free_port
 
 VOID = "http://rdfs.org/ns/void#"
 CLUSTER = "ontology/Cluster"
 SELECT_CLASSES = "SELECT ?c ?label WHERE { ?c a owl:Class ; rdfs:label ?label } ORDER BY ?c"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 43 k³ rows: never ends in time
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Answer:
