@@ -271,7 +271,7 @@ class Pool:
     def __init__(self, release: Path, limits: Limits):
         self.release = release
         self.limits = limits
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.idle: asyncio.LifoQueue[Worker] = asyncio.LifoQueue()  # the worker used last is the warmest
         self.workers: set[Worker] = set()
         self.admitted = 0  # queries running or waiting for a worker
         self.tasks: set[asyncio.Task] = set()
