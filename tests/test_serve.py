@@ -341,6 +341,10 @@ def test_a_canned_query_as_the_editor_shows_it_runs_as_smekg_query_runs_it(store
     prefixed = form.before + "VALUES (?concept) { (smekg:Cluster) }" + form.after
     run_sparql(recording, prefixed, "application/sparql-results+json", 10**9, form.parameters(prefixed))
     assert recording.substitutions[-1] == {}
+    crafted = form.before + "VALUES (?concept) { (smekg:Cluster) } FILTER(false)" + form.after
+    before = len(recording.substitutions)
+    run_sparql(recording, crafted, "application/sparql-results+json", 10**9, form.parameters(crafted))
+    assert recording.substitutions[before:] == [{}]  # the query alone: its "row" is no row, and is not probed
     assert form.parameters(text + "\nLIMIT 1") is None
     assert form.parameters(text.replace("?concept ?aspect", "?aspect", 1)) is None
 

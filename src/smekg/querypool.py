@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from .errors import SmekgError
 from .mediatypes import RDF_TYPES, RESULT_TYPES, negotiate
-from .query import SERVICE, Store, first_keyword, keyword, refuse_service, values_row
+from .query import SERVICE, VALUES_ROW, Store, first_keyword, keyword, refuse_service, values_row
 from .safeio import ServerLimits as Limits
 from .safeio import fail
 from .vocab import PREFIXES
@@ -98,6 +98,8 @@ def substitutions(store: ox.Store, text: str, parameters: dict | None) -> dict[o
         return {}
     start, end = parameters["row"]
     row, names = text[start:end], parameters["names"]
+    if not VALUES_ROW.fullmatch(row):  # one row of terms, nothing else: the probe below reads no data
+        return {}
     try:
         solutions = store.query(f"{text[: parameters['prologue']]} SELECT * WHERE {{ {row} }}", prefixes=PREFIXES)
     except SyntaxError:
