@@ -1,6 +1,6 @@
 """Every canned query in process (pyoxigraph) and through `smekg serve`'s /sparql, side by side, in one run.
 
-    PYTHONPATH=src python benchmarks/serve_queries.py [--release DIR] [--runs 7]
+    PYTHONPATH=src python benchmarks/serve_queries.py [--release DIR] [--runs 15]
 
 Not part of the test suite. Linux only (the server's CPU time is read from /proc).
 
@@ -13,7 +13,8 @@ Not part of the test suite. Linux only (the server's CPU time is read from /proc
 - Each query runs `--runs` times on each side, the two sides alternating; the table shows each side's median wall
   time, its CPU time per run (in process: this process; /sparql: this client plus the server and its query
   workers, from /proc) and the ratio of the medians (the target: within 2x).
-- The floor: `ASK {}` (no data touched) on both sides, the fixed cost of one round trip through the server.
+- The floor, last: `ASK {}` (no data touched) on both sides, the fixed cost of one round trip through the server
+  (in process, with smekg's prefixes, as the workers run every query).
 
 The machine may be shared: wall times move with its load, CPU times much less."""
 
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from smekg import Project, Store, list_queries, run_query
 from smekg.serve import editor_text
+from smekg.vocab import PREFIXES
 
 
 def free_port() -> int:
@@ -84,14 +86,14 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
-def timed(run: Callable[[], object], cpu: Callable[[], float], runs: int) -> list[tuple[float, float]]:
-    """(wall, CPU) seconds of each run."""
-    times = []
-    for _ in range(runs):
-        wall, used = time.perf_counter(), cpu()
-        run()
-        times.append((time.perf_counter() - wall, cpu() - used))
-    return times
+def timed(run: Callable[[], object], server: int | None = None) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run: the CPU time of this process, plus that of the server's processes when
+    given (read from /proc before and after the timed span, not inside it)."""
+    before = tree_cpu(server) if server else 0.0
+    cpu, wall = time.process_time(), time.perf_counter()
+    run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return wall, cpu + (tree_cpu(server) - before if server else 0.0)
 
 
 def median(times: list[tuple[float, float]], index: int) -> float:
@@ -101,27 +103,26 @@ def median(times: list[tuple[float, float]], index: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--release", type=Path, default=None)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     project = Project.find()
     release = (args.release or project.release_dir).resolve()
     store = Store.for_release(release)
     server, client = started(release)
-    remote_cpu = lambda: time.process_time() + tree_cpu(server.pid)  # noqa: E731
     cases: list[tuple[str, Callable[[], object], str]] = [
-        ("ASK {} (the floor)", lambda: store.store.query("ASK {}"), "ASK {}"),
         *(
             (q.name, lambda name=q.name: run_query(name, store=store, project=project), editor_text(q))
             for q in list_queries(project)
         ),
+        ("ASK {} (the floor)", lambda: store.store.query("ASK {}", prefixes=PREFIXES), "ASK {}"),
     ]
     try:
         print(f"{'query':36} {'in process ms':>14} {'CPU':>6} {'/sparql ms':>11} {'CPU':>6} {'ratio':>6}")
         for name, local_run, text in cases:
             local, remote = [], []
             for _ in range(args.runs):
-                local += timed(local_run, time.process_time, 1)
-                remote += timed(lambda text=text: client.post(text), remote_cpu, 1)
+                local.append(timed(local_run))
+                remote.append(timed(lambda text=text: client.post(text), server.pid))
             here, there = median(local, 0), median(remote, 0)
             print(
                 f"{name:36} {here:14.2f} {median(local, 1):6.2f} {there:11.2f} {median(remote, 1):6.2f}"
