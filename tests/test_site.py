@@ -186,7 +186,9 @@ def test_a_list_is_sorted_only_where_its_items_are_values_the_graph_holds() -> N
 
 
 def test_rows_the_order_by_leaves_equal_come_in_one_order_and_the_rest_keep_theirs() -> None:
-    text = 'SELECT ?a ?b (GROUP_CONCAT(DISTINCT STR(?c); separator="; ") AS ?cs) WHERE { } ORDER BY DESC(?a)'
+    """The outer ORDER BY counts, not one of a sub-SELECT (ordered by ?b there, the rows would all stay)."""
+    text = 'SELECT ?a ?b (GROUP_CONCAT(DISTINCT STR(?c); separator="; ") AS ?cs) WHERE {'
+    text += " { SELECT ?b WHERE { } ORDER BY ?b LIMIT 9 } } ORDER BY DESC(?a)"
     rows = Rows(["a", "b", "cs"], [{"a": 2, "b": "y", "cs": "q; p"}, {"a": 2, "b": "x", "cs": "p"}])
     rows.append({"a": 1, "b": "a", "cs": None})
     assert settled(rows, text, {"p", "q"}) == [

@@ -70,7 +70,7 @@ MAPS = {"barriers": "evidence-map-barriers", "impacts": "evidence-map-impacts"}
 GROUP_CONCAT_AS = re.compile(
     r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I
 )  # (GROUP_CONCAT(…; separator="S") AS ?name), two levels of parentheses inside
-ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S)
+ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S)  # the outer one: at depth 0
 
 
 # --- paths ---------------------------------------------------------------------------------------------------
@@ -112,8 +112,9 @@ def settled(rows: Rows, text: str, known: set[str]) -> Rows:
     ORDER BY's own order kept. A query ordered by a variable it does not project keeps its rows' order."""
     lists = {name: separator for separator, name in GROUP_CONCAT_AS.findall(text) if separator}
     rows = Rows(rows.columns, [{k: sorted_list(v, lists.get(k), known) for k, v in row.items()} for row in rows])
-    clause = ORDER_BY.search(code_only(text))
-    keys = re.findall(r"\?(\w+)", clause.group(1)) if clause else []
+    code = code_only(text)
+    outer = [m for m in ORDER_BY.finditer(code) if code.count("{", 0, m.start()) == code.count("}", 0, m.start())]
+    keys = re.findall(r"\?(\w+)", outer[0].group(1)) if outer else []
     if not set(keys) <= set(rows.columns):
         return rows
     tie = lambda row: tuple(repr(row[k]) for k in keys)  # noqa: E731
