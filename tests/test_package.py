@@ -3,16 +3,20 @@ a wheel installed in a fresh virtual environment answers from any folder."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlencode
 
+import pyoxigraph as ox
 import pytest
 
 from clirun import child_env, smekg
@@ -22,6 +26,8 @@ from smekg import Project, SmekgError, Store, list_queries, run_query
 from smekg import project as project_module
 from smekg.project import RELEASE_STORE
 from smekg.shipping import SHIPPED, SHIPPED_MARK, built_release, copy_project
+from smekg.vocab import BASE
+from sparqlservers import free_port
 
 # Modules `smekg query` must never import: the build's graph library, BibTeX, the linker, the rich console.
 HEAVY = ("rdflib", "pybtex", "smekg.linking", "smekg.bibio", "smekg.build", "rich")
@@ -252,3 +258,54 @@ def test_the_installed_wheel_runs_the_readme_snippet_and_ships_the_java_programs
     assert sorted(p.name for p in (package / "java").glob("*.java")) == ["HermitEntail.java", "OwlLoadGate.java"]
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert in_empty_folder(installed, tmp_path, installed / "smekg", "--version").stdout.startswith(f"smekg {version} ")
+
+
+def get(port: int, path: str, accept: str) -> tuple[int, dict[str, str], bytes]:
+    """An HTTP GET to the server on 127.0.0.1 (redirects not followed): status, headers (lower-case), body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Accept": accept})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_writes_the_site_and_serves_it_from_an_empty_folder(installed: Path, tmp_path: Path):
+    """From an empty folder, the installed `smekg site --out DIR` writes the site; `smekg serve --site DIR` answers
+    its home page, /sparql, and an IRI as Turtle for an RDF client and as its page for a browser."""
+    done = in_empty_folder(installed, tmp_path, installed / "smekg", "site", "--out", "site")
+    folder = tmp_path / "empty"
+    assert done.returncode == 0, done.stderr
+    assert (folder / "site" / ".smekg-site").is_file()  # written where asked, not into the installed package
+    assert (folder / "site" / "index.html").is_file() and (folder / "site" / "ontology" / "Cluster.html").is_file()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    command = [installed / "smekg", "serve", "--host", "127.0.0.1", "--port", str(port), "--site", "site"]
+    server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120  # a did-not-start bound, not a timing check
+        while True:
+            try:
+                home = get(port, "/", "text/html")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "smekg serve did not start"
+                time.sleep(0.3)
+        assert home[0] == 200 and home[2] == (folder / "site" / "index.html").read_bytes()
+        label = f"SELECT ?label WHERE {{ <{BASE}ontology/Cluster> rdfs:label ?label }}"
+        status, _, body = get(port, "/sparql?" + urlencode({"query": label}), "application/sparql-results+json")
+        assert status == 200
+        assert [b["label"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["cluster"]
+        status, headers, _ = get(port, "/ontology/Cluster", "text/turtle")
+        assert status == 303 and headers["location"] == "/ontology/Cluster.ttl"
+        status, headers, body = get(port, headers["location"], "text/turtle")
+        assert status == 200 and headers["content-type"].startswith("text/turtle")
+        cluster = ox.NamedNode(BASE + "ontology/Cluster")
+        assert any(t.subject == cluster for t in ox.parse(body, ox.RdfFormat.TURTLE))
+        status, headers, _ = get(port, "/ontology/Cluster", "text/html,application/xhtml+xml,*/*;q=0.8")
+        assert status == 303 and headers["location"] == "/ontology/Cluster.html"
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)

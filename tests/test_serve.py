@@ -23,20 +23,16 @@ from clirun import smekg, smekg_started
 from smekg import Store, list_queries, run_query
 from smekg.endpoint import results_table
 from smekg.mediatypes import RDF_EXTENSIONS, RESULT_FORMATS
-from smekg.query import get_query
-from smekg.serve import DUMPS, editor_text
+from smekg.query import get_query, values_row
+from smekg.querypool import run_sparql
+from smekg.serve import DUMPS, EditorForm, editor_text
 from smekg.vocab import BASE, PREFIXES
+from sparqlservers import free_port
 
 VOID = "http://rdfs.org/ns/void#"
 CLUSTER = "ontology/Cluster"
 SELECT_CLASSES = "SELECT ?c ?label WHERE { ?c a owl:Class ; rdfs:label ?label } ORDER BY ?c"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 43 k³ rows: never ends in time
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Answer:
@@ -315,6 +311,42 @@ def test_every_canned_query_answers_as_smekg_query_does(server, store, project):
         assert normalised(results_table(json.loads(answer.body))) == normalised(
             run_query(query.name, store=store, project=project)
         ), query.name
+
+
+class Recording:
+    """A store that notes the substitutions each query is given."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.substitutions: list[dict] = []
+
+    def query(self, text: str, **options):
+        self.substitutions.append(options.get("substitutions") or {})
+        return self.store.query(text, **options)
+
+
+def test_a_canned_query_as_the_editor_shows_it_runs_as_smekg_query_runs_it(store, project):
+    """With any terms in its parameter row, the editor's text of a canned query gets the parameters as Oxigraph
+    substitutions too (as `smekg query` passes them); a row written otherwise, or another query, gets none."""
+    query = get_query("concept", project)
+    form = EditorForm.of(query)
+    cluster = ox.NamedNode(PREFIXES["smekg"] + "Cluster")
+    text = form.before + values_row(["concept"], [cluster]) + form.after
+    recording = Recording(store.store)
+    reply = run_sparql(recording, text, "application/sparql-results+json", 10**9, form.parameters(text))
+    assert recording.substitutions[-1] == {ox.Variable("concept"): cluster}
+    expected = run_query("concept", {"concept": "smekg:Cluster"}, store=store, project=project)
+    assert len(expected) > 0
+    assert Counter(map(repr, results_table(json.loads(reply.body)))) == Counter(map(repr, expected))
+    prefixed = form.before + "VALUES (?concept) { (smekg:Cluster) }" + form.after
+    run_sparql(recording, prefixed, "application/sparql-results+json", 10**9, form.parameters(prefixed))
+    assert recording.substitutions[-1] == {}
+    crafted = form.before + "VALUES (?concept) { (smekg:Cluster) } FILTER(false)" + form.after
+    before = len(recording.substitutions)
+    run_sparql(recording, crafted, "application/sparql-results+json", 10**9, form.parameters(crafted))
+    assert recording.substitutions[before:] == [{}]  # the query alone: its "row" is no row, and is not probed
+    assert form.parameters(text + "\nLIMIT 1") is None
+    assert form.parameters(text.replace("?concept ?aspect", "?aspect", 1)) is None
 
 
 # The limits.

@@ -26,8 +26,10 @@ command never deletes or replaces a file it did not write.
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import os
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -41,7 +43,7 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from .owners import owner_pid, process_alive, remove_dead_owners_folders, tagged
-from .query import Store, format_rows, list_queries, run_query
+from .query import Rows, Store, code_only, format_rows, list_queries, run_query
 from .safeio import fail, file_lock, os_problem
 from .sources import Project
 from .vocab import BASE, DOCUMENTED_KINDS, PREFIXES, compact
@@ -65,6 +67,10 @@ PROPERTY_KINDS = {OWL + kind for kind in ("ObjectProperty", "DatatypeProperty", 
 READER_KINDS = tuple(kind for kind in DOCUMENTED_KINDS if not kind.startswith(OWL))
 SOURCE_DOCUMENT = SMEKG + "SourceDocument"
 MAPS = {"barriers": "evidence-map-barriers", "impacts": "evidence-map-impacts"}
+GROUP_CONCAT_AS = re.compile(
+    r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', re.I
+)  # (GROUP_CONCAT(…; separator="S") AS ?name), two levels of parentheses inside
+ORDER_BY = re.compile(r"\bORDER\s+BY\b(.*?)(?:\bLIMIT\b|\bOFFSET\b|$)", re.I | re.S)  # the outer one: at depth 0
 
 
 # --- paths ---------------------------------------------------------------------------------------------------
@@ -91,10 +97,40 @@ def site_query(name: str) -> str:
     return resources.files("smekg").joinpath("site_queries", f"{name}.rq").read_text(encoding="utf-8")
 
 
-def solutions(store: ox.Store, name: str) -> Iterator[tuple]:
-    """The rows of a site query (site_queries/NAME.rq) as tuples of Oxigraph terms (None when unbound)."""
-    for row in store.query(site_query(name), prefixes=PREFIXES):
-        yield tuple(row)
+def solutions(store: ox.Store, name: str) -> list[tuple]:
+    """The rows of a site query (site_queries/NAME.rq) as tuples of Oxigraph terms (None when unbound), sorted:
+    Oxigraph's order of solutions changes from run to run (its hash maps are seeded at random), and the pages
+    list many things in the order read."""
+    rows = [tuple(row) for row in store.query(site_query(name), prefixes=PREFIXES)]
+    return sorted(rows, key=lambda row: tuple("" if term is None else str(term) for term in row))
+
+
+def settled(rows: Rows, text: str, known: set[str]) -> Rows:
+    """A canned answer in one order whatever the run (Oxigraph's hash maps are seeded at random, so rows that
+    its ORDER BY leaves equal, and the items of a GROUP_CONCAT, come in an order that changes from run to run):
+    the items of each list sorted, then the rows its ORDER BY leaves equal sorted by their other values, the
+    ORDER BY's own order kept. A query ordered by a variable it does not project keeps its rows' order."""
+    lists = {name: separator for separator, name in GROUP_CONCAT_AS.findall(text) if separator}
+    rows = Rows(rows.columns, [{k: sorted_list(v, lists.get(k), known) for k, v in row.items()} for row in rows])
+    code = code_only(text)
+    outer = [m for m in ORDER_BY.finditer(code) if code.count("{", 0, m.start()) == code.count("}", 0, m.start())]
+    keys = re.findall(r"\?(\w+)", outer[0].group(1)) if outer else []
+    if not set(keys) <= set(rows.columns):
+        return rows
+    tie = lambda row: tuple(repr(row[k]) for k in keys)  # noqa: E731
+    settled_rows = []
+    for _, run in itertools.groupby(rows, key=tie):
+        settled_rows += sorted(run, key=lambda row: tuple(repr(row[c]) for c in rows.columns))
+    return Rows(rows.columns, settled_rows)
+
+
+def sorted_list(value: object, separator: str | None, known: set[str]) -> object:
+    """A GROUP_CONCAT's value with its items sorted, when splitting it at the separator gives values the graph
+    holds (never a value cut at a separator inside it); anything else as it is."""
+    if separator is None or not isinstance(value, str):
+        return value
+    items = value.split(separator)
+    return separator.join(sorted(items)) if all(item in known for item in items) else value
 
 
 def text(term: object) -> str:
@@ -123,6 +159,10 @@ class Graph:
         graph.stems = {s.value: entity_stem(s.value) for s in graph.triples if isinstance(s, ox.NamedNode)}
         return graph
 
+    def values_held(self) -> set[str]:
+        """Every IRI and literal value the entities' triples hold."""
+        return {term.value for triples in self.triples.values() for t in triples for term in (t.subject, t.object)}
+
     def entities(self) -> list[str]:
         return sorted(self.stems)
 
@@ -143,17 +183,40 @@ class Graph:
         """How a link names an entity: a work by its short citation, anything else by its label."""
         return self.citations.get(iri) or self.label(iri)
 
+    def by_label(self, iri: str) -> tuple[str, str]:
+        """A sort key: the label, then the IRI (two entities may share a label)."""
+        return self.label(iri), iri
+
+    def by_name(self, term: ox.Term) -> tuple[str, str]:
+        """A sort key of a value as a page names it, then the term (a blank node by what it holds: its label
+        changes from run to run)."""
+        return self.name(term.value), self.shape(term)
+
     def description(self, iri: str) -> list[ox.Triple]:
-        """The entity's triples and, recursively, those of the blank nodes they hold."""
-        found, queue, seen = [], [ox.NamedNode(iri)], set()
+        """The entity's triples and, recursively, those of the blank nodes they hold, in one order whatever the
+        run: each node's triples sorted (a blank node by what it holds), the blank nodes named b1, b2, … as they
+        are reached (Oxigraph gives them new random labels on every load)."""
+        names: dict[ox.BlankNode, ox.BlankNode] = {}
+        found, queue = [], [ox.NamedNode(iri)]
         while queue:
-            node = queue.pop()
-            for triple in self.triples.get(node, ()):
-                found.append(triple)
-                if isinstance(triple.object, ox.BlankNode) and triple.object not in seen:
-                    seen.add(triple.object)
+            node = queue.pop(0)
+            for triple in sorted(self.triples.get(node, ()), key=lambda t: (t.predicate.value, self.shape(t.object))):
+                if isinstance(triple.object, ox.BlankNode) and triple.object not in names:
+                    names[triple.object] = ox.BlankNode(f"b{len(names) + 1}")
                     queue.append(triple.object)
+                found.append(
+                    ox.Triple(names.get(node, node), triple.predicate, names.get(triple.object, triple.object))
+                )
         return found
+
+    def shape(self, term: ox.Term, within: frozenset = frozenset()) -> str:
+        """A term as text, a blank node as the sorted text of what it holds (not its label)."""
+        if not isinstance(term, ox.BlankNode):
+            return str(term)
+        if term in within:
+            return "[…]"
+        held = (f"{t.predicate} {self.shape(t.object, within | {term})}" for t in self.triples.get(term, ()))
+        return "[" + "; ".join(sorted(held)) + "]"
 
 
 # --- what a page shows ---------------------------------------------------------------------------------------
@@ -448,7 +511,7 @@ def entity_context(site: Site, iri: str) -> dict:
         "def_source": graph.values(iri, DCTERMS + "source"),
         "def_locator": graph.first(iri, SMEKG + "sourceLocator"),
         "parents": known.direct.get(iri, []),
-        "children": sorted(known.children.get(iri, []), key=graph.label),
+        "children": sorted(known.children.get(iri, []), key=graph.by_label),
         "definitions": known.definitions.get(iri, []),
         "claim_groups": grouped_claims(known.by_concept.get(iri, []), graph.stems[iri]),
         "disagreements": [row for row in known.disagreements if iri in (row["subject"], row["object"])],
@@ -459,7 +522,7 @@ def entity_context(site: Site, iri: str) -> dict:
         "methods": parts.get(PREFIXES["smekg"] + "hasMethod", []),
         "flow": screening_flow(known, parts.get(PREFIXES["smekg"] + "hasMethod", [])),
         "sections": by_section(known.by_document.get(iri, [])) if kind == "document" else [],
-        "references": sorted(parts.get(PREFIXES["cito"] + "cites", []), key=graph.label),
+        "references": sorted(parts.get(PREFIXES["cito"] + "cites", []), key=graph.by_label),
         "identifiers": identifiers(graph, iri),
         "cited_by": sorted({d for d, ds in known.documents.items() if iri in ds.get(PREFIXES["cito"] + "cites", [])}),
         "cited_for": sorted(set(known.cited_for.get(iri, []))),
@@ -474,7 +537,7 @@ def statements(graph: Graph, iri: str) -> list[dict]:
     for triple in graph.triples.get(ox.NamedNode(iri), ()):
         table[triple.predicate.value].append(triple.object)
     return [
-        {"predicate": p, "objects": sorted(vs, key=lambda v: graph.name(v.value))[:STATEMENT_CAP], "total": len(vs)}
+        {"predicate": p, "objects": sorted(vs, key=graph.by_name)[:STATEMENT_CAP], "total": len(vs)}
         for p, vs in sorted(table.items())
     ]
 
@@ -485,7 +548,7 @@ def incoming(graph: Graph, iri: str) -> list[dict]:
     for predicate, subject in graph.incoming.get(iri, ()):
         table[predicate].append(subject)
     return [
-        {"predicate": p, "subjects": sorted(set(ss), key=graph.label)[:INCOMING_CAP], "total": len(set(ss))}
+        {"predicate": p, "subjects": sorted(set(ss), key=graph.by_label)[:INCOMING_CAP], "total": len(set(ss))}
         for p, ss in sorted(table.items())
     ]
 
@@ -519,7 +582,7 @@ def write_questions(site: Site) -> None:
         site.add(f"questions/{query.name}.json", format_rows(rows, "json") + "\n")
         site.add(f"questions/{query.name}.rq", query.text)
         site.render("question.html", f"questions/{query.name}.html", q=query, rows=rows)
-    documents = sorted((d for d in site.known.documents), key=site.graph.label)
+    documents = sorted((d for d in site.known.documents), key=site.graph.by_label)
     site.render(
         "index.html",
         "index.html",
@@ -550,8 +613,8 @@ def heatmap(site: Site, name: str, store: ox.Store) -> dict:
             )
     return {
         "name": name,
-        "rows": sorted(row_labels, key=lambda i: row_labels[i].lower()),
-        "columns": sorted(column_labels, key=lambda i: column_labels[i].lower()),
+        "rows": sorted(row_labels, key=lambda i: (row_labels[i].lower(), i)),
+        "columns": sorted(column_labels, key=lambda i: (column_labels[i].lower(), i)),
         "labels": {**row_labels, **column_labels},
         "counts": counts,
         "cells": {key: sorted(claims) for key, claims in cells.items() if key in counts},
@@ -599,7 +662,7 @@ def reader_individuals(site: Site) -> list[tuple[str, list[str]]]:
     found = []
     for kind in READER_KINDS:
         members = [iri for iri in site.graph.entities() if kind in site.graph.types(iri)]
-        found.append((kind, sorted(members, key=site.graph.label)))
+        found.append((kind, sorted(members, key=site.graph.by_label)))
     return found
 
 
@@ -619,8 +682,9 @@ def write_static(site: Site) -> None:
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
         if item.is_file():
             site.add(f"static/{item.name}", item.read_bytes())
-    vendor = resources.files("smekg").joinpath("serve_assets", "vendor")  # Yasqe and Yasr, for editor.html
-    for item in sorted(vendor.iterdir(), key=lambda i: i.name):
+    assets = resources.files("smekg").joinpath("serve_assets")  # the editor's, shared with smekg serve's
+    site.add("static/editor-common.js", assets.joinpath("editor-common.js").read_bytes())
+    for item in sorted(assets.joinpath("vendor").iterdir(), key=lambda i: i.name):  # Yasqe and Yasr
         site.add(f"static/vendor/{item.name}", item.read_bytes())
     site.add("static/search-index.js", search_index(site))
 
@@ -643,8 +707,9 @@ def generate(release: Path, project: Project) -> dict[str, bytes]:
     full = Store(release / "smekg-full.nt").store
     answering = Store.for_release(release)
     queries = list_queries(project)
-    answers = {q.name: run_query(q.name, {}, store=answering, project=project) for q in queries}
     graph = Graph.read(full)
+    held = graph.values_held()
+    answers = {q.name: settled(run_query(q.name, {}, store=answering, project=project), q.text, held) for q in queries}
     refuse_reserved(graph)
     known = Knowledge.read(full, answers)
     known.disagreements = [linked_side(graph, known, row) for row in known.disagreements]
