@@ -394,6 +394,7 @@ def test_queries_beyond_the_bound_get_503_while_the_workers_are_busy(strict):
         slow: list[Answer] = []
         runner = threading.Thread(target=lambda answers=slow: answers.append(strict.query(SLOW)))
         runner.start()
+        time.sleep(0.5)  # a head start: a probe sent at once can take the worker before the slow query comes
         turned_away = None
         while runner.is_alive() and turned_away is None:
             answer = strict.query("ASK {}")
