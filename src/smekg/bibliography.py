@@ -106,9 +106,9 @@ UNDECODED = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z\s])")
 MATH = re.compile(r"(?<!\\)\$")
 
 
-# The ASCII characters latexcodec's decoding gives another meaning (a command, a group, a comment, a dash, a
-# quote, a tie): ASCII text without them decodes to itself (test_bibliography compares the two).
-LATEX_ACTIVE = re.compile(r"[\\{}%~\-'`,]")
+# What latexcodec's decoding gives a meaning in ASCII text: a command, a group, a comment, a tie, math, a quote
+# mark, a dash, low quotes. ASCII text without them decodes to itself (test_records compares the two).
+LATEX_ACTIVE = re.compile(r"[\\{}%~`$]|--|,,|''")
 
 
 @functools.lru_cache(maxsize=16384)  # a record's names and title are asked for many times; latexcodec is slow
