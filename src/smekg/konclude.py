@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,9 +52,9 @@ class Answer:
     types: set[tuple[str, str]] = field(default_factory=set)
     values: set[tuple[str, str, str]] = field(default_factory=set)
 
-    def count(self, prop: str) -> int:
-        """How many values of prop the answer holds."""
-        return sum(1 for _, p, _ in self.values if p == prop)
+    def counts(self) -> Counter[str]:
+        """How many values of each property the answer holds."""
+        return Counter(p for _, p, _ in self.values)
 
 
 def run(args: list[str], cwd: Path) -> subprocess.Popen:
