@@ -19,9 +19,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pybtex.database import Person
-from rdflib import BNode, Graph, URIRef
+from rdflib import RDFS, BNode, Graph, Literal, URIRef
 
 from smekg import Project
+from smekg.bibliography import is_organisation
 from smekg.vocab import KG, PERSON, PREFIXES, WORK
 
 MARK = "ZZNZZ"
@@ -31,6 +32,7 @@ BIB_KEY = re.compile(r"(@\w+\s*[{(]\s*)([^,\s]+)(\s*,)")
 BIB_TITLE = re.compile(r"(\btitle\s*=\s*\{)")
 BIB_DUPLICATE = re.compile(r"(\bduplicateof\s*=\s*\{)([^}]+)(\})")
 BIB_PEOPLE = re.compile(r"\b(?:author|editor)\s*=\s*\{")
+BIB_SHORT_AUTHOR = re.compile(r"(\bshortauthor\s*=\s*\{)([^}]+)(\})")
 
 
 def copy_iri(iri: str) -> str:
@@ -62,12 +64,15 @@ def instance_part(graph: Graph) -> Graph:
 
 
 def renamed(graph: Graph) -> Graph:
-    """The graph with every own-namespace IRI renamed into copy MARK."""
+    """The graph with every own-namespace IRI renamed into copy MARK, and the labels of its entries too (one label
+    per entry is a rule of the build)."""
     result = Graph()
     for prefix, ns in PREFIXES.items():
         result.bind(prefix, ns)
-    for triple in graph:
-        result.add(tuple(URIRef(copy_iri(str(t))) if own(t) else t for t in triple))
+    for s, p, o in graph:
+        if p == RDFS.label and own(s) and isinstance(o, Literal):
+            o = Literal(f"{o} Copy{MARK}", lang=o.language, datatype=o.datatype)  # as copied_name names them
+        result.add(tuple(URIRef(copy_iri(str(t))) if own(t) else t for t in (s, p, o)))
     return result
 
 
@@ -95,8 +100,11 @@ def closing_brace(text: str, start: int) -> int:
 
 
 def copied_name(name: str) -> str:
-    """A person's name as `von Last, Jr, First Middle CopyMARK`: an extra given name makes the person IRI fresh."""
+    """A person's name as `von Last, Jr, First Middle CopyMARK`: an extra given name makes the person IRI fresh; a
+    corporate author's `{Name CopyMARK}`, the organisation its knowledge copy names (kg:organization-name-copyMARK)."""
     person = Person(string=name.strip())
+    if is_organisation(person):
+        return "{" + person.last_names[0].strip("{}") + f" Copy{MARK}" + "}"
     family = " ".join(person.prelast_names + person.last_names)
     lineage = [" ".join(person.lineage_names)] if person.lineage_names else []
     given = " ".join([*person.first_names, *person.middle_names, f"Copy{MARK}"])
@@ -119,6 +127,7 @@ def bib_template(path: Path) -> str:
     text = BIB_KEY.sub(rf"\g<1>\g<2>-copy{MARK}\g<3>", path.read_text(encoding="utf-8"))
     text = BIB_DUPLICATE.sub(rf"\g<1>\g<2>-copy{MARK}\g<3>", text)
     text = BIB_TITLE.sub(rf"\g<1>Copy {MARK}: ", text)
+    text = BIB_SHORT_AUTHOR.sub(rf"\g<1>\g<2> Copy{MARK}\g<3>", text)  # an organisation's IRI comes from it
     return copied_people(text)
 
 
