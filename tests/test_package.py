@@ -33,8 +33,12 @@ from sparqlservers import free_port
 HEAVY = ("rdflib", "pybtex", "smekg.linking", "smekg.bibio", "smekg.build", "rich")
 
 IMPORTED = """
-import atexit, json, sys
-atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+import atexit, json, os, sys
+def modules():
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr, flush=True)
+atexit.register(modules)
+quit_now = os._exit  # how a read-only command ends (cli.exit_at_once), past atexit
+os._exit = lambda code: (modules(), quit_now(code))
 sys.argv = ["smekg", *sys.argv[1:]]
 from smekg.cli import run
 run()

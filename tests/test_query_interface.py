@@ -211,6 +211,16 @@ def test_cli_runs_any_query_file_of_any_form(project, release, tmp_path):
     assert "kg:gao2019-firm-a a smekg:SME ." in out
 
 
+def test_a_one_shot_query_prints_its_whole_answer_before_it_exits(project, release, store):
+    """`smekg query` ends without Python's teardown (cli.exit_at_once): its answer, larger than a pipe's buffer, still
+    reaches the reader whole."""
+    from clirun import smekg
+
+    done = smekg("query", "evidence-map-impacts", "--format", "json", "--release", str(release.release_dir))
+    assert done.returncode == 0 and len(done.stdout) > 65536, done.stderr
+    assert len(json.loads(done.stdout)) == len(run_query("evidence-map-impacts", store=store, project=project))
+
+
 def test_a_release_older_than_its_sources_warns_naming_the_file(release, tmp_path):
     import os
 

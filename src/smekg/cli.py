@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from functools import cache
@@ -215,7 +216,7 @@ def query(
     timeout: float,
     connect_timeout: float,
     max_answer: int,
-) -> None:
+) -> str | None:
     """Run the canned query NAME from queries/, or any query file NAME.rq, on the built release (or on --endpoint).
 
     A SELECT query answers with a table in --format, an ASK query with true or false, a CONSTRUCT or DESCRIBE
@@ -241,6 +242,7 @@ def query(
         click.echo(format_rows(result, fmt))
     else:
         click.echo(turtle(result), nl=False)
+    return ANSWERED
 
 
 @main.command()
@@ -292,12 +294,13 @@ def fmt(root: Path | None, check_only: bool) -> None:
 
 @main.command()
 @project_option
-def stats(root: Path | None) -> None:
+def stats(root: Path | None) -> str:
     """Counts of classes, individuals, claims, publications and triples in the full release."""
     from .stats import graph_stats
 
     for key, value in graph_stats(Store.on_disk(find_project(root).release_dir)).items():
         click.echo(f"{key:16} {value}")
+    return ANSWERED
 
 
 @main.command()
@@ -414,6 +417,22 @@ def report(error: SmekgError) -> None:
     sys.exit(1)
 
 
+ANSWERED = "answered"  # what a command that only reads and prints returns: run() then ends the process at once
+
+
+def exit_at_once() -> None:
+    """End the process as soon as a read-only command has printed its answer, without Python's teardown of every
+    module and object (about 20 ms of a one-shot `smekg query`, a fifth of it): the command holds no file open for
+    writing, no child process and no temporary file, and its output is flushed first. If the flush fails (a closed
+    pipe), the usual exit reports it."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        return
+    os._exit(0)
+
+
 def stop(signum: int, frame: object) -> None:
     """SIGTERM ends smekg as Ctrl-C does: cleanup runs (staging folders, temporary files, the Java child)."""
     raise SystemExit(128 + signum)
@@ -426,7 +445,8 @@ def run() -> None:
     UnicodeDecodeError that still escapes is reported the same way, on one line."""
     signal.signal(signal.SIGTERM, stop)
     try:
-        main(standalone_mode=False)
+        if main(standalone_mode=False) == ANSWERED:
+            exit_at_once()
     except SmekgError as error:
         report(error)
     except (OSError, UnicodeDecodeError) as error:
