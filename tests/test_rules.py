@@ -41,6 +41,7 @@ def line_of(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if line.startswith(text))
 
 
+@pytest.mark.slow  # a full build: the reasoner runs
 def test_a_claim_typed_only_by_the_reasoner_fails_the_build_naming_file_line_and_why(project_copy, tmp_path):
     path = add_knowledge(project_copy, HIDDEN_CLAIM)
     validate(project_copy)  # before reasoning it is no claim
