@@ -375,3 +375,49 @@ def test_hermit_runs_from_a_class_compiled_once_or_from_source_where_no_cache_ca
         assert ("http://e/a", "http://e/C") in entail(ontology).types
     compiled = sorted(home.glob("smekg/HermitEntail-*/HermitEntail.class")) if home.is_dir() else []
     assert len(compiled) == (1 if cache == "writable" else 0)
+
+
+ONE_IRI = "<http://e/o> <{RDF}type> <{OWL}Ontology> .\n"  # every ontology of the session test has this IRI
+ONTOLOGIES = {
+    "inconsistent": "<http://e/a> <{RDF}type> <http://e/A> .\n<http://e/a> <{RDF}type> <http://e/B> .\n"
+    "<http://e/A> <{OWL}disjointWith> <http://e/B> .\n",
+    "consistent": "<http://e/a> <{RDF}type> <http://e/B> .\n<http://e/B> <{RDFS}subClassOf> <http://e/C> .\n"
+    "<http://e/p> <{RDF}type> <{OWL}ObjectProperty> .\n<http://e/p> <{RDF}type> <{OWL}SymmetricProperty> .\n"
+    "<http://e/a> <http://e/p> <http://e/b> .\n",
+    "unsatisfiable": "<http://e/D> <{RDFS}subClassOf> <http://e/A> .\n<http://e/D> <{RDFS}subClassOf> <http://e/B> .\n"
+    "<http://e/A> <{OWL}disjointWith> <http://e/B> .\n",
+}
+
+
+def comparable(answer) -> tuple:
+    return answer.consistent, answer.direct, sorted(map(sorted, answer.equivalent)), answer.types, answer.values
+
+
+@pytest.mark.slow
+def test_a_hermit_session_answers_each_request_as_a_run_of_its_own(tmp_path):
+    """One JVM for many questions (explanations ask dozens): each answer is the one-shot run's, though every
+    ontology has the same IRI (a manager kept between requests would refuse the second); a request that fails is a
+    finding and the session goes on; a request past its deadline ends the session."""
+    from smekg.hermit import GaveUp, Session, entail
+
+    paths = {}
+    for name, body in ONTOLOGIES.items():
+        paths[name] = tmp_path / f"{name}.nt"
+        classes = {c for c in ("A", "B", "C", "D") if f"<http://e/{c}>" in body}
+        declared = "".join(f"<http://e/{c}> <{{RDF}}type> <{{OWL}}Class> .\n" for c in sorted(classes))
+        text = (ONE_IRI + declared + body).format(RDF=str(rdflib.RDF), RDFS=str(rdflib.RDFS), OWL=str(rdflib.OWL))
+        paths[name].write_text(text, encoding="utf-8")
+    with Session() as session:
+        for name in [*ONTOLOGIES, *ONTOLOGIES]:
+            assert comparable(session.entail(paths[name])) == comparable(entail(paths[name])), name
+        assert ("http://e/b", "http://e/p", "http://e/a") in session.entail(paths["consistent"]).values
+        assert [session.consistent(paths[name]) for name in ONTOLOGIES] == [False, True, True]
+        assert not session.satisfiable(paths["unsatisfiable"], "http://e/D")
+        assert session.satisfiable(paths["unsatisfiable"], "http://e/A")
+        assert not session.satisfiable(paths["inconsistent"], "http://e/A")
+        with pytest.raises(SmekgError, match="HermiT.*Java failed"):
+            session.consistent(tmp_path / "missing.nt")
+        assert session.consistent(paths["consistent"])
+        with pytest.raises(GaveUp):
+            session.consistent(paths["consistent"], seconds=0)
+        assert session.process.poll() is not None
