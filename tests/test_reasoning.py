@@ -44,14 +44,13 @@ def add_to_edit_module(project, text: str) -> None:
         module.write(HEAD + text)
 
 
-def types(path, node):
-    return set(rdflib.Graph().parse(path).objects(node, rdflib.RDF.type))
+def types(graph: rdflib.Graph, node) -> set:
+    return set(graph.objects(node, rdflib.RDF.type))
 
 
 @pytest.mark.slow
-def test_headcount_and_structure_classify_individuals(planted):
-    _, result = planted
-    full, base = result.release_dir / "smekg-full.nt", result.release_dir / "smekg-base.nt"
+def test_headcount_and_structure_classify_individuals(releases):
+    full, base = releases["full"], releases["base"]
     assert S.SME in types(full, K["test-small"]) and S.SME not in types(base, K["test-small"])
     assert S.LargeFirm in types(full, K["test-large"]) and S.SME not in types(full, K["test-large"])
     assert {S.HorizontalCluster, S.Cluster, S.CollaborationForm} <= types(full, K["test-cluster"])
@@ -136,6 +135,13 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, BuildRes
     return project, build(project, folder / "out")
 
 
+@pytest.fixture(scope="module")
+def releases(planted) -> dict[str, rdflib.Graph]:
+    """The planted build's full and base releases, each parsed once for the tests that read them."""
+    _, result = planted
+    return {name: rdflib.Graph().parse(result.release_dir / f"smekg-{name}.nt") for name in ("full", "base")}
+
+
 @pytest.mark.slow
 def test_konclude_gives_hermits_types_subclasses_and_values_on_the_real_graph_and_planted_cases(planted, tmp_path):
     """The build's reasoner (Konclude) and HermiT agree on everything on the real graph plus planted cases that
@@ -166,10 +172,8 @@ def test_konclude_gives_hermits_types_subclasses_and_values_on_the_real_graph_an
 
 
 @pytest.mark.slow
-def test_property_values_the_queries_rely_on_are_in_the_full_release(planted):
-    _, result = planted
-    full = rdflib.Graph().parse(result.release_dir / "smekg-full.nt")
-    base = rdflib.Graph().parse(result.release_dir / "smekg-base.nt")
+def test_property_values_the_queries_rely_on_are_in_the_full_release(releases):
+    full, base = releases["full"], releases["base"]
     through_two = (K["test-town"], S.partOf, K["country-china"])
     assert through_two in full and through_two not in base
     derived = rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
