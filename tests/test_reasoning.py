@@ -411,9 +411,10 @@ def test_a_hermit_session_answers_each_request_as_a_run_of_its_own(tmp_path):
         declared = "".join(f"<http://e/{c}> <{{RDF}}type> <{{OWL}}Class> .\n" for c in sorted(classes))
         text = (ONE_IRI + declared + body).format(RDF=str(rdflib.RDF), RDFS=str(rdflib.RDFS), OWL=str(rdflib.OWL))
         paths[name].write_text(text, encoding="utf-8")
+    one_shot = {name: comparable(entail(path)) for name, path in paths.items()}
     with Session() as session:
         for name in [*ONTOLOGIES, *ONTOLOGIES]:
-            assert comparable(session.entail(paths[name])) == comparable(entail(paths[name])), name
+            assert comparable(session.entail(paths[name])) == one_shot[name], name
         assert ("http://e/b", "http://e/p", "http://e/a") in session.entail(paths["consistent"]).values
         assert [session.consistent(paths[name]) for name in ONTOLOGIES] == [False, True, True]
         assert not session.satisfiable(paths["unsatisfiable"], "http://e/D")
