@@ -44,14 +44,13 @@ def add_to_edit_module(project, text: str) -> None:
         module.write(HEAD + text)
 
 
-def types(path, node):
-    return set(rdflib.Graph().parse(path).objects(node, rdflib.RDF.type))
+def types(graph: rdflib.Graph, node) -> set:
+    return set(graph.objects(node, rdflib.RDF.type))
 
 
 @pytest.mark.slow
-def test_headcount_and_structure_classify_individuals(planted):
-    _, result = planted
-    full, base = result.release_dir / "smekg-full.nt", result.release_dir / "smekg-base.nt"
+def test_headcount_and_structure_classify_individuals(releases):
+    full, base = releases["full"], releases["base"]
     assert S.SME in types(full, K["test-small"]) and S.SME not in types(base, K["test-small"])
     assert S.LargeFirm in types(full, K["test-large"]) and S.SME not in types(full, K["test-large"])
     assert {S.HorizontalCluster, S.Cluster, S.CollaborationForm} <= types(full, K["test-cluster"])
@@ -136,6 +135,13 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, BuildRes
     return project, build(project, folder / "out")
 
 
+@pytest.fixture(scope="module")
+def releases(planted) -> dict[str, rdflib.Graph]:
+    """The planted build's full and base releases, each parsed once for the tests that read them."""
+    _, result = planted
+    return {name: rdflib.Graph().parse(result.release_dir / f"smekg-{name}.nt") for name in ("full", "base")}
+
+
 @pytest.mark.slow
 def test_konclude_gives_hermits_types_subclasses_and_values_on_the_real_graph_and_planted_cases(planted, tmp_path):
     """The build's reasoner (Konclude) and HermiT agree on everything on the real graph plus planted cases that
@@ -166,10 +172,8 @@ def test_konclude_gives_hermits_types_subclasses_and_values_on_the_real_graph_an
 
 
 @pytest.mark.slow
-def test_property_values_the_queries_rely_on_are_in_the_full_release(planted):
-    _, result = planted
-    full = rdflib.Graph().parse(result.release_dir / "smekg-full.nt")
-    base = rdflib.Graph().parse(result.release_dir / "smekg-base.nt")
+def test_property_values_the_queries_rely_on_are_in_the_full_release(releases):
+    full, base = releases["full"], releases["base"]
     through_two = (K["test-town"], S.partOf, K["country-china"])
     assert through_two in full and through_two not in base
     derived = rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -375,3 +379,50 @@ def test_hermit_runs_from_a_class_compiled_once_or_from_source_where_no_cache_ca
         assert ("http://e/a", "http://e/C") in entail(ontology).types
     compiled = sorted(home.glob("smekg/HermitEntail-*/HermitEntail.class")) if home.is_dir() else []
     assert len(compiled) == (1 if cache == "writable" else 0)
+
+
+ONE_IRI = "<http://e/o> <{RDF}type> <{OWL}Ontology> .\n"  # every ontology of the session test has this IRI
+ONTOLOGIES = {
+    "inconsistent": "<http://e/a> <{RDF}type> <http://e/A> .\n<http://e/a> <{RDF}type> <http://e/B> .\n"
+    "<http://e/A> <{OWL}disjointWith> <http://e/B> .\n",
+    "consistent": "<http://e/a> <{RDF}type> <http://e/B> .\n<http://e/B> <{RDFS}subClassOf> <http://e/C> .\n"
+    "<http://e/p> <{RDF}type> <{OWL}ObjectProperty> .\n<http://e/p> <{RDF}type> <{OWL}SymmetricProperty> .\n"
+    "<http://e/a> <http://e/p> <http://e/b> .\n",
+    "unsatisfiable": "<http://e/D> <{RDFS}subClassOf> <http://e/A> .\n<http://e/D> <{RDFS}subClassOf> <http://e/B> .\n"
+    "<http://e/A> <{OWL}disjointWith> <http://e/B> .\n",
+}
+
+
+def comparable(answer) -> tuple:
+    return answer.consistent, answer.direct, sorted(map(sorted, answer.equivalent)), answer.types, answer.values
+
+
+@pytest.mark.slow
+def test_a_hermit_session_answers_each_request_as_a_run_of_its_own(tmp_path):
+    """One JVM for many questions (explanations ask dozens): each answer is the one-shot run's, though every
+    ontology has the same IRI (a manager kept between requests would refuse the second); a request that fails is a
+    finding and the session goes on; a request past its deadline ends the session."""
+    from smekg.hermit import GaveUp, Session, entail
+
+    paths = {}
+    for name, body in ONTOLOGIES.items():
+        paths[name] = tmp_path / f"{name}.nt"
+        classes = {c for c in ("A", "B", "C", "D") if f"<http://e/{c}>" in body}
+        declared = "".join(f"<http://e/{c}> <{{RDF}}type> <{{OWL}}Class> .\n" for c in sorted(classes))
+        text = (ONE_IRI + declared + body).format(RDF=str(rdflib.RDF), RDFS=str(rdflib.RDFS), OWL=str(rdflib.OWL))
+        paths[name].write_text(text, encoding="utf-8")
+    one_shot = {name: comparable(entail(path)) for name, path in paths.items()}
+    with Session() as session:
+        for name in [*ONTOLOGIES, *ONTOLOGIES]:
+            assert comparable(session.entail(paths[name])) == one_shot[name], name
+        assert ("http://e/b", "http://e/p", "http://e/a") in session.entail(paths["consistent"]).values
+        assert [session.consistent(paths[name]) for name in ONTOLOGIES] == [False, True, True]
+        assert not session.satisfiable(paths["unsatisfiable"], "http://e/D")
+        assert session.satisfiable(paths["unsatisfiable"], "http://e/A")
+        assert not session.satisfiable(paths["inconsistent"], "http://e/A")
+        with pytest.raises(SmekgError, match="HermiT.*Java failed"):
+            session.consistent(tmp_path / "missing.nt")
+        assert session.consistent(paths["consistent"])
+        with pytest.raises(GaveUp):
+            session.consistent(paths["consistent"], seconds=0)
+        assert session.process.poll() is not None

@@ -8,6 +8,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -31,17 +32,19 @@ class OutOfTime(Exception):
 def explain(owx: Path, engine: str, cls: str | None) -> list[str] | None:
     """A minimal set of the axioms in an OWL/XML file that makes it inconsistent, or cls unsatisfiable, in
     functional syntax; empty if the file as a whole is not, None when none is found within the time budget.
-    Subsets are written from the file's own axiom elements: each costs one write and one reasoner run."""
+    Subsets are written from the file's own axiom elements: each costs one write and one reasoner run (for HermiT, a
+    request to one JVM kept for the search)."""
     head, declarations, axioms = owx_parts(owx.read_text(encoding="utf-8"))
     deadline = time.monotonic() + BUDGET_S
-    with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
+    with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp, ExitStack() as stack:
         subset = Path(tmp) / "subset.owx"
+        session = None if engine == "Konclude" else stack.enter_context(hermit.Session())
 
         def bad(chosen: list[str]) -> bool:
             if time.monotonic() > deadline:
                 raise OutOfTime
             subset.write_text(head + declarations + "".join(chosen) + "</Ontology>\n", encoding="utf-8")
-            return not holds(subset, engine, cls, max(1.0, deadline - time.monotonic()))
+            return not holds(subset, session, cls, max(1.0, deadline - time.monotonic()))
 
         try:
             found = minimal(axioms, bad)
@@ -80,15 +83,15 @@ def as_functional(owx_text: str) -> list[str]:
     return sorted(str(a.component) for a in ontology.get_axioms() if not horned.kind(a).startswith(horned.NO_LOGIC))
 
 
-def holds(owx: Path, engine: str, cls: str | None, seconds: float) -> bool:
-    """Whether the ontology is consistent (cls is None) or cls satisfiable in it, by the engine's answer."""
-    if engine == "Konclude":
-        try:
-            return konclude.consistent(owx, seconds) if cls is None else konclude.satisfiable(owx, cls, seconds)
-        except konclude.GaveUp:
-            raise OutOfTime from None
-    answer = hermit.entail(owx)
-    return answer.consistent and (cls is None or not any(cls in group for group in answer.equivalent))
+def holds(owx: Path, session: hermit.Session | None, cls: str | None, seconds: float) -> bool:
+    """Whether the ontology is consistent (cls is None) or cls satisfiable in it: by HermiT in the session, or by
+    Konclude without one."""
+    try:
+        if session is not None:
+            return session.consistent(owx, seconds) if cls is None else session.satisfiable(owx, cls, seconds)
+        return konclude.consistent(owx, seconds) if cls is None else konclude.satisfiable(owx, cls, seconds)
+    except (konclude.GaveUp, hermit.GaveUp):
+        raise OutOfTime from None
 
 
 def minimal(axioms: list, bad: Test) -> list:
