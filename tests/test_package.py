@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 import tomllib
 from functools import partial
@@ -194,24 +195,43 @@ def markdown_cells(table: str) -> list[list[list[str]]]:
     return [[sorted(re.split(r"; |, (?=\[)", cell.strip())) for cell in row] for row in rows]
 
 
+def wheel_through_sdist(checkout: Path, dist: Path) -> Path:
+    """The sdist of checkout, then the wheel built from that sdist unpacked, as `python -m build` makes them, but in
+    one isolated build environment (it makes a fresh one for each) with the build requirements installed by pip as
+    it is configured here; the wheel's path."""
+    from build import ProjectBuilder  # the test extra installs it
+    from build.env import DefaultIsolatedEnv
+
+    with DefaultIsolatedEnv() as env:
+        builder = ProjectBuilder.from_isolated_env(env, checkout)
+        env.install(builder.build_system_requires)
+        env.install(builder.get_requires_for_build("sdist"))
+        sdist = Path(builder.build("sdist", dist))
+        with tarfile.open(sdist) as archive:
+            archive.extractall(dist / "sdist", filter="data")
+        unpacked = ProjectBuilder.from_isolated_env(env, dist / "sdist" / sdist.name.removesuffix(".tar.gz"))
+        env.install(unpacked.get_requires_for_build("wheel"))
+        return Path(unpacked.build("wheel", dist))
+
+
 @pytest.fixture(scope="module")
 def installed(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with smekg installed from a wheel built (through its sdist, as `python -m build`
-    does) from a copy of the checkout and the session's release; its bin folder. pip finds the dependencies as it
-    is configured on this machine (a local package index)."""
+    """A fresh virtual environment with smekg installed from a wheel built through its sdist from a copy of the
+    checkout and the session's release; its bin folder. The environment gets no pip of its own: this process's pip
+    installs into it (`--python`), finding the dependencies as it is configured on this machine (a local package
+    index), and leaves compiling the modules to their first import (`--no-compile`)."""
     work = tmp_path_factory.mktemp("wheel")
     checkout = work / "checkout"
     released_copy(checkout, release.release_dir)
     for name in PACKAGING:
         shutil.copy2(ROOT / name, checkout / name)
     shutil.copytree(ROOT / "src", checkout / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    wheel = wheel_through_sdist(checkout, work / "dist")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     run = partial(subprocess.run, env=env, capture_output=True, text=True, timeout=1200)
-    built = run([sys.executable, "-m", "build", "--outdir", work / "dist", checkout])
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    run([sys.executable, "-m", "venv", work / "venv"], check=True)
-    wheel = next((work / "dist").glob("smekg-*.whl"))
-    done = run([work / "venv" / "bin" / "pip", "install", "--disable-pip-version-check", wheel])
+    run([sys.executable, "-m", "venv", "--without-pip", work / "venv"], check=True)
+    pip = [sys.executable, "-m", "pip", "--python", work / "venv" / "bin" / "python", "install", "--no-compile"]
+    done = run([*pip, "--disable-pip-version-check", wheel])
     assert done.returncode == 0, done.stderr[-3000:]
     return work / "venv" / "bin"
 
@@ -259,6 +279,7 @@ def test_the_installed_wheel_runs_the_readme_snippet_and_ships_the_java_programs
     ], done.stderr
     where = in_empty_folder(installed, tmp_path, installed / "python", "-c", "import smekg; print(smekg.__file__)")
     package = Path(where.stdout.strip()).parent
+    assert package.is_relative_to(installed.parent), package  # the wheel's copy in the environment, not the checkout
     assert sorted(p.name for p in (package / "java").glob("*.java")) == ["HermitEntail.java", "OwlLoadGate.java"]
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert in_empty_folder(installed, tmp_path, installed / "smekg", "--version").stdout.startswith(f"smekg {version} ")

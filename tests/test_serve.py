@@ -128,8 +128,9 @@ def server(release, site):
 
 @pytest.fixture(scope="module")
 def strict(release):
-    """A server with tight limits: one worker, no queue, 2 s per query, answers of at most 2,000 bytes."""
-    running = start(release.release_dir, "--timeout", "2", "--workers", "1", "--queue", "0", "--max-answer", "2000")
+    """A server with tight limits: one worker, no queue, 1 s per query, answers of at most 2,000 bytes (the answers
+    its tests expect take milliseconds: one over the cap stops being written at 2,000 bytes)."""
+    running = start(release.release_dir, "--timeout", "1", "--workers", "1", "--queue", "0", "--max-answer", "2000")
     yield running
     stop(running)
 
@@ -232,7 +233,7 @@ def test_a_service_clause_is_refused_and_makes_no_request(server):
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
-        listener.settimeout(0.5)
+        listener.settimeout(0.2)  # the answer came after any request was sent
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
         answer = server.query(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
         assert answer.status == 400 and "SERVICE" in answer.text
@@ -247,7 +248,7 @@ def test_a_service_clause_the_textual_check_misses_still_reaches_no_host(server,
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
-        listener.settimeout(0.5)
+        listener.settimeout(0.2)  # the answer came after any request was sent
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
         answer = server.query(f"SELECT * WHERE {{ ?s ?p 1SERVICE <{url}> {{ ?a ?b ?c }} }} LIMIT 1")
         assert answer.status != 200
@@ -355,7 +356,7 @@ def test_a_canned_query_as_the_editor_shows_it_runs_as_smekg_query_runs_it(store
 def test_a_query_past_the_timeout_is_stopped_and_the_server_goes_on(strict):
     answer = strict.query(SLOW)
     assert answer.status == 503
-    assert "ran past this server's limit of 2 s" in answer.text
+    assert "ran past this server's limit of 1 s" in answer.text
     deadline = time.monotonic() + 120  # the killed worker is replaced; a did-not-recover bound
     while not strict.answers():
         assert time.monotonic() < deadline, "the server did not answer again after a query was stopped"
@@ -401,7 +402,7 @@ def test_queries_beyond_the_bound_get_503_while_the_workers_are_busy(strict):
             if answer.status == 503 and "busy" in answer.text:
                 turned_away = answer
         runner.join()
-        if "ran past" in slow[0].text:
+        if "ran past" in slow[0].text and turned_away is not None:  # else a loaded machine's probe came too late
             break
     assert "ran past" in slow[0].text, slow[0].text
     assert turned_away is not None, "no query was turned away while the slow one held the only worker"
@@ -651,7 +652,7 @@ def test_a_worker_running_a_query_dies_with_a_killed_server(release):
         before = process_state(worker)[2]
         threading.Thread(target=ask_quietly, args=(server, SLOW), daemon=True).start()
         deadline = time.monotonic() + 120  # did-not-start bounds, not timing checks
-        while process_state(worker)[2] < before + 100:  # a second of CPU: the worker is running the query
+        while process_state(worker)[2] < before + 30:  # 0.3 s of CPU since it was idle: it is running the query
             assert time.monotonic() < deadline, "the worker never started the query"
             time.sleep(0.1)
     finally:

@@ -146,6 +146,7 @@ class Graph:
     citations: dict[str, str] = field(default_factory=dict)
     stems: dict[str, str] = field(default_factory=dict)
     incoming: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    shown: dict[tuple[str, ox.Term | str], Markup] = field(default_factory=dict)  # Page.a's links, once made
 
     @classmethod
     def read(cls, store: ox.Store) -> Graph:
@@ -267,8 +268,15 @@ class Page:
         return Markup("; ").join(shown)
 
     def a(self, value: object) -> Markup:
-        """A value as HTML: a link to its page (or its IRI) named by its label, or its text."""
-        return html(self.term(value))
+        """A value as HTML: a link to its page (or its IRI) named by its label, or its text. An RDF term or a string
+        is made once per folder depth (pages link the same few thousand values over a hundred thousand times);
+        never a number, which would share a key with an equal one of another type (1, 1.0, True)."""
+        if not isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, str)):
+            return html(self.term(value))
+        key = (self.root, value)
+        if key not in self.graph.shown:
+            self.graph.shown[key] = html(self.term(value))
+        return self.graph.shown[key]
 
 
 def html(term: dict) -> Markup:
