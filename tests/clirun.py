@@ -32,3 +32,11 @@ def smekg_started(*args: object, env: dict[str, str] | None = None) -> subproces
     return subprocess.Popen(
         command(*args), env=env or child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+
+
+def site_in_child(release_dir: Path, out: Path, seed: str) -> Path:
+    """`smekg site` run in a child process with that hash seed (Oxigraph seeds its own hash maps at random in each
+    process); the folder it wrote."""
+    result = smekg("site", "--release", release_dir, "--out", out, env=child_env(PYTHONHASHSEED=seed))
+    assert result.returncode == 0, result.stderr
+    return out

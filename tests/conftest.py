@@ -6,15 +6,18 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
+from clirun import site_in_child
 from smekg import Project, Store, build
 from smekg.build import BuildResult
 from smekg.safeio import file_lock
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
 # The prefixes of planted Turtle snippets.
@@ -59,20 +62,32 @@ def project() -> Project:
     return Project(ROOT)
 
 
-@pytest.fixture(scope="session")
-def release(project: Project, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The real graph, built once per test run into a temporary folder, not to be changed. Under xdist the first
-    worker that needs it builds it; the others wait for it and read the same folder."""
-    run_folder = tmp_path_factory.getbasetemp()
+def once_per_run(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """make(folder), run once per test run in a folder of its own, not to be changed: under xdist the first worker
+    that asks runs it; the others wait for it and get the same result."""
+    run_folder = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         run_folder = run_folder.parent  # the run's folder, which holds one folder per worker
-    result_file = run_folder / "release.pickle"
-    with file_lock(run_folder / "release.lock", "the tests' release"):
+    result_file = run_folder / f"{name}.pickle"
+    with file_lock(run_folder / f"{name}.lock", f"the tests' {name}"):
         if result_file.is_file():
             return pickle.loads(result_file.read_bytes())
-        result = build(project, run_folder / "release" / "release")
+        result = make(run_folder / name)
         result_file.write_bytes(pickle.dumps(result))
         return result
+
+
+@pytest.fixture(scope="session")
+def release(project: Project, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The real graph, built once per test run into a temporary folder, not to be changed."""
+    return once_per_run(tmp_path_factory, "release", lambda folder: build(project, folder / "release"))
+
+
+@pytest.fixture(scope="session")
+def release_site(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the session's release, written once per test run by `smekg site` in a child process with the hash
+    seed 1 (test_site.py compares it with a run under another seed), not to be changed."""
+    return once_per_run(tmp_path_factory, "site", lambda folder: site_in_child(release.release_dir, folder, "1"))
 
 
 @pytest.fixture(scope="session")

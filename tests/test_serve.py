@@ -665,12 +665,9 @@ def test_a_worker_running_a_query_dies_with_a_killed_server(release):
 
 
 @pytest.fixture(scope="module")
-def served_site(project, release, tmp_path_factory):
+def served_site(release, release_site):
     """The server with the site `smekg site` generates from the release."""
-    from smekg.site import build_site
-
-    out, _ = build_site(project, release.release_dir, tmp_path_factory.mktemp("built") / "site")
-    running = start(release.release_dir, "--site", out)
+    running = start(release.release_dir, "--site", release_site)
     yield running
     stop(running)
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from browser import AXE, CHROMIUM, CHROMIUM_FLAGS
-from clirun import child_env, smekg
+from clirun import site_in_child, smekg
 from smekg.errors import SmekgError
 from smekg.query import Rows, Store, list_queries, run_query
 from smekg.site import (
@@ -201,19 +201,10 @@ def test_rows_the_order_by_leaves_equal_come_in_one_order_and_the_rest_keep_thei
 # --- the generated site ------------------------------------------------------------------------------------------
 
 
-def site_in_child(release_dir: Path, out: Path, seed: str) -> Path:
-    """`smekg site` run in a child process with that hash seed (Oxigraph seeds its own hash maps at random in each
-    process); the folder it wrote."""
-    result = smekg("site", "--release", release_dir, "--out", out, env=child_env(PYTHONHASHSEED=seed))
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 @pytest.fixture(scope="module")
-def site(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site of the session's release, written by `smekg site` in a child process with the hash seed 1 (the
-    reproducibility test compares it with a run under another seed)."""
-    return site_in_child(release.release_dir, tmp_path_factory.mktemp("site") / "site", "1")
+def site(release_site: Path) -> Path:
+    """The site of the session's release (seed 1; the reproducibility test compares it with a run under another)."""
+    return release_site
 
 
 @pytest.fixture(scope="module")
