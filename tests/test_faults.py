@@ -657,3 +657,13 @@ def test_console_unforeseen_fault_is_one_line(monkeypatch, fault, shown):
     done = smekg_in_process("query", "--list")
     assert done.returncode == 1
     assert shown in done.stderr
+
+
+@pytest.mark.parametrize("args", [["query", "--list"], ["query", "no-such-query"]], ids=["answers", "fails"])
+def test_console_in_process_runs_end_as_a_child_process_does(project, args):
+    """The in-process runner most of this module uses reports what a real `smekg` process does: exit status,
+    stdout and stderr, for a read-only command's answer (which ends the process with os._exit) and a finding."""
+    child = smekg(*args, "--root", project.root)
+    here = smekg_in_process(*args, "--root", project.root)
+    assert (here.returncode, here.stdout, here.stderr) == (child.returncode, child.stdout, child.stderr)
+    assert child.returncode == (0 if args[-1] == "--list" else 1) and (child.stdout or child.stderr)
