@@ -53,8 +53,8 @@ def test_round_trip_into_an_empty_project(project: Project, tmp_path: Path, fmt:
     assert [summary(r) for r in compile_sources(empty).bibliography.records.values()] == original
 
 
-def test_import_reports_records_already_present(project_copy: Project, tmp_path: Path):
-    target = project_copy.references_dir / "gao2019role.bib"
+def test_import_reports_records_already_present(small_copy: Project, tmp_path: Path):
+    target = small_copy.references_dir / "gao2019role.bib"
     before = target.read_bytes()
     incoming = tmp_path / "gao2019role.bib"
     incoming.write_text(
@@ -84,7 +84,7 @@ def test_import_reports_records_already_present(project_copy: Project, tmp_path:
 """,
         encoding="utf-8",
     )
-    report = import_refs(project_copy, incoming)
+    report = import_refs(small_copy, incoming)
     assert report.added == ["barney1997gaining", "lindqvist2018collaborative"]
     barney, guimaraes = report.cited
     assert "Barney1991: same first author, year and title as barney1991firm" in barney
@@ -97,35 +97,35 @@ def test_import_reports_records_already_present(project_copy: Project, tmp_path:
     after = target.read_bytes()
     assert after.startswith(before), "the existing file is appended to, never rewritten"
     assert b"imported from gao2019role.bib by `smekg import refs`" in after[len(before) :]
-    bib, findings = load_bibliography(project_copy.references_dir, project_copy.root)
+    bib, findings = load_bibliography(small_copy.references_dir, small_copy.root)
     assert not findings
     assert {"barney1991firm", "barney1997gaining", "lindqvist2018collaborative"} <= set(
         bib.reference_lists["gao2019role"]
     )
     assert bib.records["lindqvist2018collaborative"].entry.fields["doi"] == "10.5555/ISBJ.2018.0412"
-    compiled = compile_sources(project_copy)
+    compiled = compile_sources(small_copy)
     assert "lindqvist2018collaborative" in compiled.bibliography.records
 
 
-def test_import_needs_to_know_where_records_go(project_copy: Project, tmp_path: Path):
+def test_import_needs_to_know_where_records_go(small_copy: Project, tmp_path: Path):
     incoming = tmp_path / "mylibrary.bib"
     incoming.write_text("@misc{x2020y, title = {Y}, year = {2020}}\n", encoding="utf-8")
     with pytest.raises(SmekgError, match="--into sources .* or --into KEY"):
-        import_refs(project_copy, incoming)
-    assert not (project_copy.references_dir / "mylibrary.bib").exists()
+        import_refs(small_copy, incoming)
+    assert not (small_copy.references_dir / "mylibrary.bib").exists()
 
 
-def test_import_that_would_break_the_build_changes_nothing(project_copy: Project, tmp_path: Path):
-    target = project_copy.references_dir / "sources.bib"
+def test_import_that_would_break_the_build_changes_nothing(small_copy: Project, tmp_path: Path):
+    target = small_copy.references_dir / "sources.bib"
     before = target.read_bytes()
     incoming = tmp_path / "new.bib"
     incoming.write_text("@misc{x2020y, title = {Y}, year = {2020}, duplicateof = {nosuchkey}}\n", encoding="utf-8")
     with pytest.raises(SmekgError, match="duplicateof names unknown key 'nosuchkey'"):
-        import_refs(project_copy, incoming, into="sources")
+        import_refs(small_copy, incoming, into="sources")
     assert target.read_bytes() == before
 
 
-def test_import_command_reads_csl_json(project_copy: Project, tmp_path: Path):
+def test_import_command_reads_csl_json(small_copy: Project, tmp_path: Path):
     incoming = tmp_path / "zotero.json"
     item = {
         "type": "article-journal",
@@ -137,14 +137,14 @@ def test_import_command_reads_csl_json(project_copy: Project, tmp_path: Path):
     }
     incoming.write_text(json.dumps([item]), encoding="utf-8")
     result = CliRunner().invoke(
-        import_group, ["refs", str(incoming), "--into", "costa2015new", "--root", str(project_copy.root)]
+        import_group, ["refs", str(incoming), "--into", "costa2015new", "--root", str(small_copy.root)]
     )
     assert result.exit_code == 0, result.output
     assert (
         "1 record(s) added" in result.output
         and "wrote a new file ontology/references/costa2015new.bib" in result.output
     )
-    rec = load_bibliography(project_copy.references_dir, project_copy.root)[0].records["okafor2012barriers"]
+    rec = load_bibliography(small_copy.references_dir, small_copy.root)[0].records["okafor2012barriers"]
     assert rec.entry.type == "article" and rec.entry.fields["journal"] == "Journal of World Business"
     assert rec.entry.fields["pages"] == "110--121"
 
@@ -220,12 +220,12 @@ def refused(project: Project, incoming: Path, into: str) -> SmekgError:
     return info.value
 
 
-def test_import_of_json_that_is_not_a_list_of_items_changes_nothing(project_copy: Project, tmp_path: Path):
-    target = project_copy.references_dir / "sources.bib"
+def test_import_of_json_that_is_not_a_list_of_items_changes_nothing(small_copy: Project, tmp_path: Path):
+    target = small_copy.references_dir / "sources.bib"
     before = target.read_bytes()
     incoming = tmp_path / "library.json"
     incoming.write_text('{"items": [1, 2]}', encoding="utf-8")
-    [finding] = refused(project_copy, incoming, "sources").findings
+    [finding] = refused(small_copy, incoming, "sources").findings
     assert finding.file == str(incoming) and "list of items" in finding.message
     assert target.read_bytes() == before
 
@@ -254,24 +254,24 @@ def test_import_of_json_that_is_not_a_list_of_items_changes_nothing(project_copy
     ),
 )
 def test_import_of_a_record_the_build_would_refuse_names_it_and_changes_nothing(
-    project_copy: Project, tmp_path: Path, name: str, text: str, line: int, entry: str
+    small_copy: Project, tmp_path: Path, name: str, text: str, line: int, entry: str
 ):
     """A title-less record breaks the next build (the SHACL shape on records): the import refuses it, naming the
     record where the user wrote it, and adds none of the records."""
-    target = project_copy.references_dir / "sources.bib"
+    target = small_copy.references_dir / "sources.bib"
     before = target.read_bytes()
     incoming = tmp_path / name
     incoming.write_text(text, encoding="utf-8")
-    [finding] = refused(project_copy, incoming, "sources").findings
+    [finding] = refused(small_copy, incoming, "sources").findings
     assert (finding.file, finding.line, finding.entry) == (str(incoming), line, entry)
     assert "dcterms:title" in finding.message
     assert target.read_bytes() == before
 
 
 @pytest.mark.slow
-def test_import_that_cannot_write_changes_nothing(project_copy: Project, tmp_path: Path, monkeypatch):
+def test_import_that_cannot_write_changes_nothing(small_copy: Project, tmp_path: Path, monkeypatch):
     """A full disk while writing: a finding naming the file; the file as it was and no temporary file left."""
-    target = project_copy.references_dir / "gao2019role.bib"
+    target = small_copy.references_dir / "gao2019role.bib"
     before = target.read_bytes()
     incoming = tmp_path / "gao2019role.bib"
     incoming.write_text(
@@ -284,18 +284,18 @@ def test_import_that_cannot_write_changes_nothing(project_copy: Project, tmp_pat
 
     monkeypatch.setattr(os, "replace", full_disk)
     monkeypatch.setattr(os, "rename", full_disk)
-    [finding] = refused(project_copy, incoming, "gao2019role").findings
+    [finding] = refused(small_copy, incoming, "gao2019role").findings
     assert finding.file == str(target) and "no space left on device" in finding.message
     assert target.read_bytes() == before
-    left = sorted(p.name for p in project_copy.references_dir.iterdir() if p.name != ".import.lock")  # the lock's
+    left = sorted(p.name for p in small_copy.references_dir.iterdir() if p.name != ".import.lock")  # the lock's
     assert left == ["gao2019role.bib", "guimaraes2021collaboration.bib", "sources.bib"]
 
 
 @pytest.mark.slow
-def test_import_killed_while_checking_leaves_the_file_as_it_was(project_copy: Project, tmp_path: Path):
+def test_import_killed_while_checking_leaves_the_file_as_it_was(small_copy: Project, tmp_path: Path):
     """The file changes only once the import has passed every check: watch it, and kill the import the moment
     it changes. (Appending first and checking afterwards left a file that the next build rejects.)"""
-    target = project_copy.references_dir / "sources.bib"
+    target = small_copy.references_dir / "sources.bib"
     before = target.read_bytes()
     incoming = tmp_path / "many.bib"
     many = "".join(
@@ -305,7 +305,7 @@ def test_import_killed_while_checking_leaves_the_file_as_it_was(project_copy: Pr
     incoming.write_text(many + "@misc{pointer2001,\n  title = {P}, year = {2001},\n  duplicateof = {nosuchkey}\n}\n")
     command = [sys.executable, "-m", "smekg", "import", "refs", str(incoming), "--into", "sources"]
     child = subprocess.Popen(
-        [*command, "--root", str(project_copy.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ
+        [*command, "--root", str(small_copy.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ
     )
     deadline = time.monotonic() + 300
     while child.poll() is None and target.read_bytes() == before and time.monotonic() < deadline:
@@ -317,8 +317,8 @@ def test_import_killed_while_checking_leaves_the_file_as_it_was(project_copy: Pr
 
 
 @pytest.mark.slow
-def test_an_import_builds_and_keeps_the_file_mode(project_copy: Project, tmp_path: Path):
-    target = project_copy.references_dir / "sources.bib"
+def test_an_import_builds_and_keeps_the_file_mode(small_copy: Project, tmp_path: Path):
+    target = small_copy.references_dir / "sources.bib"
     target.chmod(0o640)
     incoming = tmp_path / "new.json"
     item = {
@@ -329,14 +329,14 @@ def test_an_import_builds_and_keeps_the_file_mode(project_copy: Project, tmp_pat
         "issued": {"date-parts": [["2012"]]},
     }
     incoming.write_text(json.dumps([item]), encoding="utf-8")
-    assert import_refs(project_copy, incoming, into="sources").added == ["okafor2012barriers"]
+    assert import_refs(small_copy, incoming, into="sources").added == ["okafor2012barriers"]
     assert target.stat().st_mode & 0o777 == 0o640
-    compiled, _ = validate(project_copy)
+    compiled, _ = validate(small_copy)
     assert compiled.bibliography.records["okafor2012barriers"].year == "2012"
 
 
 @pytest.mark.slow
-def test_two_imports_at_once_keep_both_records(project_copy: Project, tmp_path: Path):
+def test_two_imports_at_once_keep_both_records(small_copy: Project, tmp_path: Path):
     """Two curators import into the same file at the same moment: each waits for the other, neither is lost."""
     runs = []
     for key, family in (("adeyemi2014export", "Adeyemi"), ("lindqvist2016export", "Lindqvist")):
@@ -349,7 +349,7 @@ def test_two_imports_at_once_keep_both_records(project_copy: Project, tmp_path: 
         }
         (tmp_path / f"{key}.json").write_text(json.dumps([item]), encoding="utf-8")
         command = [sys.executable, "-m", "smekg", "import", "refs", str(tmp_path / f"{key}.json")]
-        runs.append(subprocess.Popen([*command, "--into", "sources", "--root", str(project_copy.root)]))
+        runs.append(subprocess.Popen([*command, "--into", "sources", "--root", str(small_copy.root)]))
     assert [run.wait(timeout=300) for run in runs] == [0, 0]
-    text = (project_copy.references_dir / "sources.bib").read_text(encoding="utf-8")
+    text = (small_copy.references_dir / "sources.bib").read_text(encoding="utf-8")
     assert "@article{adeyemi2014export," in text and "@article{lindqvist2016export," in text

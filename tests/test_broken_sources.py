@@ -4,12 +4,13 @@ and the previous release stays exactly as it was."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import first_fast
+from conftest import copy_sources, first_fast
 from curated import source_records
 from smekg import SmekgError, build, validate
 from smekg.checks import check_stage
@@ -61,45 +62,51 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
-def test_a_well_formed_claim_passes(project_copy):
-    add_knowledge(project_copy, GOOD_CLAIM)
-    validate(project_copy)
+def test_a_well_formed_claim_passes(small_copy):
+    add_knowledge(small_copy, GOOD_CLAIM)
+    validate(small_copy)
 
 
-def test_turtle_syntax_error_names_file_and_line(project_copy):
-    add_knowledge(project_copy, GOOD_CLAIM + "\nkg:broken a smekg:Claim ;\n    smekg:locator .\n")
-    error = failure(project_copy)
+def test_turtle_syntax_error_names_file_and_line(small_copy):
+    add_knowledge(small_copy, GOOD_CLAIM + "\nkg:broken a smekg:Claim ;\n    smekg:locator .\n")
+    error = failure(small_copy)
     assert [(f.file, f.line) for f in error.findings] == [("ontology/knowledge/zz-test.ttl", 16)]
     assert "syntax" in str(error).lower()
 
 
-def test_claim_without_source_names_file_and_entry(project_copy):
-    add_knowledge(project_copy, GOOD_CLAIM.replace("    smekg:statedIn work:guimaraes2021collaboration ;\n", ""))
-    error = failure(project_copy)
+def test_claim_without_source_names_file_and_entry(small_copy):
+    add_knowledge(small_copy, GOOD_CLAIM.replace("    smekg:statedIn work:guimaraes2021collaboration ;\n", ""))
+    error = failure(small_copy)
     finding = next(f for f in error.findings if "statedIn" in f.message)
     assert (finding.file, finding.line, finding.entry) == ("ontology/knowledge/zz-test.ttl", 7, "kg:test-claim")
 
 
-def test_reference_to_undefined_concept_names_file_and_entry(project_copy):
-    add_knowledge(project_copy, GOOD_CLAIM.replace("smekg:ExportConsortium", "smekg:ExportConsortia"))
-    error = failure(project_copy)
+def test_reference_to_undefined_concept_names_file_and_entry(small_copy):
+    add_knowledge(small_copy, GOOD_CLAIM.replace("smekg:ExportConsortium", "smekg:ExportConsortia"))
+    error = failure(small_copy)
     [finding] = error.findings
     assert (finding.file, finding.entry) == ("ontology/knowledge/zz-test.ttl", "kg:test-claim")
     assert "undefined smekg:ExportConsortia" in finding.message
 
 
-def test_citation_of_unknown_work_names_the_missing_key(project_copy):
+def test_citation_of_unknown_work_names_the_missing_key(small_copy):
     add_knowledge(
-        project_copy,
+        small_copy,
         GOOD_CLAIM.replace(" .\n", " ;\n    <http://purl.org/spar/cito/citesAsEvidence> work:nobody2099nothing .\n"),
     )
-    [finding] = failure(project_copy).findings
+    [finding] = failure(small_copy).findings
     assert finding.entry == "kg:test-claim" and "'nobody2099nothing'" in finding.message
 
 
-def test_conflicting_labels_across_files(project_copy):
-    add_knowledge(project_copy, '\nkg:country-china rdfs:label "People\'s Republic of China"@en .\n')
-    [finding] = failure(project_copy).findings
+@pytest.fixture
+def gao_copy(tmp_path: Path) -> Project:
+    """A throw-away copy of the sources with one knowledge file, gao2019role.ttl, which labels kg:country-china."""
+    return copy_sources(tmp_path, ("gao2019role.ttl",))
+
+
+def test_conflicting_labels_across_files(gao_copy):
+    add_knowledge(gao_copy, '\nkg:country-china rdfs:label "People\'s Republic of China"@en .\n')
+    [finding] = failure(gao_copy).findings
     assert finding.entry == "kg:country-china" and "rdfs:label" in finding.message
 
 
@@ -125,24 +132,24 @@ smekg:ZzNewConcept a <{kinds}> ;
         ]
     ),
 )
-def test_a_term_declared_in_a_knowledge_file_names_file_line_and_the_edit_module(project_copy, kinds, what):
+def test_a_term_declared_in_a_knowledge_file_names_file_line_and_the_edit_module(small_copy, kinds, what):
     """Classes and properties live in the edit module; a knowledge file that declares one fails the build, and the
     same block in the edit module passes."""
     block = NEW_TERM.format(kinds=kinds)
-    add_knowledge(project_copy, GOOD_CLAIM + block)
-    [finding] = failure(project_copy).findings
+    add_knowledge(small_copy, GOOD_CLAIM + block)
+    [finding] = failure(small_copy).findings
     assert (finding.file, finding.line, finding.entry) == ("ontology/knowledge/zz-test.ttl", 15, "smekg:ZzNewConcept")
     assert finding.message.startswith(f"declares the {what} smekg:ZzNewConcept: ")
     assert "belong in the edit module ontology/smekg.ttl" in finding.message
-    add_knowledge(project_copy, GOOD_CLAIM)
-    with project_copy.ontology.open("a", encoding="utf-8") as module:
+    add_knowledge(small_copy, GOOD_CLAIM)
+    with small_copy.ontology.open("a", encoding="utf-8") as module:
         module.write(PREFIXES + block)
-    validate(project_copy)
+    validate(small_copy)
 
 
-def test_a_knowledge_file_describing_a_class_of_the_edit_module_names_it(project_copy):
-    add_knowledge(project_copy, GOOD_CLAIM + '\nsmekg:Cluster rdfs:comment "Also called a business cluster."@en .\n')
-    [finding] = failure(project_copy).findings
+def test_a_knowledge_file_describing_a_class_of_the_edit_module_names_it(small_copy):
+    add_knowledge(small_copy, GOOD_CLAIM + '\nsmekg:Cluster rdfs:comment "Also called a business cluster."@en .\n')
+    [finding] = failure(small_copy).findings
     assert (finding.file, finding.line, finding.entry) == ("ontology/knowledge/zz-test.ttl", 15, "smekg:Cluster")
     assert finding.message.startswith("describes the class smekg:Cluster: ")
     assert "ontology/smekg.ttl" in finding.message
@@ -170,43 +177,44 @@ def test_the_knowledge_files_declare_no_class_or_property(project):
     assert [o.findings for o in outcomes if o.rule.name == "knowledge_declares_term"] == [[]]
 
 
-def test_bibtex_syntax_error_names_file_and_line(project_copy):
-    bib = project_copy.references_dir / "zz-broken.bib"
+def test_bibtex_syntax_error_names_file_and_line(small_copy):
+    bib = small_copy.references_dir / "zz-broken.bib"
     bib.write_text(
         "@article{ok2000good,\n  title = {Fine},\n  year = {2000}\n}\n\n@article{bad2001,\n  title = {Open\n",
         encoding="utf-8",
     )
-    [finding] = failure(project_copy).findings
+    [finding] = failure(small_copy).findings
     assert finding.file == "ontology/references/zz-broken.bib" and finding.line >= 6
 
 
-def test_same_key_for_different_works_is_an_error(project_copy):
-    bib = project_copy.references_dir / "zz-clash.bib"
+def test_same_key_for_different_works_is_an_error(small_copy):
+    bib = small_copy.references_dir / "zz-clash.bib"
     bib.write_text(
         "@article{barney1991firm,\n  author = {Barney, Jay},\n  title = {Something else},\n  year = {1991}\n}\n",
         encoding="utf-8",
     )
-    [finding] = failure(project_copy).findings
+    [finding] = failure(small_copy).findings
     assert (finding.file, finding.line, finding.entry) == ("ontology/references/zz-clash.bib", 1, "barney1991firm")
 
 
 @pytest.mark.slow
-def test_failed_build_leaves_previous_release_untouched(project_copy, tmp_path):
+def test_failed_build_leaves_previous_release_untouched(small_copy, release, tmp_path):
+    """The previous release is a copy of the session's."""
     out = tmp_path / "out"
-    build(project_copy, out)
+    shutil.copytree(release.release_dir, out)
     before = digest(out)
-    add_knowledge(project_copy, GOOD_CLAIM.replace("smekg:ExportConsortium", "smekg:NoSuchThing"))
-    with pytest.raises(SmekgError):
-        build(project_copy, out)
+    add_knowledge(small_copy, GOOD_CLAIM.replace("smekg:ExportConsortium", "smekg:NoSuchThing"))
+    with pytest.raises(SmekgError, match="undefined smekg:NoSuchThing"):
+        build(small_copy, out)
     assert digest(out) == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith((".out.tmp-", ".out.old-"))], (
         "no staging folder is left behind"
     )
 
 
-def test_undefined_property_and_untyped_entry_are_named(project_copy):
-    add_knowledge(project_copy, GOOD_CLAIM + '\nkg:loose smekg:noSuchProperty "x" .\n')
-    findings = {(f.file, f.line, f.entry, f.message) for f in failure(project_copy).findings}
+def test_undefined_property_and_untyped_entry_are_named(small_copy):
+    add_knowledge(small_copy, GOOD_CLAIM + '\nkg:loose smekg:noSuchProperty "x" .\n')
+    findings = {(f.file, f.line, f.entry, f.message) for f in failure(small_copy).findings}
     where = ("ontology/knowledge/zz-test.ttl", 15, "kg:loose")
     assert (*where, "kg:loose is described but never declared (it has no rdf:type)") in findings
     assert (*where, "refers to undefined smekg:noSuchProperty") in findings

@@ -5,15 +5,16 @@ whole is refused with a finding, and a syntax error anywhere rewrites nothing.""
 from __future__ import annotations
 
 import errno
-import os
 import re
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from clirun import smekg, smekg_in_process
+from conftest import SMALL, copy_sources
+from smekg import Project
 from smekg.canonical import canonical_turtle, check_canonical, format_sources, loss
 from smekg.errors import SmekgError
 from smekg.identity import EDIT_MODULE_IRI
@@ -64,18 +65,20 @@ def beside_their_entries(text: str, subjects: list[str]) -> None:
         assert text.count(f"# last of {subject}\n") == 1
 
 
-def smekg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "smekg", *args], capture_output=True, text=True, env=os.environ, timeout=timeout
-    )
+@pytest.fixture(scope="module")
+def canonical_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small project with every source in canonical form (formatted once for the module), not to be changed."""
+    project = copy_sources(tmp_path_factory.mktemp("canonical"), SMALL)
+    format_sources(project)
+    return project.root
 
 
 @pytest.fixture
-def canonical_copy(small_copy):
-    """A copy of the small project with every source already in canonical form, so that a test sees only its own
-    change."""
-    format_sources(small_copy)
-    return small_copy
+def canonical_copy(canonical_sources: Path, tmp_path: Path) -> Project:
+    """A throw-away copy of the small project with every source already in canonical form, so that a test sees only
+    its own change."""
+    shutil.copytree(canonical_sources, tmp_path, dirs_exist_ok=True)
+    return Project(tmp_path)
 
 
 @pytest.mark.slow
@@ -191,34 +194,33 @@ def test_a_syntax_error_in_the_second_file_rewrites_nothing_and_names_file_and_l
 def test_fmt_twice_is_fmt_once_and_check_then_reports_nothing(small_copy):
     path = small_copy.knowledge_dir / "costa2015new.ttl"
     subjects = plant(path)
-    assert smekg("fmt", "--check", "--root", str(small_copy.root)).returncode == 1
-    first = smekg("fmt", "--root", str(small_copy.root))
+    assert smekg_in_process("fmt", "--check", "--root", str(small_copy.root)).returncode == 1
+    first = smekg_in_process("fmt", "--root", str(small_copy.root))
     assert first.returncode == 0, first.stderr
     assert "rewrote ontology/knowledge/costa2015new.ttl" in first.stderr
     once = path.read_text(encoding="utf-8")
     beside_their_entries(once, subjects)
-    second = smekg("fmt", "--root", str(small_copy.root))
+    second = smekg_in_process("fmt", "--root", str(small_copy.root))
     assert (second.returncode, second.stderr) == (0, "")
     assert path.read_text(encoding="utf-8") == once
-    check = smekg("fmt", "--check", "--root", str(small_copy.root))
+    check = smekg_in_process("fmt", "--check", "--root", str(small_copy.root))
     assert (check.returncode, check.stderr) == (0, "")
 
 
-@pytest.mark.usefixtures("canonical_copy")
 @pytest.mark.slow
-def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(small_copy):
-    refused = small_copy.knowledge_dir / "triple-terms.ttl"
+def test_a_file_it_cannot_keep_whole_is_refused_and_left_as_it_is(canonical_copy):
+    refused = canonical_copy.knowledge_dir / "triple-terms.ttl"
     content = f"{PREFIXES}\nkg:b smekg:p kg:c .\nkg:a smekg:p <<( kg:s smekg:p kg:o )>> .\n"
     refused.write_text(content, encoding="utf-8")
-    other = small_copy.knowledge_dir / "costa2015new.ttl"
+    other = canonical_copy.knowledge_dir / "costa2015new.ttl"
     plant(other)
-    changed, findings = format_sources(small_copy)
+    changed, findings = format_sources(canonical_copy)
     assert refused.read_text(encoding="utf-8") == content
     assert changed == [other]
     [finding] = findings
     assert (finding.file, finding.line) == ("ontology/knowledge/triple-terms.ttl", 9)
     assert "not formatted, left as it is" in finding.message
-    assert [f.file for f in check_canonical(small_copy)] == ["ontology/knowledge/triple-terms.ttl"]
+    assert [f.file for f in check_canonical(canonical_copy)] == ["ontology/knowledge/triple-terms.ttl"]
 
 
 @pytest.mark.parametrize(
@@ -236,12 +238,11 @@ def test_a_layout_that_would_lose_something_is_caught_before_writing(change, wha
     assert what in loss(text, change(formatted), "http://example.org/")[1]
 
 
-@pytest.mark.usefixtures("canonical_copy")
 @pytest.mark.slow
-def test_a_long_list_of_equal_items_is_checked_without_hanging(small_copy):
-    path = small_copy.knowledge_dir / "values.ttl"
+def test_a_long_list_of_equal_items_is_checked_without_hanging(canonical_copy):
+    path = canonical_copy.knowledge_dir / "values.ttl"
     path.write_text(f"{PREFIXES}\nkg:a smekg:values (" + " 1" * 3000 + " ) .\n", encoding="utf-8")
-    result = smekg("fmt", "--root", str(small_copy.root), timeout=120)  # RDFC-1.0 takes hours on this list
+    result = smekg("fmt", "--root", canonical_copy.root, timeout=120)  # RDFC-1.0 takes hours on this list
     assert (result.returncode, result.stderr) == (0, "rewrote ontology/knowledge/values.ttl\n")
 
 
@@ -270,10 +271,9 @@ def test_a_file_that_is_not_utf8_stops_the_run_with_its_line(small_copy):
     assert first.read_bytes() == before
 
 
-@pytest.mark.usefixtures("canonical_copy")
 @pytest.mark.slow
-def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(small_copy, monkeypatch):
-    path = small_copy.knowledge_dir / "costa2015new.ttl"
+def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(canonical_copy, monkeypatch):
+    path = canonical_copy.knowledge_dir / "costa2015new.ttl"
     plant(path)
     before = path.read_bytes()
 
@@ -282,7 +282,7 @@ def test_a_full_disk_leaves_the_file_unchanged_with_a_finding(small_copy, monkey
 
     monkeypatch.setattr("smekg.safeio.os.replace", no_space)
     with pytest.raises(SmekgError) as raised:
-        format_sources(small_copy)
+        format_sources(canonical_copy)
     assert "ontology/knowledge/costa2015new.ttl" in str(raised.value)
     assert "no space left on device" in str(raised.value)
     assert path.read_bytes() == before

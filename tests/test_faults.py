@@ -10,21 +10,19 @@ import errno
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from clirun import child_env, smekg
-from conftest import first_fast
+from clirun import child_env, smekg, smekg_in_process
+from conftest import copy_sources, first_fast
 from smekg import Finding, Project, SmekgError, validate
 from smekg.bibio import import_refs
-from smekg.cli import run
 from smekg.owlapi import load_gate
 from standins.broken_endpoint import BrokenEndpoint
 from standins.project import copy_project, serve, write_config
@@ -54,20 +52,8 @@ def one_finding(result: subprocess.CompletedProcess, *words: str) -> str:
     return lines[0]
 
 
-def cli_in_process(monkeypatch, capsys, *args: object) -> subprocess.CompletedProcess:
-    """Run `smekg ARGS` in this process (so monkeypatched faults apply); its status and stderr."""
-    monkeypatch.setattr(sys, "argv", ["smekg", *map(str, args)])
-    handler = signal.getsignal(signal.SIGTERM)
-    try:
-        with pytest.raises(SystemExit) as exited:
-            run()
-    finally:
-        signal.signal(signal.SIGTERM, handler)
-    return subprocess.CompletedProcess(args, exited.value.code, "", capsys.readouterr().err)
-
-
 @pytest.mark.slow
-def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(small_project, release, tmp_path, monkeypatch, capsys):
+def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(small_project, release, tmp_path, monkeypatch):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
 
@@ -76,14 +62,14 @@ def test_build_on_a_full_disk_is_a_finding_and_keeps_the_release(small_project, 
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr("smekg.release.write_formats", disk_full)
-    done = cli_in_process(monkeypatch, capsys, "build", "--root", small_project.root, "--out", out)
+    done = smekg_in_process("build", "--root", small_project.root, "--out", out)
     one_finding(done, str(out), "no space left on device", "the previous release is intact")
     assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == [".out.lock", "out"]
 
 
 @pytest.mark.slow
 def test_build_into_a_read_only_release_folder_is_a_finding_and_keeps_the_release(
-    small_project, release, tmp_path, monkeypatch, capsys
+    small_project, release, tmp_path, monkeypatch
 ):
     """The rename that puts the new release in place fails: the old one, already moved aside, goes back."""
     out = release_copy(release, tmp_path)
@@ -96,16 +82,16 @@ def test_build_into_a_read_only_release_folder_is_a_finding_and_keeps_the_releas
         rename(source, target)
 
     monkeypatch.setattr(os, "replace", read_only)
-    done = cli_in_process(monkeypatch, capsys, "build", "--root", small_project.root, "--out", out)
+    done = smekg_in_process("build", "--root", small_project.root, "--out", out)
     one_finding(done, str(out), "read-only file system", "the previous release is intact")
     assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == [".out.lock", "out"]
 
 
-def test_a_literal_over_16_mb_is_a_finding_naming_file_line_and_entry(project_copy, tmp_path):
-    big = project_copy.knowledge_dir / "zz-big.ttl"
+def test_a_literal_over_16_mb_is_a_finding_naming_file_line_and_entry(small_copy, tmp_path):
+    big = small_copy.knowledge_dir / "zz-big.ttl"
     text = '"' + "a" * (17 * 2**20) + '"'
     big.write_text(f"@prefix kg: <https://w3id.org/smekg/kg/> .\n\nkg:big\n    <urn:note> {text} .\n")
-    done = smekg("build", "--root", project_copy.root, "--out", tmp_path / "out")
+    done = smekg_in_process("build", "--root", small_copy.root, "--out", tmp_path / "out")
     one_finding(done, "ontology/knowledge/zz-big.ttl:4: kg:big: error:", "17.0 MiB", "16 MiB")
     assert not (tmp_path / "out").exists()
 
@@ -144,7 +130,7 @@ def test_a_java_that_fails_is_a_finding(small_project, release, tmp_path):
     first_fast(
         [
             ("echo 'Segmentation fault' >&2\nexit 139", ("Konclude", "failed (exit 139)", "Segmentation fault")),
-            ("exec sleep 600", ("cannot reason with Konclude", "did not finish in 3 s", "SMEKG_REASONER_TIMEOUT")),
+            ("exec sleep 600", ("cannot reason with Konclude", "did not finish in 1 s", "SMEKG_REASONER_TIMEOUT")),
             ("exit 0", ("Konclude", "wrote no readable answer", "hierarchy.owx")),
             ("touch hierarchy.owx types.owx values.xml", ("Konclude", "wrote no readable answer")),
             (
@@ -158,7 +144,7 @@ def test_a_java_that_fails_is_a_finding(small_project, release, tmp_path):
 def test_a_konclude_that_fails_hangs_or_answers_nothing_is_a_finding(small_project, release, tmp_path, script, words):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
-    env = fake_program(tmp_path, "Konclude", script) | {"SMEKG_REASONER_TIMEOUT": "3"}
+    env = fake_program(tmp_path, "Konclude", script) | {"SMEKG_REASONER_TIMEOUT": "1"}
     done = smekg("build", "--root", small_project.root, "--out", out, "--reasoner", "konclude", env=env)
     one_finding(done, *words)
     assert snapshot(out) == before
@@ -167,7 +153,9 @@ def test_a_konclude_that_fails_hangs_or_answers_nothing_is_a_finding(small_proje
 def test_a_malformed_source_date_epoch_is_a_finding_and_keeps_the_release(small_project, release, tmp_path):
     out = release_copy(release, tmp_path)
     before = snapshot(out)
-    done = smekg("build", "--root", small_project.root, "--out", out, env=child_env(SOURCE_DATE_EPOCH="tomorrow"))
+    done = smekg_in_process(
+        "build", "--root", small_project.root, "--out", out, setenv={"SOURCE_DATE_EPOCH": "tomorrow"}
+    )
     one_finding(done, "SOURCE_DATE_EPOCH", "'tomorrow'", "not a number of seconds since 1970")
     assert snapshot(out) == before
 
@@ -194,13 +182,10 @@ def bib_findings(project: Project, text: str | bytes) -> list[Finding]:
     return info.value.findings
 
 
-def import_refs_cli(monkeypatch, capsys, project: Project, incoming: Path) -> tuple[int, str]:
+def import_refs_cli(project: Project, incoming: Path) -> tuple[int, str]:
     """`smekg import refs FILE --into sources` in process, as the command line runs it: exit status and stderr."""
-    command = ["smekg", "import", "refs", str(incoming), "--into", "sources", "--root", str(project.root)]
-    monkeypatch.setattr(sys, "argv", command)
-    with pytest.raises(SystemExit) as info:
-        run()
-    return info.value.code, capsys.readouterr().err
+    done = smekg_in_process("import", "refs", incoming, "--into", "sources", "--root", project.root)
+    return done.returncode, done.stderr
 
 
 def test_bib_with_bytes_that_are_not_utf8_names_line_and_entry(project_copy):
@@ -223,16 +208,16 @@ def test_bib_record_without_year_or_author_or_with_a_bad_year(project_copy, fiel
     assert problem in finding.message
 
 
-def test_bib_records_by_an_editor_an_organisation_or_with_an_identification_note_pass(project_copy):
+def test_bib_records_by_an_editor_an_organisation_or_with_an_identification_note_pass(small_copy):
     """The rule: a four-digit year, and an author or an editor (an organisation in braces is an author); a record
     that has neither says why in its identification note (as sources.bib's seed002review does)."""
-    with (project_copy.references_dir / "sources.bib").open("a", encoding="utf-8") as sources:
+    with (small_copy.references_dir / "sources.bib").open("a", encoding="utf-8") as sources:
         sources.write(
             "@book{ed2001,\n  editor = {Editor, E.},\n  title = {Edited},\n  year = {2001}\n}\n"
             "@techreport{oecd2002,\n  author = {{OECD}},\n  title = {Report},\n  year = {2002}\n}\n"
             "@misc{unknown,\n  identification = {Authors and year are not stated.},\n  title = {Untold}\n}\n"
         )
-    validate(project_copy)
+    validate(small_copy)
 
 
 def test_bib_unclosed_brace_names_the_entry_and_line_where_it_opens(project_copy):
@@ -242,12 +227,18 @@ def test_bib_unclosed_brace_names_the_entry_and_line_where_it_opens(project_copy
     assert "never closed" in finding.message
 
 
-def test_empty_locator_names_file_line_and_entry(project_copy):
-    path = project_copy.knowledge_dir / "gao2019role.ttl"
+@pytest.fixture
+def gao_copy(tmp_path: Path) -> Project:
+    """A throw-away copy of the sources with one knowledge file, gao2019role.ttl, for the faults planted in it."""
+    return copy_sources(tmp_path, ("gao2019role.ttl",))
+
+
+def test_empty_locator_names_file_line_and_entry(gao_copy):
+    path = gao_copy.knowledge_dir / "gao2019role.ttl"
     text = path.read_text(encoding="utf-8").replace('smekg:locator "§2.2.2"', 'smekg:locator ""', 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SmekgError) as info:
-        validate(project_copy)
+        validate(gao_copy)
     [finding] = info.value.findings
     assert finding.file == "ontology/knowledge/gao2019role.ttl" and "smekg:locator is empty" in finding.message
     start = sum(len(line) + 1 for line in text.splitlines()[: finding.line - 1])
@@ -276,9 +267,7 @@ def test_empty_locator_names_file_line_and_entry(project_copy):
         (b"[\n  1,\n  2\n]", 2, "item 1", "an item is an object"),
     ],
 )
-def test_csl_json_of_the_wrong_shape_is_a_finding(
-    monkeypatch, capsys, project_copy, tmp_path, data, line, entry, problem
-):
+def test_csl_json_of_the_wrong_shape_is_a_finding(project_copy, tmp_path, data, line, entry, problem):
     target = project_copy.references_dir / "sources.bib"
     before = target.read_bytes()
     incoming = tmp_path / "library.json"
@@ -288,15 +277,15 @@ def test_csl_json_of_the_wrong_shape_is_a_finding(
     finding = info.value.findings[0]
     assert (finding.file, finding.line, finding.entry) == (str(incoming), line, entry)
     assert problem in finding.message
-    status, stderr = import_refs_cli(monkeypatch, capsys, project_copy, incoming)
+    status, stderr = import_refs_cli(project_copy, incoming)
     assert status == 1 and str(finding) in stderr and "Traceback" not in stderr
     assert target.read_bytes() == before
 
 
-def test_bib_input_that_is_not_utf8_is_a_finding(monkeypatch, capsys, project_copy, tmp_path):
+def test_bib_input_that_is_not_utf8_is_a_finding(project_copy, tmp_path):
     incoming = tmp_path / "library.bib"
     incoming.write_bytes(BIB_OK.encode() + b"@article{bad2001,\n  title = {Caf\xe9}\n}\n")
-    status, stderr = import_refs_cli(monkeypatch, capsys, project_copy, incoming)
+    status, stderr = import_refs_cli(project_copy, incoming)
     assert status == 1 and f"{incoming}:8: bad2001: error: not UTF-8: byte 0xe9 on line 8" in stderr
 
 
@@ -308,15 +297,15 @@ def test_bib_input_that_is_not_utf8_is_a_finding(monkeypatch, capsys, project_co
         ("<>\n", '<> prov:generatedAtTime "2026-12-01T00:00:00Z"^^xsd:dateTime .\n<>\n', 1, ("two defaults",)),
     ],
 )
-def test_curation_block_faults_name_file_line_and_entry(project_copy, old, new, below, words):
+def test_curation_block_faults_name_file_line_and_entry(gao_copy, old, new, below, words):
     """A knowledge file's curation block (`<>`: who curated it and when) that names an undeclared agent, a
     malformed date, or a second default: the finding is at the block (the second one's line)."""
-    path = project_copy.knowledge_dir / "gao2019role.ttl"
+    path = gao_copy.knowledge_dir / "gao2019role.ttl"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     line = text[: text.index("\n<>\n")].count("\n") + 2 + below
     where = f"ontology/knowledge/gao2019role.ttl:{line}: <>: error:"
-    one_finding(smekg("validate", "--root", project_copy.root), where, *words)
+    one_finding(smekg_in_process("validate", "--root", gao_copy.root), where, *words)
 
 
 # --- queries and endpoints ------------------------------------------------------------------------------------
@@ -334,11 +323,19 @@ def query_project(project_copy, release):
     return project_copy
 
 
-@pytest.fixture
-def broken_endpoint():
+@pytest.fixture(scope="module")
+def endpoint_server() -> Iterator[BrokenEndpoint]:
+    """One stand-in for the module: stopping one takes up to half a second (its serve_forever polls that often)."""
     server = BrokenEndpoint()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def broken_endpoint(endpoint_server: BrokenEndpoint) -> BrokenEndpoint:
+    """The module's stand-in with an empty request log: the requests of this test only."""
+    endpoint_server.log.clear()
+    return endpoint_server
 
 
 def add_query(project, name: str, body: str | bytes) -> Path:
@@ -353,20 +350,22 @@ def add_query(project, name: str, body: str | bytes) -> Path:
 @pytest.mark.parametrize("command", [["hostile"], ["--list"]], ids=["run", "list"])
 def test_query_file_not_utf8(query_project, command):
     path = add_query(query_project, "hostile", b'SELECT ?s WHERE { ?s ?p "caf\xe9" }\n')
-    result = smekg("query", *command, "--root", query_project.root)
+    result = smekg_in_process("query", *command, "--root", query_project.root)
     one_finding(result, f"{path}:4: hostile:", "not UTF-8 text (byte 0xe9")
 
 
 @pytest.mark.parametrize("form", ["CONSTRUCT WHERE { ?s a smekg:SME }", "ASK { ?s a smekg:SME }", "DESCRIBE smekg:SME"])
 def test_query_that_is_not_a_select(query_project, form):
     path = add_query(query_project, "shape", f"# SELECT in a comment is no SELECT\n{form}\n")
-    result = smekg("query", "shape", "--root", query_project.root)
+    result = smekg_in_process("query", "shape", "--root", query_project.root)
     one_finding(result, f"{path}:5: shape:", f"a {form.split()[0]} query; canned queries answer with a table")
 
 
 def test_query_not_a_select_is_not_sent_to_an_endpoint(query_project, broken_endpoint):
     add_query(query_project, "shape", "ASK { ?s a smekg:SME }\n")
-    result = smekg("query", "shape", "--root", query_project.root, "--endpoint", f"{broken_endpoint.base}/html")
+    result = smekg_in_process(
+        "query", "shape", "--root", query_project.root, "--endpoint", f"{broken_endpoint.base}/html"
+    )
     one_finding(result, "shape.rq:4: shape:", "a ASK query")
     assert broken_endpoint.log == []
 
@@ -374,7 +373,7 @@ def test_query_not_a_select_is_not_sent_to_an_endpoint(query_project, broken_end
 def test_query_service_clause_makes_no_request(query_project, broken_endpoint):
     text = f"SELECT ?s WHERE {{\n  ?s a smekg:SME .\n  SERVICE <{broken_endpoint.base}/no-head> {{ ?s ?p ?o }}\n}}\n"
     path = add_query(query_project, "remote", text)
-    result = smekg("query", "remote", "--root", query_project.root)
+    result = smekg_in_process("query", "remote", "--root", query_project.root)
     one_finding(result, f"{path}:6: remote:", "a SERVICE clause; the embedded store answers from the local graph")
     assert broken_endpoint.log == []
 
@@ -386,13 +385,13 @@ def test_query_syntax_error_names_the_files_own_line(query_project):
         "  ?s rdfs:label ?who .\n  ?s ?p ?o ?extra .\n}\n"
     )
     path = add_query(query_project, "typo", text)
-    result = smekg("query", "typo", "-p", "who=y", "--root", query_project.root)
+    result = smekg_in_process("query", "typo", "-p", "who=y", "--root", query_project.root)
     one_finding(result, f"{path}:11: typo:", "SPARQL syntax error")
 
 
 def test_query_with_parameters_but_no_where(query_project):
     path = add_query(query_project, "terse", "# param: who (string) — someone\nSELECT ?s { ?s rdfs:label ?who }\n")
-    result = smekg("query", "terse", "--root", query_project.root)
+    result = smekg_in_process("query", "terse", "--root", query_project.root)
     one_finding(result, f"{path}: terse:", "a query with parameters needs the keyword WHERE")
 
 
@@ -400,14 +399,14 @@ def test_query_on_a_damaged_release(query_project):
     release = query_project.root / "release" / "smekg-full.nt"
     release.unlink()
     release.write_text('<https://w3id.org/smekg/kg/a> <https://w3id.org/smekg/kg/b> "unterminated .\n')
-    result = smekg("query", "smes", "--root", query_project.root)
+    result = smekg_in_process("query", "smes", "--root", query_project.root)
     one_finding(result, f"{release}: error: the release is damaged", "run `smekg build` again")
 
 
 def test_query_on_a_release_without_its_direct_view(query_project):
     view = query_project.root / "release" / "smekg-direct.nt"
     view.unlink()
-    result = smekg("query", "smes", "--root", query_project.root)
+    result = smekg_in_process("query", "smes", "--root", query_project.root)
     one_finding(result, f"{view}: error: the release lacks this view", "run `smekg build` again")
 
 
@@ -417,7 +416,7 @@ BROKEN_ANSWERS = [
     ("bad-bindings", [], "row 1: a cell must be an object with a type"),
     ("error", [], "answered HTTP 500 Internal Server Error: 'internal error: the store is closed'"),
     ("redirect", [], "answered HTTP 302, a redirect to http://127.0.0.1:"),
-    ("hang", ["--timeout", "1"], "no answer within the deadline of 1 s"),
+    ("hang", ["--timeout", "0.5"], "no answer within the deadline of 0.5 s"),
     ("dribble", ["--timeout", "1"], "the answer did not arrive before the deadline"),
     ("big", ["--max-answer", "100000"], "the answer is larger than the limit of 100,000 bytes"),
 ]
@@ -428,7 +427,7 @@ BROKEN_ANSWERS = [
 )
 def test_query_endpoint_broken_answer(project, broken_endpoint, path, options, what):
     url = f"{broken_endpoint.base}/{path}"
-    result = smekg("query", "smes", "--root", project.root, "--endpoint", url, *options, timeout=60)
+    result = smekg_in_process("query", "smes", "--root", project.root, "--endpoint", url, *options)
     one_finding(result, f"{url}: smes:", what)
 
 
@@ -443,14 +442,15 @@ def test_query_endpoint_that_refuses_connections(project):
 def test_query_endpoint_connect_timeout_is_configurable(project, broken_endpoint):
     """A server that accepts and never answers: --connect-timeout bounds each wait, below the total deadline."""
     url = f"{broken_endpoint.base}/hang"
-    result = smekg("query", "smes", "--root", project.root, "--endpoint", url, "--connect-timeout", "1", timeout=60)
-    one_finding(result, f"{url}: smes:", "the endpoint sent nothing for 1 s (--connect-timeout)")
+    result = smekg_in_process("query", "smes", "--root", project.root, "--endpoint", url, "--connect-timeout", "0.5")
+    one_finding(result, f"{url}: smes:", "the endpoint sent nothing for 0.5 s (--connect-timeout)")
 
 
 # --- linking ---------------------------------------------------------------------------------------------------
 
 
-# Each case runs `smekg link` in its own process against a real server on 127.0.0.1 (tests/standins).
+# Each case runs `smekg link` against a real server on 127.0.0.1 (tests/standins): in this process, but in a
+# child process where the deadlines are under test (a worker thread left waiting ends with its process).
 
 
 @pytest.fixture
@@ -460,9 +460,11 @@ def standin() -> Iterator[StandIn]:
     server.shutdown()
 
 
-def link_finding(project: Project, config: Path, *args: str) -> str:
-    """`smekg link ARGS` must end in exit 1 with exactly one finding and no traceback: that finding's line."""
-    result = smekg("link", "--root", str(project.root), "--config", str(config), *args, timeout=90)
+def link_finding(project: Project, config: Path, *args: str, child: bool = False) -> str:
+    """`smekg link ARGS` (in a child process with child) must end in exit 1 with exactly one finding and no
+    traceback: that finding's line."""
+    run = partial(smekg, timeout=90) if child else smekg_in_process
+    result = run("link", "--root", str(project.root), "--config", str(config), *args)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "linking failed with 1 finding(s):" in result.stderr, result.stderr
     (line,) = [x.strip() for x in result.stderr.splitlines() if ": error: " in x]
@@ -489,7 +491,7 @@ def test_link_corrupt_cache_file(case: str, standin: StandIn, tmp_path: Path):
     project = copy_project(tmp_path)
     config = write_config(tmp_path, standin)
     args = ("--only", "johanson1977internationalization", "--service", "crossref")  # a candidate: asked again
-    assert smekg("link", "--root", str(project.root), "--config", str(config), *args).returncode == 0
+    assert smekg_in_process("link", "--root", project.root, "--config", config, *args).returncode == 0
     (path,) = cached_files(tmp_path)
     data = CORRUPT_CACHE[case]
     if data is None:
@@ -552,7 +554,7 @@ def test_link_hand_edited_links_file(case: str, standin: StandIn, tmp_path: Path
     project = copy_project(tmp_path)
     config = write_config(tmp_path, standin)
     args = ("--only", "barney1991firm", "--service", "crossref")
-    assert smekg("link", "--root", str(project.root), "--config", str(config), *args).returncode == 0
+    assert smekg_in_process("link", "--root", project.root, "--config", config, *args).returncode == 0
     path = tmp_path / "ontology" / "links" / "links.ttl"
     old, new, message = BROKEN_LINKS[case]
     text = path.read_text(encoding="utf-8")
@@ -564,11 +566,11 @@ def test_link_hand_edited_links_file(case: str, standin: StandIn, tmp_path: Path
     assert path.read_bytes() == before
 
 
-SLOW = {  # with [polite] deadline = 2 s and a read timeout of 60 s: the deadline, not the read timeout, ends them
-    "accepts and never answers": ("silent", "no answer within the deadline of 2 s"),
-    "sends the headers, then nothing": ("stall", "no answer within the deadline of 2 s"),
+SLOW = {  # with [polite] deadline = 1 s and a read timeout of 60 s: the deadline, not the read timeout, ends them
+    "accepts and never answers": ("silent", "no answer within the deadline of 1 s"),
+    "sends the headers, then nothing": ("stall", "no answer within the deadline of 1 s"),
     "dribbles the body a byte a second": ("dribble", "deadline"),
-    "dribbles the headers a byte a second": ("dribble-head", "no answer within the deadline of 2 s"),
+    "dribbles the headers a byte a second": ("dribble-head", "no answer within the deadline of 1 s"),
     "answers more than the size limit": ("huge", "larger than the limit of 100,000 bytes"),
     "answers something that is not HTTP": ("garbage", "no answer (BadStatusLine: HELLO) after 6 attempt(s)"),
 }
@@ -578,27 +580,27 @@ SLOW = {  # with [polite] deadline = 2 s and a read timeout of 60 s: the deadlin
 def test_link_slow_broken_or_oversized_answer(case: str, standin: StandIn, tmp_path: Path):
     route, message = SLOW[case]
     project = copy_project(tmp_path)
-    config = write_config(tmp_path, standin, timeout=60, deadline=2, max_answer_bytes=100_000)
+    config = write_config(tmp_path, standin, timeout=60, deadline=1, max_answer_bytes=100_000)
     config.write_text(config.read_text().replace(f"{standin.base}/crossref", f"{standin.base}/{route}/crossref"))
     started = time.monotonic()
-    line = link_finding(project, config, "--only", "barney1991firm", "--service", "crossref")
+    line = link_finding(project, config, "--only", "barney1991firm", "--service", "crossref", child=True)
     assert time.monotonic() - started < 30, "did not hang"
     assert line.startswith(f"{standin.base}/{route}/crossref/works?") and message in line, line
     assert cached_files(tmp_path) == [], "a failed or oversized answer is not cached"
 
 
 def test_link_server_that_never_accepts_the_connection(standin: StandIn, tmp_path: Path):
-    """A full connection queue: connecting hangs; [polite] connect_timeout (1 s here) ends it, not the 60 s ones."""
+    """A full connection queue: connecting hangs; [polite] connect_timeout (0.5 s here) ends it, not the 60 s ones."""
     with socket.socket() as full:
         full.bind(("127.0.0.1", 0))
         full.listen(0)
         base = f"http://127.0.0.1:{full.getsockname()[1]}"
         with socket.create_connection(full.getsockname()):  # fills the queue of one
             project = copy_project(tmp_path)
-            config = write_config(tmp_path, standin, timeout=60, deadline=60, connect_timeout=1, max_retries=0)
+            config = write_config(tmp_path, standin, timeout=60, deadline=60, connect_timeout=0.5, max_retries=0)
             config.write_text(config.read_text().replace(standin.base, base))
             started = time.monotonic()
-            line = link_finding(project, config, "--only", "barney1991firm", "--service", "crossref")
+            line = link_finding(project, config, "--only", "barney1991firm", "--service", "crossref", child=True)
             assert time.monotonic() - started < 30, "the connect timeout, not the 60 s read timeout, ended it"
     assert line.startswith(f"{base}/crossref/works?") and "no answer" in line, line
 
@@ -620,15 +622,15 @@ def test_link_redirect_to_another_port_of_an_allowed_host(standin: StandIn, tmp_
 # --- console output ----------------------------------------------------------------------------------------------
 
 
-def test_console_markup_in_source_text_is_printed_verbatim(project_copy):
+def test_console_markup_in_source_text_is_printed_verbatim(small_copy):
     """A finding quotes source text that looks like rich markup and emoji codes: shown as written, no crash."""
-    (project_copy.root / "ontology" / "knowledge" / "zz-markup.ttl").write_text(
+    (small_copy.root / "ontology" / "knowledge" / "zz-markup.ttl").write_text(
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         "PREFIX smekg: <https://w3id.org/smekg/ontology/>\n\n"
         'smekg:SME rdfs:label "a [/red] b"@en , "c [bogus] d :smile:"@en .\n',
         encoding="utf-8",
     )
-    result = smekg("validate", "--root", project_copy.root)
+    result = smekg_in_process("validate", "--root", small_copy.root)
     line = one_finding(result, "smekg:SME", "different rdfs:label@en")
     assert "'a [/red] b'" in line and "'c [bogus] d :smile:'" in line
 
@@ -644,7 +646,7 @@ def test_console_markup_in_source_text_is_printed_verbatim(project_copy):
     ],
     ids=["OSError", "UnicodeDecodeError"],
 )
-def test_console_unforeseen_fault_is_one_line(monkeypatch, capsys, fault, shown):
+def test_console_unforeseen_fault_is_one_line(monkeypatch, fault, shown):
     """A file fault no command foresaw still ends as one finding and exit 1, not a traceback."""
     from smekg import cli
 
@@ -652,8 +654,16 @@ def test_console_unforeseen_fault_is_one_line(monkeypatch, capsys, fault, shown)
         raise fault
 
     monkeypatch.setattr(cli, "list_queries", broken)
-    monkeypatch.setattr(sys, "argv", ["smekg", "query", "--list"])
-    with pytest.raises(SystemExit) as exit_status:
-        cli.run()
-    assert exit_status.value.code == 1
-    assert shown in capsys.readouterr().err
+    done = smekg_in_process("query", "--list")
+    assert done.returncode == 1
+    assert shown in done.stderr
+
+
+@pytest.mark.parametrize("args", [["query", "--list"], ["query", "no-such-query"]], ids=["answers", "fails"])
+def test_console_in_process_runs_end_as_a_child_process_does(project, args):
+    """The in-process runner most of this module uses reports what a real `smekg` process does: exit status,
+    stdout and stderr, for a read-only command's answer (which ends the process with os._exit) and a finding."""
+    child = smekg(*args, "--root", project.root)
+    here = smekg_in_process(*args, "--root", project.root)
+    assert (here.returncode, here.stdout, here.stderr) == (child.returncode, child.stdout, child.stderr)
+    assert child.returncode == (0 if args[-1] == "--list" else 1) and (child.stdout or child.stderr)

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import OWL, Graph, Literal, URIRef
 
-from clirun import smekg, smekg_started
+from clirun import smekg_in_process, smekg_started
 from smekg import Store, run_query
 from smekg.bibliography import load_bibliography
 from smekg.canonical import canonical_turtle
@@ -322,11 +322,11 @@ def wait_for(condition, seconds: float = 60.0) -> None:
 
 
 def test_an_acceptance_made_during_a_run_is_kept(server: StandIn, tmp_path: Path):
-    """Data loss: a run held up by a slow service, a person accepting meanwhile in another process."""
+    """Data loss: a run held up by a slow service (a child process), a person accepting meanwhile (in this one)."""
     project = copy_project(tmp_path)
     config = write_config(tmp_path, server)
     args = ["link", "--root", str(project.root), "--config", str(config)]
-    first = smekg(*args, "--only", NEAR_MISS, "--service", "crossref")
+    first = smekg_in_process(*args, "--only", NEAR_MISS, "--service", "crossref")
     assert first.returncode == 0 and f"review {NEAR_MISS}:crossref" in first.stdout, first.stderr
     shutil.rmtree(tmp_path / "cache")  # so the next run asks Crossref again (and waits for it)
     asked = len(server.log)
@@ -334,7 +334,7 @@ def test_an_acceptance_made_during_a_run_is_kept(server: StandIn, tmp_path: Path
     run = smekg_started(*args, "--only", NEAR_MISS, "--service", "crossref")
     try:
         wait_for(lambda: len(server.log) > asked)
-        accept = smekg(*args, "--accept", f"{NEAR_MISS}:crossref", "--reviewer", "Ada Curator")
+        accept = smekg_in_process(*args, "--accept", f"{NEAR_MISS}:crossref", "--reviewer", "Ada Curator")
         assert accept.returncode == 0, accept.stderr
     finally:
         server.release()

@@ -68,29 +68,29 @@ def union(project: Project, texts: dict[Path, str]) -> set:
 
 
 @pytest.mark.slow
-def test_the_migration_moves_every_term_block_and_loses_nothing(project_copy):
-    planted = project_copy.knowledge_dir / "zz-old.ttl"
+def test_the_migration_moves_every_term_block_and_loses_nothing(small_copy):
+    planted = small_copy.knowledge_dir / "zz-old.ttl"
     planted.write_text(PLANTED, encoding="utf-8")
-    before = sources(project_copy)
-    result = migrate(project_copy)
+    before = sources(small_copy)
+    result = migrate(small_copy)
     assert result.returncode == 0, result.stderr
     assert "moved 4 blocks (3 subjects): 2 classes, 1 properties or datatypes, 3 comments" in result.stdout
-    after = sources(project_copy)
-    assert union(project_copy, after) == union(project_copy, before)
+    after = sources(small_copy)
+    assert union(small_copy, after) == union(small_copy, before)
     assert sum(map(comments, after.values()), Counter()) == sum(map(comments, before.values()), Counter())
     left = planted.read_text(encoding="utf-8")
     assert "smekg:Zz" not in left and "smekg:Cluster" not in left and "smekg:zzScore" not in left
     assert "kg:zz-place" in left and left.startswith("# A knowledge file written the old way")
-    module = project_copy.ontology.read_text(encoding="utf-8")
+    module = small_copy.ontology.read_text(encoding="utf-8")
     assert "@prefix zz: <https://example.org/zz/> ." in module
     assert module.count("\nsmekg:ZzBarrier\n") == 1 and module.count("\nsmekg:Cluster\n") == 1
     block = module[module.index("# the new barrier, as the paper names it\nsmekg:ZzBarrier\n") :]
     block = block[: block.index("\n.\n")]
     assert "a owl:Class ;  # a kind of barrier" in block and "Described twice" in block
-    validate(project_copy)
-    again = migrate(project_copy)
+    validate(small_copy)
+    again = migrate(small_copy)
     assert again.returncode == 0 and "moved 0 blocks" in again.stdout and "rewrote" not in again.stdout
-    assert sources(project_copy) == after
+    assert sources(small_copy) == after
 
 
 @pytest.mark.parametrize(
@@ -106,11 +106,11 @@ def test_the_migration_moves_every_term_block_and_loses_nothing(project_copy):
         ]
     ),
 )
-def test_the_migration_writes_nothing_when_it_would_change_a_triple(project_copy, old: str, new: str, why: str):
-    planted = project_copy.knowledge_dir / "zz-old.ttl"
+def test_the_migration_writes_nothing_when_it_would_change_a_triple(small_copy, old: str, new: str, why: str):
+    planted = small_copy.knowledge_dir / "zz-old.ttl"
     planted.write_text(PLANTED.replace(old, new), "utf-8")
-    before = sources(project_copy)
-    result = migrate(project_copy, "--dry-run")
+    before = sources(small_copy)
+    result = migrate(small_copy, "--dry-run")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.startswith(f"nothing written: {why}")
-    assert sources(project_copy) == before
+    assert sources(small_copy) == before

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from clirun import child_env, smekg
+from clirun import child_env, smekg, smekg_in_process
 from smekg.owners import remove_dead_owners_folders
 from smekg.reasoning import REASON_PREFIX
 from smekg.release import artifact_names, prepare_release, release_files, release_lock, write_release
@@ -64,7 +64,7 @@ def test_build_refuses_a_folder_that_is_not_a_release_and_leaves_it_byte_identic
         out.mkdir()
         (out / "notes.txt").write_text("my own notes\n")
     before, beside = tree(out), sorted(os.listdir(out.parent))
-    done = smekg("build", "--root", project_copy.root, "--out", "." if target == "." else out, cwd=out)
+    done = smekg_in_process("build", "--root", project_copy.root, "--out", "." if target == "." else out, cwd=out)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"{out}: error: is not a smekg release" in done.stderr
     assert tree(out) == before and sorted(os.listdir(out.parent)) == beside
