@@ -269,7 +269,8 @@ def prepare(path: Path, root: Path) -> Prepared:
         )
     try:
         formatted = canonical_turtle(text)
-        line, what = loss(text, formatted, base, before)
+        # a text already in its canonical form loses nothing to it (and laying it out again gives it back)
+        line, what = loss(text, formatted, base, before) if formatted != text else (0, "")
     except TurtleLayoutError as err:
         line, what = err.line, f"cannot lay it out ({err.message})"
     except RecursionError:
