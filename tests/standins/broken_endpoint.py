@@ -37,7 +37,7 @@ class BrokenEndpoint(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.log: list[dict] = []
         self.stopping = threading.Event()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     @property
     def base(self) -> str:
@@ -80,7 +80,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except OSError:  # the client stopped reading (a capped answer): nothing more to say
+                return
 
     def dribble(self) -> None:
         """Valid-looking headers, then a byte every 0.2 s until the client leaves or the server stops."""

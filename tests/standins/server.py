@@ -172,7 +172,10 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except OSError:  # the client stopped reading (a capped answer): nothing more to say
+            return
 
     def redirect_port(self, url: urllib.parse.SplitResult) -> None:
         """302 to the rest of the path on another port of 127.0.0.1."""
