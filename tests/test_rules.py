@@ -42,11 +42,11 @@ def line_of(path: Path, text: str) -> int:
 
 
 @pytest.mark.slow  # a full build: the reasoner runs
-def test_a_claim_typed_only_by_the_reasoner_fails_the_build_naming_file_line_and_why(project_copy, tmp_path):
-    path = add_knowledge(project_copy, HIDDEN_CLAIM)
-    validate(project_copy)  # before reasoning it is no claim
+def test_a_claim_typed_only_by_the_reasoner_fails_the_build_naming_file_line_and_why(small_copy, tmp_path):
+    path = add_knowledge(small_copy, HIDDEN_CLAIM)
+    validate(small_copy)  # before reasoning it is no claim
     with pytest.raises(SmekgError) as info:
-        build(project_copy, tmp_path / "release")
+        build(small_copy, tmp_path / "release")
     assert info.value.step == "validation after reasoning"
     where = ("ontology/knowledge/zz-test.ttl", line_of(path, "kg:zz-hidden-claim"), "kg:zz-hidden-claim")
     stated = [f for f in info.value.findings if "smekg:statedIn" in f.message]
