@@ -125,22 +125,11 @@ def merged_individuals(axioms: list) -> str:
             supers.setdefault(str(a.sub), set()).add(str(a.sup))
     seen: dict[tuple[str, str], str] = {}
     for a in axioms:
-        if type(a).__name__ == "ObjectPropertyAssertion" and above(str(a.ope), supers) & functional:
+        if type(a).__name__ == "ObjectPropertyAssertion" and reachable(supers, str(a.ope)) & functional:
             first = seen.setdefault((str(a.ope), str(a.source)), str(a.target))
             if first != str(a.target):
                 return f"{compact(str(a.source))} {compact(str(a.ope))} {compact(first)}, {compact(str(a.target))}"
     return ""
-
-
-def above(prop: str, supers: dict[str, set[str]]) -> set[str]:
-    """prop and every property it is a sub-property of, directly or not."""
-    found, todo = {prop}, [prop]
-    while todo:
-        for sup in supers.get(todo.pop(), ()):
-            if sup not in found:
-                found.add(sup)
-                todo.append(sup)
-    return found
 
 
 def unshown(audit: horned.Audit) -> str:
