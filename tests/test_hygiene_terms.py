@@ -121,6 +121,7 @@ CASES = {
         smekg:KnowHowLoss a owl:Class ; rdfs:label "loss of knowledge"@en ;
             smekg:hygieneException "hygiene_label_iri: know-how is the knowledge the document means"@en .
         smekg:OldName a owl:Class ; rdfs:label "new name"@en ; owl:deprecated true .
+        smekg:ExportPromotion a owl:Class ; rdfs:label "export promotion"@en ; skos:altLabel "trade fairs"@en .
         kg:SomeThing rdfs:label "another thing"@en .""",
         ["smekg:AdvisoryService", "smekg:Evidence", "smekg:maxSize"],
     ),
