@@ -120,7 +120,7 @@ class Session:
     def ask(self, request: list[str], seconds: float) -> list[str]:
         """HermiT's answer lines to one request; GaveUp (the session closed) unless it comes within seconds."""
         if any(c in field for field in request for c in "\t\n\r"):
-            raise ValueError(f"a tab or line break in a HermiT request: {request!r}")
+            raise fail("reasoning", "HermiT", f"cannot ask HermiT about {request[1:]!r}: a tab or line break in it")
         try:
             self.process.stdin.write("\t".join(request).encode() + b"\n")
             self.process.stdin.flush()
