@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from clirun import child_env, smekg, smekg_in_process
-from smekg.owners import remove_dead_owners_folders
-from smekg.reasoning import REASON_PREFIX
+from smekg.owners import REASON_PREFIX, remove_dead_owners_folders
 from smekg.release import artifact_names, prepare_release, release_files, release_lock, write_release
 
 OLD = [b"<urn:s> <urn:p> <urn:old> .\n"]

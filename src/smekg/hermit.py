@@ -20,7 +20,6 @@ from .konclude import Answer
 from .resources import package_path
 from .safeio import fail
 
-REASON_PREFIX = "smekg-reason-"  # + the build's process id: see owners.tagged
 PROGRAM = package_path("java", "HermitEntail.java")
 MEMORY = os.environ.get("SMEKG_JAVA_MEMORY", "4g")
 DEADLINE_S = float(os.environ.get("SMEKG_REASONER_TIMEOUT", "900"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyhornedowl
 import pyoxigraph as ox
 
+from .owners import REASON_PREFIX, tagged
 from .safeio import fail
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -116,7 +117,7 @@ def unread_structural(triples: list[ox.Triple]) -> list[ox.Triple]:
     """The triples that py-horned-owl, reading them alone, does not give back as RDF."""
     if not triples:
         return []
-    with tempfile.TemporaryDirectory(prefix="smekg-audit-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:  # a killed build's is removed by the next
         path = Path(tmp) / "structural.nt"  # a .nt file, so that py-horned-owl reads it as N-Triples
         ox.serialize(triples, path, format=ox.RdfFormat.N_TRIPLES)
         alone = read_ntriples(path)

@@ -16,8 +16,7 @@ import pyhornedowl
 
 from . import hermit, horned, konclude
 from .errors import Finding
-from .hermit import REASON_PREFIX
-from .owners import tagged
+from .owners import REASON_PREFIX, tagged
 from .sources import Compiled
 from .vocab import compact
 

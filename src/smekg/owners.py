@@ -8,6 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
+REASON_PREFIX = "smekg-reason-"  # the reasoning's temporary folders, + the build's process id (tagged)
+
 
 def tagged(prefix: str) -> str:
     """prefix followed by this process's id and a dash, e.g. 'smekg-reason-4711-'."""

@@ -17,9 +17,8 @@ import pyoxigraph as ox
 
 from . import hermit, horned, konclude
 from .errors import Finding
-from .hermit import REASON_PREFIX
 from .justify import BUDGET_S, explain, locate
-from .owners import remove_dead_owners_folders, tagged
+from .owners import REASON_PREFIX, remove_dead_owners_folders, tagged
 from .safeio import fail
 from .sources import Compiled
 from .vocab import BASE, OWN_NAMESPACES, compact
