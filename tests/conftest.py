@@ -49,12 +49,24 @@ def module_fixtures(item: pytest.Item) -> list[str]:
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that read the source documents `seeds`, and group those that share a module's fixture on one
-    xdist worker."""
+    xdist worker (--dist loadgroup), so the module's fixture is made once."""
     for item in items:
         if "seeds" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.seeds)
-        if module_fixtures(item):  # one worker runs them all, so the module's fixture is made once (--dist loadgroup)
+        if module_fixtures(item):
             item.add_marker(pytest.mark.xdist_group(item.path.name))
+
+
+@pytest.hookimpl(tryfirst=True)  # before its fixtures are made
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a grouped test that pytest-xdist did not group (it gives no sign of it): each worker would make the
+    module's fixture again. pytest 9.2 with pytest-xdist 3.8 does that (pytest-dev/pytest-xdist#1386)."""
+    loadgroup = os.environ.get("PYTEST_XDIST_WORKER") and item.config.getvalue("loadgroup")
+    if loadgroup and item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+        pytest.fail(f"--dist loadgroup did not group this test (pytest-dev/pytest-xdist#1386): {VERSIONS}", False)
+
+
+VERSIONS = "install the versions of pytest and pytest-xdist that pyproject.toml asks for: pip install -e '.[test]'"
 
 
 @pytest.fixture(scope="session")
