@@ -177,8 +177,10 @@ def inconsistent(output: str) -> bool:
 
 
 def sparql(object_properties: list[str]) -> str:
-    """Konclude's query file: the values of each object property, one query each."""
-    return "".join(f"SELECT ?x ?y WHERE {{ ?x <{p}> ?y }}\n" for p in object_properties)
+    """Konclude's query file: the values of each object property, one query each, its variables numbered after it
+    (?x3 ?y3 for the fourth property): Konclude was seen writing its answers out of order when the machine is busy,
+    so each answer must say which query it answers."""
+    return "".join(f"SELECT ?x{i} ?y{i} WHERE {{ ?x{i} <{p}> ?y{i} }}\n" for i, p in enumerate(object_properties))
 
 
 def read_owx(path: Path, answer: Answer) -> None:
@@ -203,22 +205,38 @@ def xml_root(path: Path) -> ET.Element:
 
 
 def solutions(path: Path, object_properties: list[str], answer: Answer) -> None:
-    """Read the result documents Konclude wrote one after another, one per property."""
+    """Read the result documents Konclude wrote one after another, one per property, each found by its variables'
+    names (see sparql) wherever it is in the file."""
     try:
         documents = [d for d in path.read_text(encoding="utf-8").split("<?xml") if d.strip()]
     except OSError as err:
         raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
     if len(documents) != len(object_properties):
         raise fail("reasoning", PROGRAM, f"expected {len(object_properties)} answers, got {len(documents)}")
-    for index, document in enumerate(documents):
+    answered: set[int] = set()
+    for document in documents:
         try:
             root = ET.fromstring("<?xml" + document)
         except ET.ParseError as err:
             raise fail("reasoning", PROGRAM, f"wrote no readable answer ({path.name}: {err})") from None
         if (error := root.find(f"{RESULTS}error")) is not None:
-            raise fail("reasoning", PROGRAM, f"query {index + 1} failed: {(error.text or '')[:300]}")
+            raise fail("reasoning", PROGRAM, f"a query failed: {(error.text or '')[:300]}")
+        index = query_answered(root, len(object_properties))
+        if index is None or index in answered:
+            raise fail("reasoning", PROGRAM, f"wrote an answer to no query it was asked, or to one twice ({path.name})")
+        answered.add(index)
         for row in root.iter(f"{RESULTS}result"):
-            cells = [b.findtext(f"{RESULTS}uri") for b in row.findall(f"{RESULTS}binding")]
-            if len(cells) != 2 or None in cells:
-                continue  # a blank node or literal: only named individuals are reported
-            answer.values.add((cells[0], object_properties[index], cells[1]))
+            cells = {b.get("name"): b.findtext(f"{RESULTS}uri") for b in row.findall(f"{RESULTS}binding")}
+            subject, value = cells.get(f"x{index}"), cells.get(f"y{index}")
+            if subject is not None and value is not None:  # else a blank node or literal: only named individuals
+                answer.values.add((subject, object_properties[index], value))
+
+
+def query_answered(root: ET.Element, queries: int) -> int | None:
+    """The number of the query a result document answers, read from its variables (?x3 ?y3: 3); None if they name
+    none of the queries."""
+    names = [v.get("name", "") for v in root.iter(f"{RESULTS}variable")]
+    match = re.fullmatch(r"x(\d+)", names[0]) if len(names) == 2 else None
+    if match is None or names[1] != f"y{match.group(1)}" or int(match.group(1)) >= queries:
+        return None
+    return int(match.group(1))
