@@ -63,10 +63,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     module's fixture again. pytest 9.2 with pytest-xdist 3.8 does that (pytest-dev/pytest-xdist#1386)."""
     loadgroup = os.environ.get("PYTEST_XDIST_WORKER") and item.config.getvalue("loadgroup")
     if loadgroup and item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
-        pytest.fail(f"--dist loadgroup did not group this test (pytest-dev/pytest-xdist#1386): {VERSIONS}", False)
+        pytest.fail(f"--dist loadgroup did not group this test: {NOT_GROUPED}", pytrace=False)
 
 
-VERSIONS = "install the versions of pytest and pytest-xdist that pyproject.toml asks for: pip install -e '.[test]'"
+NOT_GROUPED = "pytest-dev/pytest-xdist#1386; pip install -e '.[test]' installs the versions pyproject.toml asks for"
 
 
 @pytest.fixture(scope="session")
