@@ -127,18 +127,6 @@ def collect(
     return answer
 
 
-def values(source: Path, properties: list[str], seconds: float) -> set[tuple[str, str, str]]:
-    """Ask Konclude again for every value of each object property (one process)."""
-    process = run(["sparqlfile", "-s", "values.sparql", "-i", source.name, "-o", "values.xml"], source.parent)
-    try:
-        finish(process, "property values", seconds)
-    finally:
-        stop({"property values": process})
-    answer = Answer(True)
-    solutions(source.parent / "values.xml", properties, answer)
-    return answer.values
-
-
 def read_whole(classes: set[str], answer: Answer) -> None:
     """A finding unless the classification names every class of the input (Konclude was seen taking an input it
     could not parse for an empty ontology, without a word)."""
