@@ -116,18 +116,25 @@ def merged_individuals(axioms: list) -> str:
     """Two values of one subject for one functional object property (or a property under one), which makes them the
     same individual, as text; or ''. Konclude 0.7 classifies and realises such a graph for ever, though it decides
     its consistency (tests/fixtures/reasoning/functional-*.ttl; values of two properties under one functional property
-    do not stop it)."""
+    do not stop it). A value of a property is also one of its inverses, the other way round: two owners of one firm
+    are one owner where `ownedBy` is functional."""
     functional = {str(a.first) for a in axioms if type(a).__name__ == "FunctionalObjectProperty"}
     supers: dict[str, set[str]] = {}
+    inverses: dict[str, set[str]] = {}
     for a in axioms:
         if type(a).__name__ == "SubObjectPropertyOf":
             supers.setdefault(str(a.sub), set()).add(str(a.sup))
+        elif type(a).__name__ == "InverseObjectProperties":
+            inverses.setdefault(str(a.first), set()).add(str(a.second))
+            inverses.setdefault(str(a.second), set()).add(str(a.first))
     seen: dict[tuple[str, str], str] = {}
     for a in axioms:
-        if type(a).__name__ == "ObjectPropertyAssertion" and reachable(supers, str(a.ope)) & functional:
-            first = seen.setdefault((str(a.ope), str(a.source)), str(a.target))
-            if first != str(a.target):
-                return f"{compact(str(a.source))} {compact(str(a.ope))} {compact(first)}, {compact(str(a.target))}"
+        if type(a).__name__ != "ObjectPropertyAssertion":
+            continue
+        prop, source, target = str(a.ope), str(a.source), str(a.target)
+        for p, s, o in [(prop, source, target), *((q, target, source) for q in sorted(inverses.get(prop, ())))]:
+            if reachable(supers, p) & functional and (first := seen.setdefault((p, s), o)) != o:
+                return f"{compact(s)} {compact(p)} {compact(first)}, {compact(o)}"
     return ""
 
 
