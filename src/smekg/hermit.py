@@ -55,8 +55,14 @@ def entail(path: Path, owx: Path | None = None) -> Answer:
     except subprocess.TimeoutExpired:
         raise fail("reasoning", "HermiT", f"did not finish in {DEADLINE_S:.0f} s (SMEKG_REASONER_TIMEOUT)") from None
     if done.returncode != 0:
-        raise fail("reasoning", "HermiT", f"Java failed: {' '.join(done.stderr.split())[-500:]}")
+        raise fail("reasoning", "HermiT", f"Java failed: {java_error(done.stderr)}")
     return answer(done.stdout.splitlines())
+
+
+def java_error(stderr: str) -> str:
+    """What Java wrote to stderr, up to the stack trace (the exception's own message, e.g. HermiT's refusal of a
+    non-simple property), on one line; at most its last 500 characters."""
+    return " ".join(stderr.split("\n\tat ")[0].split())[-500:]
 
 
 def answer(lines: list[str]) -> Answer:
@@ -156,5 +162,5 @@ class Session:
         """A finding for a JVM that ended (it answers nothing more), with the end of what it wrote to stderr."""
         self.process.wait()
         self.errors.seek(0)
-        tail = " ".join(self.errors.read().decode(errors="replace").split())[-500:]
-        return fail("reasoning", "HermiT", f"Java failed (exit {self.process.returncode}): {tail}")
+        said = java_error(self.errors.read().decode(errors="replace"))
+        return fail("reasoning", "HermiT", f"Java failed (exit {self.process.returncode}): {said}")
