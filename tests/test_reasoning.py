@@ -481,18 +481,3 @@ def test_a_konclude_answer_without_an_asserted_value_gives_way_to_hermit(tmp_pat
     result = entail_file(path)
     assert result.engine == "HermiT" and result.why == f"Konclude's answer lacks asserted values of {e}p1"
     assert (e + "a", e + "p1", e + "c") in result.values
-
-
-def test_a_chain_into_a_functional_property_is_refused_with_hermits_reason(tmp_path):
-    """OWL 2 DL wants a simple property where a functional one is declared; a chain makes it non-simple. Konclude
-    would answer such a graph without a word, so chains go to HermiT, whose refusal is the finding."""
-    ex, rdf, owl = "http://e.org/", str(rdflib.RDF), str(rdflib.OWL)
-    lines = [f"<{ex}o> <{rdf}type> <{owl}Ontology> ."]
-    lines += [f"<{ex}{p}> <{rdf}type> <{owl}ObjectProperty> ." for p in ("p", "q", "f")]
-    lines += [f"<{ex}f> <{rdf}type> <{owl}FunctionalProperty> .", f"<{ex}f> <{owl}propertyChainAxiom> _:c1 ."]
-    lines += [f"_:c1 <{rdf}first> <{ex}p> .", f"_:c1 <{rdf}rest> _:c2 .", f"_:c2 <{rdf}first> <{ex}q> ."]
-    lines += [f"_:c2 <{rdf}rest> <{rdf}nil> .", f"<{ex}a> <{ex}p> <{ex}b> .", f"<{ex}b> <{ex}q> <{ex}c> ."]
-    path = tmp_path / "chain.nt"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(SmekgError, match="HermiT.*Non-simple property '<http://e.org/f>'"):
-        entail_file(path)

@@ -4,20 +4,23 @@ Konclude classifies and realises the graph unless it uses a construct Konclude d
 a key), py-horned-owl (which writes Konclude's input) would lose one of its triples, or Konclude is not installed: then
 HermiT does. The route and why are in the build report. Inferred types, subclass and equivalence edges between named
 classes and object property values go into the graph of inferences. An inconsistent graph or an unsatisfiable class
-is an error, explained by a minimal set of axioms, each located in the sources (justify.py).
+is an error, explained by a minimal set of axioms, each located in the sources (justify.py). A graph outside OWL 2 DL
+(a non-simple property where a simple one is needed) is refused before either reasoner sees it.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import hermit, horned, konclude
-from .errors import Finding
-from .justify import BUDGET_S, explain, locate
+from .errors import Finding, SmekgError
+from .justify import BUDGET_S, explain, locate, readable
 from .owners import REASON_PREFIX, remove_dead_owners_folders, tagged
 from .safeio import fail
 from .sources import Compiled
@@ -47,8 +50,8 @@ KONCLUDE_OWL |= {OWL + t for t in ("Restriction", "onProperty", "someValuesFrom"
 KONCLUDE_OWL |= {OWL + t for t in ("intersectionOf", "oneOf", "complementOf", "equivalentClass", "disjointWith")}
 KONCLUDE_OWL |= {OWL + t for t in ("onDatatype", "withRestrictions", "sameAs", "differentFrom")}
 KONCLUDE_OWL |= {OWL + t for t in ("FunctionalProperty", "TransitiveProperty", "SymmetricProperty", "Thing")}
-# not owl:propertyChainAxiom: a chain makes its property non-simple, and OWL 2 DL forbids a non-simple property where
-# a simple one is needed (a functional one, say); HermiT refuses such a graph, Konclude answers it without a word
+# not owl:propertyChainAxiom: chains must keep the property hierarchy regular (OWL 2 DL, section 11.2), which smekg does
+# not check and HermiT does (a non-simple property where a simple one is needed is refused first: non_simple_uses)
 KONCLUDE_OWL |= {OWL + t for t in ("disjointUnionOf", "NegativePropertyAssertion", "inverseOf")}
 KONCLUDE_OWL |= {OWL + t for t in ("sourceIndividual", "assertionProperty", "targetIndividual", "targetValue")}
 KONCLUDE_OWL |= {OWL + t for t in ("Axiom", "annotatedSource", "annotatedProperty", "annotatedTarget")}
@@ -62,6 +65,18 @@ NOT_SUPPORTED = {
     "wrongly with them (tests/fixtures/reasoning/has-key-other-key.ttl)"
 }
 ENGINES = ("auto", "konclude", "hermit")
+# OWL 2 DL's global restriction on simple properties (OWL 2 Structural Specification, section 11.1): these axioms, and
+# the cardinality and self restrictions, need a simple object property, one with no transitive or chained property at
+# or under it. Outside OWL 2 DL a reasoner's answer means nothing: HermiT refuses such a graph, Konclude answers it
+# without a word (a transitive property under a functional one: no values of the functional one at all).
+NEEDS_SIMPLE = {"FunctionalObjectProperty", "InverseFunctionalObjectProperty", "IrreflexiveObjectProperty"}
+NEEDS_SIMPLE |= {"AsymmetricObjectProperty", "DisjointObjectProperties"}
+SIMPLE_IN_CLASSES = re.compile(
+    r"(?:Object(?:Min|Max|Exact)Cardinality\(\d+ |ObjectHasSelf\()(?:ObjectInverseOf\()?<([^>]+)>"
+)
+NO_CLASS_EXPRESSION = {"ObjectPropertyAssertion", "DataPropertyAssertion", "NegativeObjectPropertyAssertion"}
+NO_CLASS_EXPRESSION |= {"NegativeDataPropertyAssertion", "SameIndividual", "DifferentIndividuals"}
+Locator = Callable[[str], tuple[str, int]]
 
 
 @dataclass
@@ -93,11 +108,14 @@ class Entailments:
     unexplained: str = ""
 
 
-def choose(ontology: horned.Ontology, engine: str) -> Route:
-    """Konclude when it supports every axiom of the graph and is installed; HermiT otherwise (or when asked)."""
+def choose(ontology: horned.Ontology, engine: str, where: Locator) -> Route:
+    """Konclude when it supports every axiom of the graph and is installed; HermiT otherwise (or when asked). A graph
+    outside OWL 2 DL is refused, each fault at where(the property at fault)."""
     if engine not in ENGINES:
         raise fail("reasoning", "--reasoner", f"unknown reasoner {engine!r}; use one of {', '.join(ENGINES)}")
     axioms = horned.logical_axioms(ontology)
+    if misused := non_simple_uses([a.component for a in axioms]):
+        raise SmekgError("reasoning", [Finding(*where(prop), compact(prop), why) for prop, why in misused])
     kinds = {horned.kind(a) for a in axioms}
     if refused := sorted(kinds & set(NOT_SUPPORTED)):
         raise fail("reasoning", "OWL 2 DL", NOT_SUPPORTED[refused[0]], refused[0])
@@ -112,6 +130,39 @@ def choose(ontology: horned.Ontology, engine: str) -> Route:
     if not konclude.available():
         return fallback(f"Konclude is not installed ({konclude.INSTALL})", engine)
     return Route("Konclude", "every axiom and datatype of the graph is on its allow-list")
+
+
+def non_simple_uses(axioms: list) -> list[tuple[str, str]]:
+    """Each use of a non-simple object property where OWL 2 DL needs a simple one, as (property, why). A property is
+    non-simple when a transitive or chained property is at or under it, through sub-, equivalent and inverse
+    properties (a property and its inverse are simple or not together)."""
+    above: dict[str, set[str]] = {}
+    composite: dict[str, str] = {}  # a transitive or chained property: the axiom that makes it so
+    needs: list[tuple[str, str]] = []  # a property that must be simple: the axiom that needs it
+    for axiom in axioms:
+        kind = type(axiom).__name__
+        if kind in NO_CLASS_EXPRESSION:
+            continue
+        text = str(axiom)
+        names = horned.IRI.findall(text)
+        if kind == "TransitiveObjectProperty" or text.startswith("SubObjectPropertyOf(ObjectPropertyChain("):
+            composite.setdefault(names[-1], text)
+        elif kind == "SubObjectPropertyOf":
+            above.setdefault(names[0], set()).add(names[1])
+        elif kind in ("EquivalentObjectProperties", "InverseObjectProperties"):
+            for name in names:
+                above.setdefault(name, set()).update(names)
+        needs += [(name, text) for name in (names if kind in NEEDS_SIMPLE else SIMPLE_IN_CLASSES.findall(text))]
+    cause: dict[str, str] = {}
+    for prop in sorted(composite):
+        for reached in sorted(reachable(above, prop)):
+            how = "" if reached == prop else f", and {compact(reached)} is above {compact(prop)}"
+            cause.setdefault(reached, f"{readable(composite[prop])}{how}")
+    found = dict.fromkeys((prop, text) for prop, text in needs if prop in cause)
+    return [
+        (prop, f"not OWL 2 DL: {readable(text)} needs {compact(prop)} simple, and it is not: {cause[prop]}")
+        for prop, text in found
+    ]
 
 
 def merged_individuals(axioms: list) -> str:
@@ -169,17 +220,22 @@ def fallback(reason: str, engine: str) -> Route:
 
 
 def entail_file(
-    path: Path, engine: str = "auto", explain_refusals: bool = True, individuals: bool = True
+    path: Path,
+    engine: str = "auto",
+    explain_refusals: bool = True,
+    individuals: bool = True,
+    where: Locator | None = None,
 ) -> Entailments:
     """Reason over an N-Triples file with engine "auto" (Konclude unless the graph needs HermiT), "konclude" or
     "hermit"; explain_refusals: find the axioms behind an inconsistency or an unsatisfiable class; without
     individuals, Konclude only classifies (consistency, the class hierarchy, the unsatisfiable classes), as the
-    release gate needs: no types or property values of individuals (HermiT gives them all the same).
+    release gate needs: no types or property values of individuals (HermiT gives them all the same); where(IRI):
+    the file and line of an entry, for findings (default: the file itself).
 
     Konclude starts at once; meanwhile every triple is checked to be one py-horned-owl read (else Konclude never
     saw it: HermiT reasons instead)."""
     ontology = horned.read_ntriples(path)
-    route = choose(ontology, engine)
+    route = choose(ontology, engine, where or (lambda _: (str(path), 0)))
     remove_dead_owners_folders(Path(tempfile.gettempdir()), REASON_PREFIX)
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp:
         if route.engine == "Konclude":
@@ -268,7 +324,7 @@ def reason(compiled: Compiled, engine: str = "auto") -> tuple[str, list[Finding]
         path = Path(tmp) / "compiled.nt"
         with path.open("wb") as out:
             out.writelines(compiled.nt_lines())
-        result = entail_file(path, engine)
+        result = entail_file(path, engine, where=compiled.locate)
     route = str(Route(result.engine, result.why))
     if not result.consistent:
         return route, inconsistency(compiled, result)

@@ -1,0 +1,121 @@
+"""A graph outside OWL 2 DL is refused before any reasoner sees it: a reasoner's answer to it means nothing, and
+Konclude gives one without a word. The restriction checked is the one on simple properties (OWL 2 Structural
+Specification, section 11.1)."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+from smekg import SmekgError, build
+from smekg.reasoning import entail_file
+from test_reasoning import add_to_edit_module
+
+E = "http://e.org/"
+PREFIXES = f"""@prefix : <{E}> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{E}o> a owl:Ontology .
+"""
+TRANSITIVE_UNDER_FUNCTIONAL = """
+:f a owl:ObjectProperty , owl:FunctionalProperty .
+:t a owl:ObjectProperty , owl:TransitiveProperty ; rdfs:subPropertyOf :f .
+:a :t :b . :b :t :c .
+"""
+
+
+def ntriples(tmp_path, turtle: str):
+    path = tmp_path / "graph.nt"
+    rdflib.Graph().parse(data=PREFIXES + turtle, format="turtle").serialize(path, format="nt", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("engine", ["auto", "konclude", "hermit"])
+def test_a_transitive_property_under_a_functional_one_is_refused_by_every_engine(tmp_path, engine):
+    """Konclude answered this graph as consistent with no value of :f at all (though :a :t :b makes :a :f :b)."""
+    with pytest.raises(SmekgError) as refused:
+        entail_file(ntriples(tmp_path, TRANSITIVE_UNDER_FUNCTIONAL), engine)
+    assert [f.message for f in refused.value.findings] == [
+        f"not OWL 2 DL: FunctionalObjectProperty({E}f) needs {E}f simple, and it is not: "
+        f"TransitiveObjectProperty({E}t), and {E}f is above {E}t"
+    ]
+    assert refused.value.findings[0].entry == f"{E}f"
+
+
+NON_SIMPLE = {
+    "a chain into a functional property": (
+        ":f a owl:ObjectProperty , owl:FunctionalProperty ; owl:propertyChainAxiom ( :p :q ) .\n"
+        ":p a owl:ObjectProperty . :q a owl:ObjectProperty . :a :p :b . :b :q :c .",
+        f"FunctionalObjectProperty({E}f) needs {E}f simple, and it is not: "
+        f"SubObjectPropertyOf(ObjectPropertyChain({E}p {E}q) {E}f)",
+    ),
+    "a cardinality on the inverse of a transitive property": (
+        ":t a owl:ObjectProperty , owl:TransitiveProperty . :A a owl:Class ;\n"
+        "  rdfs:subClassOf [ a owl:Restriction ; owl:onProperty [ owl:inverseOf :t ] ; owl:maxCardinality 1 ] .",
+        f"SubClassOf({E}A ObjectMaxCardinality(1 ObjectInverseOf({E}t))) needs {E}t simple, and it is not: "
+        f"TransitiveObjectProperty({E}t)",
+    ),
+    "a self restriction on a property equivalent to a transitive one's inverse": (
+        ":t a owl:ObjectProperty , owl:TransitiveProperty . :i a owl:ObjectProperty ; owl:inverseOf :t .\n"
+        ":s a owl:ObjectProperty ; owl:equivalentProperty :i . :A a owl:Class ;\n"
+        '  owl:equivalentClass [ a owl:Restriction ; owl:onProperty :s ; owl:hasSelf "true"^^xsd:boolean ] .',
+        f"EquivalentClasses({E}A ObjectHasSelf({E}s)) needs {E}s simple, and it is not: "
+        f"TransitiveObjectProperty({E}t), and {E}s is above {E}t",
+    ),
+    "disjoint properties, one of them transitive": (
+        ":t a owl:ObjectProperty , owl:TransitiveProperty ; owl:propertyDisjointWith :p . :p a owl:ObjectProperty .",
+        f"DisjointObjectProperties({E}t {E}p) needs {E}t simple, and it is not: TransitiveObjectProperty({E}t)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NON_SIMPLE)
+def test_a_non_simple_property_where_a_simple_one_is_needed_is_refused_naming_why(tmp_path, case):
+    turtle, why = NON_SIMPLE[case]
+    with pytest.raises(SmekgError) as refused:
+        entail_file(ntriples(tmp_path, turtle))
+    assert [f.message for f in refused.value.findings] == [f"not OWL 2 DL: {why}"]
+
+
+def test_a_functional_property_under_a_transitive_one_is_simple_and_reasons(tmp_path):
+    """Only what is at or above a transitive property is non-simple: a functional property under one is fine."""
+    turtle = """
+:t a owl:ObjectProperty , owl:TransitiveProperty .
+:f a owl:ObjectProperty , owl:FunctionalProperty ; rdfs:subPropertyOf :t .
+:a :f :b . :b :f :c .
+"""
+    result = entail_file(ntriples(tmp_path, turtle))
+    assert result.consistent and (E + "a", E + "t", E + "c") in result.values
+
+
+@pytest.mark.slow
+def test_the_build_refuses_a_non_simple_functional_property_at_its_file_and_line(small_copy, tmp_path):
+    add_to_edit_module(
+        small_copy,
+        """
+smekg:firstAuthor a owl:ObjectProperty , owl:TransitiveProperty ; rdfs:subPropertyOf smekg:author ;
+    rdfs:label "first author"@en ; skos:definition "A deliberately non-simple property."@en .
+""",
+    )
+    with pytest.raises(SmekgError) as refused:
+        build(small_copy, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    module = small_copy.ontology.read_text(encoding="utf-8").splitlines()
+    author = next(i for i, line in enumerate(module, 1) if line == "smekg:author")
+    assert [str(f) for f in refused.value.findings] == [
+        f"ontology/smekg.ttl:{author}: smekg:author: error: not OWL 2 DL: FunctionalObjectProperty(smekg:author) "
+        "needs smekg:author simple, and it is not: TransitiveObjectProperty(smekg:firstAuthor), and smekg:author is "
+        "above smekg:firstAuthor"
+    ]
+
+
+def test_an_irregular_property_hierarchy_is_refused_with_hermits_reason(tmp_path):
+    """Regularity (section 11.2) is left to HermiT, which reasons over every chain: its refusal is the finding."""
+    turtle = """
+:p a owl:ObjectProperty ; owl:propertyChainAxiom ( :q :p ) .
+:q a owl:ObjectProperty ; owl:propertyChainAxiom ( :p :q ) .
+:a :q :b . :b :p :c .
+"""
+    with pytest.raises(SmekgError, match="HermiT.*The given property hierarchy is not regular.*<http://e.org/p>"):
+        entail_file(ntriples(tmp_path, turtle))
