@@ -108,14 +108,15 @@ class Entailments:
     unexplained: str = ""
 
 
-def choose(ontology: horned.Ontology, engine: str, where: Locator) -> Route:
+def choose(ontology: horned.Ontology, engine: str, where: Locator | None = None) -> Route:
     """Konclude when it supports every axiom of the graph and is installed; HermiT otherwise (or when asked). A graph
-    outside OWL 2 DL is refused, each fault at where(the property at fault)."""
+    outside OWL 2 DL is refused, each fault at where(the property at fault), if given."""
     if engine not in ENGINES:
         raise fail("reasoning", "--reasoner", f"unknown reasoner {engine!r}; use one of {', '.join(ENGINES)}")
     axioms = horned.logical_axioms(ontology)
     if misused := non_simple_uses([a.component for a in axioms]):
-        raise SmekgError("reasoning", [Finding(*where(prop), compact(prop), why) for prop, why in misused])
+        at = where or (lambda _: ("", 0))
+        raise SmekgError("reasoning", [Finding(*at(prop), compact(prop), why) for prop, why in misused])
     kinds = {horned.kind(a) for a in axioms}
     if refused := sorted(kinds & set(NOT_SUPPORTED)):
         raise fail("reasoning", "OWL 2 DL", NOT_SUPPORTED[refused[0]], refused[0])
