@@ -1,9 +1,19 @@
-"""Why a graph is inconsistent or a class unsatisfiable: a minimal set of axioms that is enough for it (QuickXplain,
-Junker 2004: a divide-and-conquer search asking the reasoner about subsets), each axiom located in the sources."""
+"""Why a graph is inconsistent or a class unsatisfiable: a minimal set of axioms that is enough for it, each axiom
+located in the sources.
+
+Black-box, expand then contract (Kalyanpur et al. 2007): a small bad subset is found first, by growing rings of
+related axioms around a seed (each ring the axioms that name a class, property or individual the axioms before name)
+until the reasoner finds them bad; QuickXplain (Junker 2004) then contracts them to a minimal set. The seed of an
+unsatisfiable class is the axioms that name it, its rings drawn from the TBox first. The seed of an inconsistency is
+one assertion that every minimal set within a part of the graph holds: the TBox with the assertions (grouped by
+individual) halved while one half is enough, then cut to their shortest inconsistent prefix. Where no ring is bad,
+the contraction runs on all the axioms (on that part, for an inconsistency). Every subset is judged by the reasoner:
+what comes out is bad and minimal whatever the rings were; they only make the subsets asked about few and small."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -34,6 +44,7 @@ def explain(owx: Path, engine: str, cls: str | None) -> list[str] | None:
     Subsets are written from the file's own axiom elements: each costs one write and one reasoner run (for HermiT, a
     request to one JVM kept for the search)."""
     head, declarations, axioms = owx_parts(owx.read_text(encoding="utf-8"))
+    kept = {cls} if cls else set()
     deadline = time.monotonic() + BUDGET_S
     with tempfile.TemporaryDirectory(prefix=tagged(REASON_PREFIX)) as tmp, ExitStack() as stack:
         subset = Path(tmp) / "subset.owx"
@@ -42,11 +53,12 @@ def explain(owx: Path, engine: str, cls: str | None) -> list[str] | None:
         def bad(chosen: list[str]) -> bool:
             if time.monotonic() > deadline:
                 raise OutOfTime
-            subset.write_text(head + declarations + "".join(chosen) + "</Ontology>\n", encoding="utf-8")
+            text = "".join(chosen)
+            subset.write_text(head + declared(declarations, text, kept) + text + "</Ontology>\n", encoding="utf-8")
             return not holds(subset, session, cls, max(1.0, deadline - time.monotonic()))
 
         try:
-            found = minimal(axioms, bad)
+            found = minimal(axioms, bad, cls)
         except OutOfTime:
             return None
     return as_functional(head + "".join(found) + "</Ontology>\n")
@@ -58,22 +70,42 @@ NO_LOGIC = {"Prefix", "Declaration", "AnnotationAssertion", "SubAnnotationProper
 NO_LOGIC |= {"AnnotationPropertyRange", "Annotation", "Import"}
 
 
-def owx_parts(text: str) -> tuple[str, str, list[str]]:
-    """An OWL/XML document split into its opening (up to the first axiom), its declarations and its logical axioms,
-    each axiom an XML string that stands on its own."""
+def owx_parts(text: str) -> tuple[str, dict[str, str], list[str]]:
+    """An OWL/XML document split into its opening (up to the first axiom), its declarations (by the name each
+    declares) and its logical axioms, each axiom an XML string that stands on its own."""
     ET.register_namespace("", OWL_NS)
     root = ET.fromstring(text)
     attributes = "".join(f" {k.replace(XML_NS, 'xml:')}={quoteattr(v)}" for k, v in root.attrib.items())
     head = f'<?xml version="1.0"?>\n<Ontology xmlns="{OWL_NS}"{attributes}>\n'
-    declarations, axioms = [], []
+    declarations: dict[str, str] = {}
+    axioms = []
     for element in root:
         name = element.tag.removeprefix("{" + OWL_NS + "}")
         piece = ET.tostring(element, encoding="unicode")
         if name == "Declaration":
-            declarations.append(piece)
+            declarations[next(iter(NAMES.findall(piece)), "")] = piece
         elif name not in NO_LOGIC:
             axioms.append(piece)
-    return head, "".join(declarations), axioms
+    return head, declarations, axioms
+
+
+NAMES = re.compile(r' (?:IRI|abbreviatedIRI)="([^"]*)"')
+REFERENCE = r' (?:IRI|abbreviatedIRI|nodeID)="([^"]*)"'
+ENTITIES = re.compile(r"<(?:Class|ObjectProperty|DataProperty|NamedIndividual|AnonymousIndividual)" + REFERENCE)
+INDIVIDUAL = re.compile(r"<(?:NamedIndividual|AnonymousIndividual)" + REFERENCE)
+
+
+def declared(declarations: dict[str, str], text: str, kept: set[str]) -> str:
+    """The declarations of the names in text (axioms in OWL/XML) and of those kept: a subset declares only what it
+    uses (a declaration says nothing logically; OWL/XML names each entity's kind where it uses it)."""
+    used = set(NAMES.findall(text)) | kept
+    return "".join(piece for name, piece in declarations.items() if name in used)
+
+
+def signature(axiom: str) -> frozenset[str]:
+    """The classes, properties and individuals an axiom in OWL/XML names, OWL's own (owl:Thing, ...) left out: what
+    relates it to other axioms."""
+    return frozenset(n for n in ENTITIES.findall(axiom) if not n.startswith((OWL_NS, "owl:")))
 
 
 def as_functional(owx_text: str) -> list[str]:
@@ -93,10 +125,68 @@ def holds(owx: Path, session: hermit.Session | None, cls: str | None, seconds: f
         raise OutOfTime from None
 
 
-def minimal(axioms: list, bad: Test) -> list:
-    """A subset of axioms that is bad and whose proper subsets are not; empty if the axioms as a whole are not bad
-    (the reasoner then disagrees with itself: nothing to explain)."""
-    return search([], False, axioms, bad) if bad(axioms) else []
+def minimal(axioms: list[str], bad: Test, cls: str | None) -> list[str]:
+    """A subset of axioms (OWL/XML) that is bad and whose proper subsets are not; empty if the axioms as a whole are
+    not bad (the reasoner then disagrees with itself: nothing to explain). cls: the class found unsatisfiable, or
+    None for an inconsistency."""
+    tbox = [axiom for axiom in axioms if not INDIVIDUAL.search(axiom)]
+    if cls:  # the TBox first: assertions make a class unsatisfiable only through nominals and the like
+        pool = axioms
+        core = expand(tbox, naming(tbox, cls), bad) or expand(pool, naming(pool, cls), bad)
+    else:
+        pool = culprit(tbox, by_individual(axioms), bad)
+        core = expand(pool, pool[-1:], bad)
+    core = core or (pool if bad(pool) else [])
+    return search([], False, core, bad) if core else []
+
+
+def by_individual(axioms: list[str]) -> list[str]:
+    """The axioms that name an individual, those about one individual (the first named: an assertion's subject) side
+    by side."""
+    named = [(found.group(1), axiom) for axiom in axioms if (found := INDIVIDUAL.search(axiom))]
+    return [axiom for _, axiom in sorted(named, key=lambda pair: pair[0])]
+
+
+def culprit(background: list[str], candidates: list[str], bad: Test) -> list[str]:
+    """A bad subset, background and a part of candidates, whose last axiom is in each of its minimal bad subsets:
+    candidates halved while one half with background is bad, then (neither is) cut to their shortest bad prefix by
+    bisection. The whole is taken to be bad, background alone not."""
+    while len(candidates) > 1:
+        half = len(candidates) // 2
+        if bad(background + candidates[:half]):
+            candidates = candidates[:half]
+        elif bad(background + candidates[half:]):
+            candidates = candidates[half:]
+        else:
+            break
+    good, worse = 0, len(candidates)
+    while worse - good > 1:
+        middle = (good + worse) // 2
+        good, worse = (good, middle) if bad(background + candidates[:middle]) else (middle, worse)
+    return background + candidates[:worse]
+
+
+def naming(axioms: list[str], name: str) -> list[str]:
+    """The axioms that name a class, property or individual."""
+    return [axiom for axiom in axioms if name in signature(axiom)]
+
+
+def expand(pool: list[str], seed: list[str], bad: Test) -> list[str]:
+    """The seed, then ring after ring of the axioms of pool that name a class, property or individual some axiom
+    chosen before names, up to the first ring with which the chosen axioms are bad; empty if none is."""
+    signatures = {axiom: signature(axiom) for axiom in pool}
+    chosen: list[str] = []
+    taken: set[str] = set()
+    names: set[str] = set()
+    ring = seed
+    while ring:
+        chosen += ring
+        if bad(chosen):
+            return chosen
+        taken.update(ring)
+        names.update(*(signature(axiom) for axiom in ring))
+        ring = [axiom for axiom in pool if axiom not in taken and signatures[axiom] & names]
+    return []
 
 
 def search(background: list, changed: bool, candidates: list, bad: Test) -> list:
