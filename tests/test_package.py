@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 
-from clirun import child_env, smekg
+from clirun import child_env, smekg, smekg_in_process
 from conftest import ROOT, copy_sources
 from querysnap import take
 from smekg import Project, SmekgError, Store, list_queries, run_query
@@ -219,7 +219,7 @@ def installed(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with smekg installed from a wheel built through its sdist from a copy of the
     checkout and the session's release; its bin folder. The environment gets no pip of its own: this process's pip
     installs into it (`--python`), finding the dependencies as it is configured on this machine (a local package
-    index), and leaves compiling the modules to their first import (`--no-compile`)."""
+    index), and leaves compiling the modules to their first import (`--no-compile`; see venv_env)."""
     work = tmp_path_factory.mktemp("wheel")
     checkout = work / "checkout"
     released_copy(checkout, release.release_dir)
@@ -227,8 +227,7 @@ def installed(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy2(ROOT / name, checkout / name)
     shutil.copytree(ROOT / "src", checkout / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     wheel = wheel_through_sdist(checkout, work / "dist")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    run = partial(subprocess.run, env=env, capture_output=True, text=True, timeout=1200)
+    run = partial(subprocess.run, env=venv_env(), capture_output=True, text=True, timeout=1200)
     run([sys.executable, "-m", "venv", "--without-pip", work / "venv"], check=True)
     pip = [sys.executable, "-m", "pip", "--python", work / "venv" / "bin" / "python", "install", "--no-compile"]
     done = run([*pip, "--disable-pip-version-check", wheel])
@@ -236,12 +235,18 @@ def installed(release, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work / "venv" / "bin"
 
 
+def venv_env() -> dict[str, str]:
+    """This environment for the virtual environment's programs: no PYTHONPATH, and no PYTHONDONTWRITEBYTECODE (which
+    some machines set), so that a module is compiled at its first import and not again at every start (1.5 s for
+    `smekg serve`)."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+
+
 def in_empty_folder(installed: Path, tmp_path: Path, *args: object) -> subprocess.CompletedProcess[str]:
-    """Run a program of the virtual environment in an empty folder, with no PYTHONPATH."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    """Run a program of the virtual environment in an empty folder (see venv_env)."""
     folder = tmp_path / "empty"
     folder.mkdir(exist_ok=True)
-    return subprocess.run([*map(str, args)], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([*map(str, args)], cwd=folder, env=venv_env(), capture_output=True, text=True, timeout=300)
 
 
 @pytest.mark.slow
@@ -258,7 +263,7 @@ def test_the_installed_wheel_gives_the_stats_and_export_of_the_checkout(installe
     checkout = released_copy(tmp_path / "checkout", release.release_dir).root
     for args in (("stats",), ("export", "--query", "governance-modes"), ("export", "--csl-json")):
         done = in_empty_folder(installed, tmp_path, installed / "smekg", *args)
-        expected = smekg(*args, "--root", checkout)
+        expected = smekg_in_process(*args, "--root", checkout)
         assert done.returncode == 0 and expected.returncode == 0, done.stderr + expected.stderr
         assert done.stdout == expected.stdout, args
 
@@ -306,9 +311,10 @@ def test_the_installed_wheel_writes_the_site_and_serves_it_from_an_empty_folder(
     assert (folder / "site" / ".smekg-site").is_file()  # written where asked, not into the installed package
     assert (folder / "site" / "index.html").is_file() and (folder / "site" / "ontology" / "Cluster.html").is_file()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     command = [installed / "smekg", "serve", "--host", "127.0.0.1", "--port", str(port), "--site", "site"]
-    server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        command, cwd=folder, env=venv_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 120  # a did-not-start bound, not a timing check
         while True:
