@@ -58,6 +58,7 @@ def test_clean_fixture_passes_quality(project):
     [
         ("undeclared-entity.ttl", "undeclared_term", "smekg:acme", "refers to undefined smekg:suppliedBy"),
         ("punned-property.ttl", "property_punning", "smekg:size", "is declared both"),
+        ("punned-foreign-property.ttl", "property_punning", "http://example.org/size", "is declared both"),
         ("punned-class.ttl", "class_punning", "kg:claim", "uses the class smekg:Cluster as the value"),
         ("class-without-label.ttl", "missing_label", "smekg:Cluster", "missing label"),
         ("subclass-cycle.ttl", "subclass_cycle", "smekg:Alliance", "subclass cycle"),
