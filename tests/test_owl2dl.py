@@ -63,6 +63,12 @@ NON_SIMPLE = {
         f"EquivalentClasses({E}A ObjectHasSelf({E}s)) needs {E}s simple, and it is not: "
         f"TransitiveObjectProperty({E}t), and {E}s is above {E}t",
     ),
+    "a cardinality in a class assertion": (
+        ":t a owl:ObjectProperty , owl:TransitiveProperty .\n"
+        ":x a [ a owl:Restriction ; owl:onProperty :t ; owl:maxCardinality 1 ] .",
+        f"ClassAssertion(ObjectMaxCardinality(1 {E}t) {E}x) needs {E}t simple, and it is not: "
+        f"TransitiveObjectProperty({E}t)",
+    ),
     "disjoint properties, one of them transitive": (
         ":t a owl:ObjectProperty , owl:TransitiveProperty ; owl:propertyDisjointWith :p . :p a owl:ObjectProperty .",
         f"DisjointObjectProperties({E}t {E}p) needs {E}t simple, and it is not: TransitiveObjectProperty({E}t)",

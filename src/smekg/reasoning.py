@@ -142,7 +142,7 @@ def non_simple_uses(axioms: list) -> list[tuple[str, str]]:
     needs: list[tuple[str, str]] = []  # a property that must be simple: the axiom that needs it
     for axiom in axioms:
         kind = type(axiom).__name__
-        if kind in NO_CLASS_EXPRESSION:
+        if kind in NO_CLASS_EXPRESSION or (kind == "ClassAssertion" and type(axiom.ce).__name__ == "Class"):
             continue
         text = str(axiom)
         names = horned.IRI.findall(text)
