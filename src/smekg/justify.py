@@ -184,7 +184,7 @@ def expand(pool: list[str], seed: list[str], bad: Test) -> list[str]:
         if bad(chosen):
             return chosen
         taken.update(ring)
-        names.update(*(signature(axiom) for axiom in ring))
+        names.update(*(signatures[axiom] for axiom in ring))
         ring = [axiom for axiom in pool if axiom not in taken and signatures[axiom] & names]
     return []
 
