@@ -13,7 +13,7 @@ from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from unittest import mock
 
-from smekg import cli
+from smekg import entry
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -48,7 +48,7 @@ def smekg_started(*args: object, env: dict[str, str] | None = None) -> subproces
 def smekg_in_process(
     *args: object, setenv: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `smekg ARGS` through its entry point (smekg.cli.run) in this process, with the variables in setenv set
+    """Run `smekg ARGS` through its entry point (smekg.entry.run) in this process, with the variables in setenv set
     and in the folder cwd: its exit status, stdout and stderr, as smekg() gives them (and monkeypatched faults
     apply). Without a child's start and imports (about 0.3 s); not for what needs a real process: signals, kills,
     a PATH for the children, os._exit (which ends a read-only command: here it is a plain exit 0)."""
@@ -59,9 +59,9 @@ def smekg_in_process(
         chdir(cwd or Path.cwd()),
         redirect_stdout(out),
         redirect_stderr(err),
-        mock.patch.object(cli, "exit_at_once", side_effect=SystemExit(0)),
+        mock.patch.object(entry, "exit_at_once", side_effect=SystemExit(0)),
     ):
-        status = exit_status(cli.run)
+        status = exit_status(entry.run)
     return subprocess.CompletedProcess(["smekg", *map(str, args)], status, text(out), text(err))
 
 
@@ -90,7 +90,7 @@ def exit_status(entry) -> int:
 
 @contextmanager
 def command_line(args: tuple[object, ...]) -> Iterator[None]:
-    """sys.argv as `smekg ARGS` sees it, and SIGTERM's handler (smekg.cli.run sets its own) restored afterwards."""
+    """sys.argv as `smekg ARGS` sees it, and SIGTERM's handler (smekg.entry.run sets its own) restored afterwards."""
     argv, handler = sys.argv, signal.getsignal(signal.SIGTERM)
     sys.argv = ["smekg", *map(str, args)]
     try:

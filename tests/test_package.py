@@ -32,16 +32,18 @@ from sparqlservers import free_port
 
 # Modules `smekg query` must never import: the build's graph library, BibTeX, the linker, the rich console.
 HEAVY = ("rdflib", "pybtex", "smekg.linking", "smekg.bibio", "smekg.build", "rich")
+# … nor, for a plain `smekg query NAME` (entry.py answers it), click and what dataclasses and typing would load.
+PLAIN = ("click", "smekg.cli", "inspect", "typing")
 
 IMPORTED = """
 import atexit, json, os, sys
 def modules():
     print(json.dumps(sorted(sys.modules)), file=sys.stderr, flush=True)
 atexit.register(modules)
-quit_now = os._exit  # how a read-only command ends (cli.exit_at_once), past atexit
+quit_now = os._exit  # how a read-only command ends (entry.exit_at_once), past atexit
 os._exit = lambda code: (modules(), quit_now(code))
 sys.argv = ["smekg", *sys.argv[1:]]
-from smekg.cli import run
+from smekg.entry import run
 run()
 """
 
@@ -70,10 +72,39 @@ def imported_by(*args: object) -> tuple[subprocess.CompletedProcess[str], set[st
     return done, set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
-def test_query_imports_no_graph_library_bibtex_or_linker(checkout: Path, smes_rows: str):
+def test_query_imports_no_graph_library_bibtex_linker_or_click(checkout: Path, smes_rows: str):
     done, modules = imported_by("query", "smes", "--root", checkout)
     assert done.returncode == 0 and done.stdout.rstrip().endswith(smes_rows), done.stderr
-    assert not [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
+    assert not [m for m in modules if m.split(".")[0] in (*HEAVY, *PLAIN) or m in HEAVY]
+    done, modules = imported_by("query", "--format=csv", "work-identifiers", "-p", "status=linked", "--root", checkout)
+    assert done.returncode == 0 and done.stdout.count("\n") > 2, done.stderr
+    assert not [m for m in modules if m.split(".")[0] in PLAIN]
+
+
+# A plain command line, and the NAME it names (after `--`, the click command reads it).
+PLAIN_LINES = [
+    (("smes",), "smes"),
+    (("work-identifiers", "--format", "csv", "-p", "status=linked"), "work-identifiers"),
+    (("work-identifiers", "-p", "status=Linked"), "work-identifiers"),
+    (("--format=markdown", "barriers-overcome", "--param=under=smekg:InternalBarrier"), "barriers-overcome"),
+    (("concept", "-p", "concept=smekg:Clusterr"), "concept"),
+    (("shared-works", "--format", "latex", "-p", "minDocuments=2", "-p", "minDocuments=3"), "shared-works"),
+    (("no-such-query",), "no-such-query"),
+    (("smes", "-p", "x"), "smes"),
+    (("smes", "-p", "employees=10"), "smes"),
+    (("smes", "--format", "json", "--release", "no-such-folder"), "smes"),
+]
+
+
+@pytest.mark.parametrize(("args", "name"), PLAIN_LINES, ids=[" ".join(a) for a, _ in PLAIN_LINES])
+def test_a_plain_query_answers_as_the_click_command_does(checkout: Path, args: tuple[str, ...], name: str):
+    """entry.py answers a plain `smekg query` without click; the click command (reached here through `--`, which
+    entry.py leaves to it) gives the same exit status, answer and findings."""
+    options = list(args)
+    options.remove(name)
+    plain = smekg_in_process("query", *args, "--root", checkout)
+    clicked = smekg_in_process("query", *options, "--root", checkout, "--", name)
+    assert (plain.returncode, plain.stdout, plain.stderr) == (clicked.returncode, clicked.stdout, clicked.stderr)
 
 
 def test_stats_and_query_list_import_no_graph_library(checkout: Path):

@@ -212,7 +212,7 @@ def test_cli_runs_any_query_file_of_any_form(project, release, tmp_path):
 
 
 def test_a_one_shot_query_prints_its_whole_answer_before_it_exits(project, release, store):
-    """`smekg query` ends without Python's teardown (cli.exit_at_once): its answer, larger than a pipe's buffer, still
+    """`smekg query` ends without Python's teardown (entry.exit_at_once): its answer, larger than a pipe's buffer, still
     reaches the reader whole."""
     from clirun import smekg
 

@@ -33,10 +33,11 @@ from .bibliography import (
     plain,
 )
 from .checks import validate_compiled
-from .errors import Finding, SmekgError
+from .entry import key_values
+from .errors import Finding, SmekgError, fail, os_problem
 from .linking import LINKS_FILE, read_links, read_records
-from .query import Store, key_values, run_query
-from .safeio import atomic_write, fail, file_lock, os_problem
+from .query import Store, run_query
+from .safeio import atomic_write, file_lock
 from .sources import Project, compile_sources
 from .vocab import KG, WORK
 
@@ -594,11 +595,6 @@ def render(entries: list[tuple[str, Entry]], fmt: str) -> str:
 # ---------------------------------------------------------------- commands
 
 
-def find_project(root: Path | None, checkout: bool = False) -> Project:
-    """--root, else the checkout around the working folder, else (unless it must be a checkout) the shipped copy."""
-    return Project(root.resolve()) if root else Project.find(checkout=checkout)
-
-
 @click.group("import")
 def import_group() -> None:
     """Add records from reference managers to the curated sources."""
@@ -615,7 +611,7 @@ def import_group() -> None:
 )
 def import_refs_command(root: Path | None, file: Path, into: str | None) -> None:
     """Append the records of FILE (.bib or CSL-JSON .json), reporting those already present."""
-    project = find_project(root, checkout=True)
+    project = Project.at(root, checkout=True)
     click.echo(import_refs(project, file, into).summary(project.root))
 
 
@@ -633,7 +629,7 @@ def export_command(
     if bibtex and csl_json:
         raise click.UsageError("--bibtex and --csl-json together: choose one format")
     fmt = "csl-json" if csl_json else "bibtex"
-    project = find_project(root)
+    project = Project.at(root)
     keys = query_work_keys(project, query_name, key_values(param)) if query_name else None
     entries = export_entries(project, keys)
     text = render(entries, fmt)

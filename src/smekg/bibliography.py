@@ -14,8 +14,7 @@ from pybtex.database import BibliographyData, BibliographyDataError, Entry, Pers
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 from rdflib import DC, DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
 
-from .errors import Finding
-from .safeio import os_problem
+from .errors import Finding, os_problem
 from .vocab import CITO, FABIO, KG, ORG, PERSON, PRISM, PROV, SCHEMA, SMEKG, WORK
 
 SOURCES_FILE = "sources.bib"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import Finding, SmekgError
-from .safeio import atomic_write, os_problem
+from .errors import Finding, SmekgError, os_problem
+from .safeio import atomic_write
 from .sources import Project
 from .turtle_syntax import Comments, Document, Node, Pair, Statement, TurtleLayoutError, read_document, tokenize
 

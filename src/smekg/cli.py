@@ -2,59 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
-from functools import cache
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-from .errors import SmekgError
+from .entry import ANSWERED, FORMATS, err, print_answer, say, warn
 from .project import Project
-from .query import (
-    Rows,
-    Store,
-    answer,
-    format_rows,
-    get_query,
-    key_values,
-    list_queries,
-    parameter_summary,
-    stale_sources,
-    turtle,
-)
-from .safeio import Limits, ServerLimits, fail, os_problem
-
-if TYPE_CHECKING:
-    from rich.console import Console
+from .query import Store, list_queries, parameter_summary
+from .safeio import Limits, ServerLimits
 
 # Each command imports what it needs when it runs (rich, rdflib, pybtex and the linker are slow to import and a
-# query needs none of them): tests/test_package.py checks what `smekg query` imports.
-
-
-@cache
-def err() -> Console:
-    """The console on stderr. Data (findings, warnings, paths) is printed verbatim: it reads no markup and no emoji
-    codes, so a source text like "a [/red] b" or ":smile:" cannot crash or vanish from a report. Colour only through
-    say()."""
-    from rich.console import Console
-
-    return Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
-
-
-def say(label: str, style: str, text: str = "") -> None:
-    """Print a coloured label, then text exactly as it is."""
-    from rich.text import Text
-
-    err().print(Text.assemble((label, style), " " + text if text else ""))
-
-
-def warn(message: str) -> None:
-    """Print a warning, its text exactly as it is."""
-    say("warn", "yellow", message)
+# query needs none of them): tests/test_package.py checks what `smekg query` imports. A plain `smekg query` does not
+# come here at all (entry.py answers it without click).
 
 
 def progress(step: str, status: str) -> None:
@@ -74,12 +35,6 @@ def project_option(func):
         default=None,
         help="Project folder (default: the nearest folder with ontology/smekg.ttl).",
     )(func)
-
-
-def find_project(root: Path | None, checkout: bool = False) -> Project:
-    """The project given by --root, else the checkout around the working folder, else (unless a checkout is needed)
-    the copy an installed smekg ships."""
-    return Project(root.resolve()) if root else Project.find(checkout=checkout)
 
 
 class LazyGroup(click.Group):
@@ -141,7 +96,7 @@ def build(root: Path | None, out: Path | None, reasoner: str) -> None:
     """Compile, validate, reason and write the release artifacts."""
     from .build import build as run_build
 
-    result = run_build(find_project(root, checkout=True), out, progress, reasoner)
+    result = run_build(Project.at(root, checkout=True), out, progress, reasoner)
     say("reasoning", "bold", result.reasoning)
     for warning in result.warnings:
         warn(str(warning))
@@ -155,17 +110,10 @@ def validate(root: Path | None) -> None:
     """Compile the sources and run every check, without reasoning or writing anything."""
     from .build import validate as run_validate
 
-    compiled, warnings = run_validate(find_project(root), progress)
+    compiled, warnings = run_validate(Project.at(root), progress)
     for warning in warnings:
         warn(str(warning))
     err().print(f"valid: {len(compiled.triples())} triples, {len(warnings)} warning(s)")
-
-
-def endpoint_store(url: str, limits: Limits):
-    """The SPARQL endpoint at url (endpoint.py, imported only then: it loads the network modules)."""
-    from .endpoint import Endpoint
-
-    return Endpoint(url, limits)
 
 
 @main.command()
@@ -173,7 +121,7 @@ def endpoint_store(url: str, limits: Limits):
 @click.argument("name", required=False)
 @click.option("--list", "show_list", is_flag=True, help="List the canned queries with their questions.")
 @click.option("--param", "-p", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown", "latex"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
 @click.option(
     "--release",
     type=click.Path(file_okay=False, path_type=Path),
@@ -221,28 +169,14 @@ def query(
 
     A SELECT query answers with a table in --format, an ASK query with true or false, a CONSTRUCT or DESCRIBE
     query with Turtle."""
-    project = find_project(root)
+    project = Project.at(root)
     if show_list or not name:
         for q in list_queries(project):
             params = ", ".join(parameter_summary(p) for p in q.params)
             click.echo(f"{q.name}\n    {q.question}" + (f"\n    parameters: {params}" if params else ""))
         return
-    canned = get_query(name, project)
-    if endpoint:
-        engine = endpoint_store(endpoint, Limits(connect_timeout, timeout, max_answer))
-    else:
-        folder = release or project.release_dir
-        for path in stale_sources(project, folder):
-            warn(f"{path} changed after the release in {folder} was built; run `smekg build` to query it")
-        engine = Store.on_disk(folder)
-    result = answer(canned, key_values(param), engine)
-    if isinstance(result, bool):
-        click.echo("true" if result else "false")
-    elif isinstance(result, Rows):
-        click.echo(format_rows(result, fmt))
-    else:
-        click.echo(turtle(result), nl=False)
-    return ANSWERED
+    limits = Limits(connect_timeout, timeout, max_answer)
+    return print_answer(project, name, param, fmt, release, endpoint, limits)
 
 
 @main.command()
@@ -266,7 +200,7 @@ def check(root: Path | None, release: Path | None, no_owlapi: bool, fmt: str, fa
     parsed, a complete reasoner, the OWL API load gate; which ran, their verdicts and their findings."""
     from .quality import check_release, render, tally
 
-    report = check_release(find_project(root), release, owlapi=not no_owlapi)
+    report = check_release(Project.at(root), release, owlapi=not no_owlapi)
     click.echo(render(report, fmt))
     if fmt == "tsv":
         err().print(tally(report))
@@ -280,7 +214,7 @@ def fmt(root: Path | None, check_only: bool) -> None:
     """Lay the Turtle sources out in their canonical sorted form, losing nothing (you ask for it; builds never do)."""
     from .canonical import check_canonical, format_sources
 
-    project = find_project(root, checkout=True)
+    project = Project.at(root, checkout=True)
     if check_only:
         findings = check_canonical(project)
     else:
@@ -298,7 +232,7 @@ def stats(root: Path | None) -> str:
     """Counts of classes, individuals, claims, publications and triples in the full release."""
     from .stats import graph_stats
 
-    for key, value in graph_stats(Store.on_disk(find_project(root).release_dir)).items():
+    for key, value in graph_stats(Store.on_disk(Project.at(root).release_dir)).items():
         click.echo(f"{key:16} {value}")
     return ANSWERED
 
@@ -321,7 +255,7 @@ def site(root: Path | None, release: Path | None, out: Path | None) -> None:
     """Write the static web site of the release: pages for every entity, the research questions, evidence maps."""
     from .site import build_site
 
-    folder, count = build_site(find_project(root), release, out)
+    folder, count = build_site(Project.at(root), release, out)
     err().print(f"site written to {folder} ({count} files); open {folder / 'index.html'}")
 
 
@@ -396,61 +330,16 @@ def serve(
     from .serve import Settings
     from .serve import serve as run_server
 
-    project = find_project(root)
+    project = Project.at(root)
     limits = ServerLimits(timeout, max_answer, max_memory, workers, queue)
     folder = (release or project.release_dir).resolve()
     run_server(Settings(folder, site.resolve() if site else None, list_queries(project), limits), host, port)
 
 
-def unforeseen(error: OSError | UnicodeDecodeError) -> SmekgError:
-    """A file or network fault that no command turned into a finding, as one (not a traceback)."""
-    if isinstance(error, UnicodeDecodeError):
-        byte = error.object[error.start]
-        return fail("reading", "", f"a file is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})")
-    return fail("running", error.filename or "", os_problem(error))
-
-
-def report(error: SmekgError) -> None:
-    from rich.text import Text
-
-    err().print(Text(str(error), style="red"))
-    sys.exit(1)
-
-
-ANSWERED = "answered"  # what a command that only reads and prints returns: run() then ends the process at once
-
-
-def exit_at_once() -> None:
-    """End the process as soon as a read-only command has printed its answer, without Python's teardown of every
-    module and object (about 20 ms of a one-shot `smekg query`, a fifth of it): the command holds no file open for
-    writing, no child process and no temporary file, and its output is flushed first. If the flush fails (a closed
-    pipe), the usual exit reports it."""
+def dispatch() -> str | None:
+    """Run the command line with click; a usage error is reported as click reports it, Ctrl-C as exit status 130."""
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:
-        return
-    os._exit(0)
-
-
-def stop(signum: int, frame: object) -> None:
-    """SIGTERM ends smekg as Ctrl-C does: cleanup runs (staging folders, temporary files, the Java child)."""
-    raise SystemExit(128 + signum)
-
-
-def run() -> None:
-    """Entry point that turns SmekgError into a readable report and exit status 1.
-
-    Commands turn every fault they foresee into a SmekgError where it happens; an OSError or
-    UnicodeDecodeError that still escapes is reported the same way, on one line."""
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        if main(standalone_mode=False) == ANSWERED:
-            exit_at_once()
-    except SmekgError as error:
-        report(error)
-    except (OSError, UnicodeDecodeError) as error:
-        report(unforeseen(error))
+        return main(standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as error:

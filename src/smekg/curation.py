@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import DCTERMS, RDF, RDFS, XSD
 
-from .errors import Finding, SmekgError
-from .safeio import os_problem
+from .errors import Finding, SmekgError, os_problem
 from .vocab import PROV, SOURCE, compact
 
 if TYPE_CHECKING:

@@ -16,10 +16,10 @@ from urllib.parse import urlparse
 
 import pyoxigraph as ox
 
-from .errors import Finding, SmekgError
+from .errors import Finding, SmekgError, os_problem
 from .prefixes import PREFIXES
 from .query import Rows, Term, Value, bind_values, code_only, expect_form, literal_value
-from .safeio import Limits, NetworkLimit, os_problem, read_capped, with_deadline
+from .safeio import Limits, NetworkLimit, read_capped, with_deadline
 from .vocab import BASE
 
 USER_AGENT = "smekg/0.1 (SME internationalization knowledge graph; https://w3id.org/smekg/)"

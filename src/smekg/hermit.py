@@ -15,10 +15,10 @@ from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
 
+from .errors import fail
 from .jvm import compiled, dies_with_parent, java_command
 from .konclude import Answer
 from .resources import package_path
-from .safeio import fail
 
 PROGRAM = package_path("java", "HermitEntail.java")
 MEMORY = os.environ.get("SMEKG_JAVA_MEMORY", "4g")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pyhornedowl
 import pyoxigraph as ox
 
+from .errors import fail
 from .owners import REASON_PREFIX, tagged
-from .safeio import fail
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_CLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#Class")

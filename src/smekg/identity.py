@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD
 
-from .safeio import fail
+from .errors import fail
 from .sources import Project
 from .vocab import BASE, ONTOLOGY_IRI, SCHEMA
 

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .safeio import fail
+from .errors import fail
 
 INSTALL = "install a Java runtime, version 11 or later (Debian: apt-get install default-jre-headless)"
 COMPILE_TIMEOUT = 300  # seconds

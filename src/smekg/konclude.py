@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import fail
 from .jvm import dies_with_parent
-from .safeio import fail
 
 PROGRAM = "Konclude"
 INSTALL = "install Konclude (Debian: apt-get install konclude)"

@@ -32,10 +32,10 @@ from rdflib.term import Node
 
 from .bibliography import BibRecord, ascii_slug, citation_string, load_bibliography, normalise_doi, plain
 from .canonical import canonical_turtle
-from .errors import SmekgError
+from .errors import SmekgError, os_problem
 from .jsonshape import WrongShape, json_name, member, members
 from .linkhttp import LinkError, Origin, PoliteClient, allowed_origins, ensure_allowed, sparql_request
-from .safeio import atomic_write, file_lock, os_problem
+from .safeio import atomic_write, file_lock
 from .sources import Project
 from .vocab import BASE, PREFIXES, PRISM, PROV, SCHEMA, WORK
 
@@ -978,7 +978,7 @@ def link_command(
     reviewer: str,
 ) -> None:
     """Find DOIs, OpenAlex works and Wikidata items for the records; write ontology/links/links.ttl."""
-    project = Project(root.resolve()) if root else Project.find(checkout=True)
+    project = Project.at(root, checkout=True)
     default = project.root / "config" / "smekg-link.toml"
     path = config_path or (default if default.is_file() else None)
     settings = load_settings(path, project.root)

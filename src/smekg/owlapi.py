@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import Finding, SmekgError
+from .errors import Finding, SmekgError, fail
 from .jvm import compiled, dies_with_parent, java_command
 from .resources import package_path
-from .safeio import fail
 from .vocab import SMEKG
 
 JAVA_DIR = Path("/usr/share/java")

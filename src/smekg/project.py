@@ -5,7 +5,6 @@ Imports nothing beyond the standard library and errors.py: `smekg query` and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Finding, SmekgError
@@ -15,12 +14,19 @@ RELEASE_STORE = "oxigraph"  # the release's read-only Oxigraph store (full relea
 CHECKOUT_ONLY = "building, formatting, linking and importing change the sources, so they need a checkout"
 
 
-@dataclass
 class Project:
-    """Where a smekg project keeps its sources and writes its release; shipped is the installed package's copy."""
+    """Where a smekg project keeps its sources and writes its release; shipped is the installed package's copy.
+    (A plain class: the dataclasses module costs a one-shot `smekg query` 20 ms.)"""
 
-    root: Path
-    shipped: bool = False
+    def __init__(self, root: Path, shipped: bool = False):
+        self.root = root
+        self.shipped = shipped
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Project) and (self.root, self.shipped) == (other.root, other.shipped)
+
+    def __repr__(self) -> str:
+        return f"Project({self.root!r}, shipped={self.shipped})"
 
     @property
     def ontology(self) -> Path:
@@ -85,6 +91,11 @@ class Project:
             return self.build_inputs()
         built = stamp.stat().st_mtime_ns
         return [path for path in self.build_inputs() if path.is_file() and path.stat().st_mtime_ns > built]
+
+    @classmethod
+    def at(cls, root: Path | None, checkout: bool = False) -> Project:
+        """The project a command names with --root, else the one found from the working folder (see find)."""
+        return cls(root.resolve()) if root else cls.find(checkout=checkout)
 
     @classmethod
     def find(cls, start: Path | None = None, checkout: bool = False) -> Project:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
-from dataclasses import dataclass, field
+from collections import namedtuple
 from datetime import date, datetime
 from itertools import zip_longest
 from pathlib import Path
 
-import click
 import pyoxigraph as ox
 
 from .direct import DIRECT_FILES
-from .errors import Finding, SmekgError
+from .errors import Finding, SmekgError, fail, os_problem
 from .prefixes import PREFIXES, compact, expand
 from .project import RELEASE_STORE, Project
-from .safeio import fail, os_problem
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
 HEADER_FIELD = re.compile(r"^#\s*(title|question|sources|param|output):\s*(.*)$")
@@ -28,30 +25,22 @@ Value = str | int | float | bool | date | datetime | None
 Term = ox.NamedNode | ox.Literal
 
 
-@dataclass
-class Parameter:
-    """A query parameter declared in the header (`# param: name (type) — meaning`, an enumerated one as
-    `# param: name (string: a | b | c) — meaning`); its default is the query's own VALUES row."""
-
-    name: str
-    kind: str
-    doc: str = ""
-    allowed: tuple[str, ...] = ()
-    default: Term | None = None
+# Named tuples and plain classes, not dataclasses: that module imports inspect, 20 ms of every `smekg query`.
+Parameter = namedtuple("Parameter", "name kind doc allowed default", defaults=("", (), None))
+Parameter.__doc__ = """A query parameter declared in the header (`# param: name (type) — meaning`, an enumerated one as
+`# param: name (string: a | b | c) — meaning`): name, kind (one of PARAM_TYPES), doc, allowed values (a tuple, empty
+when any value goes) and default (a term or None), which is the query's own VALUES row."""
 
 
-@dataclass
 class CannedQuery:
-    """A .rq file from queries/ with its documented header."""
+    """A .rq file from queries/ with its documented header: title, question, sources, parameters; file is true for
+    a query given by its path (any query form), false for a canned query by name (it answers with a table)."""
 
-    name: str
-    path: Path
-    text: str
-    title: str = ""
-    question: str = ""
-    sources: str = ""
-    params: list[Parameter] = field(default_factory=list)
-    file: bool = False  # given by its path: any query form; a canned query (by name) answers with a table
+    def __init__(self, name: str, path: Path, text: str):
+        self.name, self.path, self.text = name, path, text
+        self.title = self.question = self.sources = ""
+        self.params: list[Parameter] = []
+        self.file = False
 
 
 def read_query_file(name: str, path: Path) -> str:
@@ -94,8 +83,7 @@ def parse_header(name: str, path: Path) -> CannedQuery:
             setattr(query, key, (getattr(query, key) + " " + value).strip())
     if query.params:
         defaults = parameter_block(text, str(path), name, [p.name for p in query.params]).defaults
-        for p in query.params:
-            p.default = defaults[p.name]
+        query.params = [p._replace(default=defaults[p.name]) for p in query.params]
     return query
 
 
@@ -126,17 +114,6 @@ def parameter_summary(param: Parameter) -> str:
     """A parameter as `--list` shows it: name=default (compacted), and its allowed values."""
     default = "" if param.default is None else "=" + display(python_value(param.default))
     return param.name + default + (f" (one of: {' | '.join(param.allowed)})" if param.allowed else "")
-
-
-def key_values(items: tuple[str, ...]) -> dict[str, str]:
-    """Command-line KEY=VALUE parameters as a dict; anything else is a usage error."""
-    given = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        given[key] = value
-    return given
 
 
 def to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
@@ -272,15 +249,9 @@ TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 VALUES_ROW = re.compile(r"\s*(VALUES\s*\(([^(){}]*)\)\s*\{\s*\([^(){}]*\)\s*\})", re.I)
 
 
-@dataclass
-class ParameterBlock:
-    """The VALUES row opening a query's top-level WHERE group: its span in the text, its variables and their
-    default terms (None for UNDEF), as Oxigraph reads them."""
-
-    start: int
-    end: int
-    names: list[str]
-    defaults: dict[str, Term | None]
+ParameterBlock = namedtuple("ParameterBlock", "start end names defaults")
+ParameterBlock.__doc__ = """The VALUES row opening a query's top-level WHERE group: its span in the text (start,
+end), its variables (names) and their default terms (defaults: name → term, None for UNDEF), as Oxigraph reads them."""
 
 
 def top_level_rows(code: str) -> list[re.Match[str]]:
@@ -675,6 +646,8 @@ def cell_lines(value: str) -> list[str]:
     without its cost: a large answer has thousands of cells)."""
     if len(value) <= CELL_WIDTH and value.isprintable() and value == value.strip() and value:
         return [value]
+    import textwrap  # here: most answers have no long cell, and every one-shot `smekg query` starts sooner
+
     return textwrap.wrap(value, CELL_WIDTH, break_on_hyphens=False) or [""]
 
 

@@ -22,11 +22,10 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .errors import SmekgError
+from .errors import SmekgError, fail
 from .mediatypes import RDF_TYPES, RESULT_TYPES, negotiate
 from .query import SERVICE, VALUES_ROW, Store, first_keyword, keyword, refuse_service, values_row
 from .safeio import ServerLimits as Limits
-from .safeio import fail
 from .vocab import PREFIXES
 
 TEXT = "text/plain; charset=utf-8"

@@ -19,10 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import hermit, horned, konclude
-from .errors import Finding, SmekgError
+from .errors import Finding, SmekgError, fail
 from .justify import BUDGET_S, explain, locate, readable
 from .owners import REASON_PREFIX, remove_dead_owners_folders, tagged
-from .safeio import fail
 from .sources import Compiled
 from .vocab import BASE, OWN_NAMESPACES, compact
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .direct import DIRECT_FILES, write_direct_view
-from .errors import SmekgError
+from .errors import SmekgError, fail, os_problem
 from .identity import release_header, set_aside_header
 from .owners import owner_pid, process_alive, tagged
 from .project import RELEASE_STORE
-from .safeio import fail, file_lock, os_problem
+from .safeio import file_lock
 from .vocab import PREFIXES
 
 FORMATS = {

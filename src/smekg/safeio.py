@@ -14,19 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
 
-from .errors import Finding, SmekgError
+from .errors import fail, os_problem
 
 T = TypeVar("T")
-
-
-def fail(step: str, where: object, message: str, entry: str = "") -> SmekgError:
-    """A SmekgError with one finding."""
-    return SmekgError(step, [Finding(str(where), 0, entry, message)])
-
-
-def os_problem(err: OSError) -> str:
-    """An OSError in words, e.g. 'no space left on device'."""
-    return (os.strerror(err.errno) if err.errno else str(err)).lower()
 
 
 def new_file_mode() -> int:

@@ -40,12 +40,12 @@ from starlette.staticfiles import StaticFiles  # the editor's own files
 
 from .direct import DIRECT_FILES
 from .endpoint import results_table
+from .errors import fail, os_problem
 from .identity import ontology_iri
 from .mediatypes import RDF_EXTENSIONS, RDF_TYPES, content_type, negotiate
 from .query import QUERY_FORM, CannedQuery, bind_values, bindings, code_only, parameter_block, projected
 from .querypool import READ_ONLY, Limits, Pool, Reply
 from .release import FORMATS, artifact_names
-from .safeio import fail, os_problem
 from .vocab import BASE, PREFIXES
 
 ASSETS = files("smekg") / "serve_assets"

@@ -42,9 +42,10 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from .errors import fail, os_problem
 from .owners import owner_pid, process_alive, remove_dead_owners_folders, tagged
 from .query import Rows, Store, code_only, format_rows, list_queries, run_query
-from .safeio import fail, file_lock, os_problem
+from .safeio import file_lock
 from .sources import Project
 from .vocab import BASE, DOCUMENTED_KINDS, PREFIXES, compact
 
