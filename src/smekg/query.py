@@ -576,7 +576,7 @@ def display(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return IRI_IN_TEXT.sub(lambda m: compact(m.group()), value)
+        return IRI_IN_TEXT.sub(lambda m: compact(m.group()), value) if "://" in value else value
     return str(value)
 
 
