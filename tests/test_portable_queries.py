@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import pytest
 
 from querysnap import ROOT, list_columns, runs_of
 from smekg import list_queries, run_query
 from smekg.endpoint import Endpoint, Limits, results_table
-from smekg.query import Rows, Value
+from smekg.query import Rows
 from sparqlservers import oxigraph_server, virtuoso_server
+
+if TYPE_CHECKING:
+    from smekg.query import Value
 
 pytestmark = pytest.mark.slow
 

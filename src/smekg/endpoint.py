@@ -11,16 +11,19 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlparse
 
 import pyoxigraph as ox
 
 from .errors import Finding, SmekgError, os_problem
 from .prefixes import PREFIXES
-from .query import Rows, Term, Value, bind_values, code_only, expect_form, literal_value
+from .query import Rows, Term, bind_values, code_only, expect_form, literal_value
 from .safeio import Limits, NetworkLimit, read_capped, with_deadline
 from .vocab import BASE
+
+if TYPE_CHECKING:
+    from .query import Value
 
 USER_AGENT = "smekg/0.1 (SME internationalization knowledge graph; https://w3id.org/smekg/)"
 RESULTS_JSON = "application/sparql-results+json"
