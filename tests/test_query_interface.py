@@ -221,6 +221,19 @@ def test_a_one_shot_query_prints_its_whole_answer_before_it_exits(project, relea
     assert len(json.loads(done.stdout)) == len(run_query("evidence-map-impacts", store=store, project=project))
 
 
+@pytest.mark.parametrize("args", [(), ("--",)], ids=["plain", "click"])
+def test_a_reader_that_stops_early_ends_smekg_quietly(release, args):
+    """`smekg query NAME | head -1`: the answer (larger than a pipe's buffer) meets a closed pipe; smekg ends with
+    status 1 and prints no finding, whichever way the command line is read (entry.py or click)."""
+    from clirun import smekg_started
+
+    running = smekg_started("query", "evidence-map-impacts", "--release", release.release_dir, *args)
+    assert running.stdout.readline().startswith("impact")
+    running.stdout.close()
+    assert running.wait(timeout=120) == 1
+    assert running.stderr.read() == ""
+
+
 def test_a_release_older_than_its_sources_warns_naming_the_file(release, tmp_path):
     import os
 

@@ -152,14 +152,20 @@ def report(error: SmekgError) -> None:
 def exit_at_once() -> None:
     """End the process as soon as a read-only command has printed its answer, without Python's teardown of every
     module and object (about 20 ms of a one-shot `smekg query`, a fifth of it): the command holds no file open for
-    writing, no child process and no temporary file, and its output is flushed first. If the flush fails (a closed
-    pipe), the usual exit reports it."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:
-        return
+    writing, no child process and no temporary file, and its output is flushed first (a flush that fails raises,
+    and run() reports it)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
     os._exit(0)
+
+
+def reader_gone() -> None:
+    """The reader of the output went away (`smekg query NAME | head -1`): end quietly with status 1, as click does
+    for the other commands (and as Python's documentation advises), not with a finding. stdout is pointed at
+    /dev/null first, so that Python's own last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
 
 
 def stop(signum: int, frame: object) -> None:
@@ -185,5 +191,7 @@ def run() -> None:
             exit_at_once()
     except SmekgError as error:
         report(error)
+    except BrokenPipeError:
+        reader_gone()
     except (OSError, UnicodeDecodeError) as error:
         report(unforeseen(error))
