@@ -643,8 +643,12 @@ def test_console_markup_in_source_text_is_printed_verbatim(small_copy):
             UnicodeDecodeError("utf-8", b"ab\xff", 2, 3, "invalid start byte"),
             "error: a file is not UTF-8 text (byte 0xff at offset 2)",
         ),
+        (
+            UnicodeEncodeError("ascii", "§ 3.5", 0, 1, "ordinal not in range(128)"),
+            "error: the output's encoding (ascii) has no character U+00A7; set a UTF-8 locale",
+        ),
     ],
-    ids=["OSError", "UnicodeDecodeError"],
+    ids=["OSError", "UnicodeDecodeError", "UnicodeEncodeError"],
 )
 def test_console_unforeseen_fault_is_one_line(monkeypatch, fault, shown):
     """A file fault no command foresaw still ends as one finding and exit 1, not a traceback."""
@@ -657,6 +661,30 @@ def test_console_unforeseen_fault_is_one_line(monkeypatch, fault, shown):
     done = smekg_in_process("query", "--list")
     assert done.returncode == 1
     assert shown in done.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("--",)], ids=["plain", "click"])
+def test_an_answer_the_output_cannot_encode_is_one_finding(project, release, args):
+    """An ASCII-only output (PYTHONIOENCODING=ascii) and an answer with '§': one finding naming the character's code
+    point and the fix, exit 1, no traceback, whichever way the command line is read (entry.py or click)."""
+    done = smekg(
+        "query", "theory-uses", "--release", release.release_dir, *args, env=child_env(PYTHONIOENCODING="ascii")
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "no character U+00A7; set a UTF-8 locale (LANG=C.UTF-8) or PYTHONIOENCODING=utf-8" in done.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("--",)], ids=["plain", "click"])
+def test_ctrl_c_ends_a_query_with_status_130_and_no_traceback(monkeypatch, project, args):
+    from smekg import cli, entry
+
+    def interrupted(*given, **options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry, "print_answer", interrupted)
+    monkeypatch.setattr(cli, "print_answer", interrupted)
+    done = smekg_in_process("query", "smes", "--root", project.root, *args)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "\n")  # the new line that click prints
 
 
 @pytest.mark.parametrize("args", [["query", "--list"], ["query", "no-such-query"]], ids=["answers", "fails"])

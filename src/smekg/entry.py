@@ -134,11 +134,17 @@ def answer_plain(options: dict[str, object]) -> str:
     return print_answer(project, options["name"], options["param"], options["fmt"], options["release"])  # type: ignore[arg-type]
 
 
-def unforeseen(error: OSError | UnicodeDecodeError) -> SmekgError:
-    """A file or network fault that no command turned into a finding, as one (not a traceback)."""
+def unforeseen(error: OSError | UnicodeError) -> SmekgError:
+    """A file or network fault that no command turned into a finding, as one (not a traceback). An output that
+    cannot take a character is named by its code point only: the report goes to a stream that may not take it
+    either."""
     if isinstance(error, UnicodeDecodeError):
         byte = error.object[error.start]
         return fail("reading", "", f"a file is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})")
+    if isinstance(error, UnicodeEncodeError):
+        point = ord(error.object[error.start])
+        why = f"the output's encoding ({error.encoding}) has no character U+{point:04X}; set a UTF-8 locale"
+        return fail("writing", "", why + " (LANG=C.UTF-8) or PYTHONIOENCODING=utf-8")
     return fail("running", error.filename or "", os_problem(error))
 
 
@@ -176,8 +182,8 @@ def stop(signum: int, frame: object) -> None:
 def run() -> None:
     """Entry point that turns SmekgError into a readable report and exit status 1.
 
-    Commands turn every fault they foresee into a SmekgError where it happens; an OSError or
-    UnicodeDecodeError that still escapes is reported the same way, on one line."""
+    Commands turn every fault they foresee into a SmekgError where it happens; an OSError or UnicodeError that
+    still escapes is reported the same way, on one line."""
     signal.signal(signal.SIGTERM, stop)
     try:
         plain = plain_query(sys.argv[1:])
@@ -193,5 +199,8 @@ def run() -> None:
         report(error)
     except BrokenPipeError:
         reader_gone()
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, UnicodeError) as error:
         report(unforeseen(error))
+    except KeyboardInterrupt:  # Ctrl-C: as click ends the other commands (a new line, status 130), no traceback
+        print(file=sys.stderr)
+        sys.exit(130)
