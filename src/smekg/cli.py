@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .entry import ANSWERED, FORMATS, err, print_answer, say, warn
+from .entry import run as run  # the entry point that environments installed before entry.py still call
 from .project import Project
 from .query import Store, list_queries, parameter_summary
 from .safeio import Limits, ServerLimits
