@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections import namedtuple
 from functools import cache
 from pathlib import Path
 
@@ -94,44 +95,42 @@ def print_answer(
     return ANSWERED
 
 
-def plain_query(args: list[str]) -> dict[str, object] | None:
+PlainQuery = namedtuple("PlainQuery", "name param fmt root release")
+
+
+def plain_query(args: list[str]) -> PlainQuery | None:
     """The options of a plain `smekg query NAME` command line, or None for any other command line (cli.py reads
     it, with its help and its usage errors). Options are read as click reads them: `--opt VALUE` or
     `--opt=VALUE`, the last one given wins, -p/--param repeat."""
     if not args or args[0] != "query":
         return None
-    options: dict[str, object] = {"name": None, "param": [], "fmt": "table", "root": None, "release": None}
+    options: dict = {"name": None, "param": [], "fmt": "table", "root": None, "release": None}
     rest = iter(args[1:])
     for arg in rest:
         key, sep, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if key in PLAIN_OPTIONS:
+        dest = PLAIN_OPTIONS.get(key)
+        if dest:
             value = value if sep else next(rest, None)
-            if value is None or value.startswith("-") or not usable(PLAIN_OPTIONS[key], value):
+            if value is None or value.startswith("-") or not usable(dest, value):
                 return None
-            if PLAIN_OPTIONS[key] == "param":
-                options["param"].append(value)  # type: ignore[attr-defined]
+            if dest == "param":
+                options["param"].append(value)
             else:
-                options[PLAIN_OPTIONS[key]] = Path(value) if key in ("--root", "--release") else value
+                options[dest] = Path(value) if dest in ("root", "release") else value
         elif arg.startswith("-") or options["name"] is not None or not arg:
             return None
         else:
             options["name"] = arg
-    return options if options["name"] is not None else None
+    return PlainQuery(**options) if options["name"] is not None else None
 
 
-def usable(option: str, value: str) -> bool:
+def usable(dest: str, value: str) -> bool:
     """Whether click would take this option value without a usage error (a folder option must not name a file)."""
-    if option == "fmt":
+    if dest == "fmt":
         return value in FORMATS
-    if option in ("root", "release"):
+    if dest in ("root", "release"):
         return not os.path.isfile(value)
     return True
-
-
-def answer_plain(options: dict[str, object]) -> str:
-    """Answer a plain `smekg query` command line (see plain_query)."""
-    project = Project.at(options["root"])  # type: ignore[arg-type]
-    return print_answer(project, options["name"], options["param"], options["fmt"], options["release"])  # type: ignore[arg-type]
 
 
 def unforeseen(error: OSError | UnicodeError) -> SmekgError:
@@ -188,7 +187,7 @@ def run() -> None:
     try:
         plain = plain_query(sys.argv[1:])
         if plain is not None:
-            done = answer_plain(plain)
+            done = print_answer(Project.at(plain.root), plain.name, plain.param, plain.fmt, plain.release)
         else:
             from .cli import dispatch
 
