@@ -58,7 +58,7 @@ def records(text: str) -> list[tuple[str, str, str]]:
     parsed, findings = parse_bib(text, "test.bib")
     assert findings == []
     bib = Bibliography(records={r.key: r for r in parsed})
-    return [tuple(str(t) for t in triple) for triple in bibliography_triples(bib)]
+    return [tuple(t.value for t in triple) for triple in bibliography_triples(bib)]
 
 
 def test_undecodable_markup_in_a_record_is_a_finding_naming_field_entry_and_line():

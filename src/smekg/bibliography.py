@@ -10,46 +10,83 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec plain() uses)
+import pyoxigraph as ox
 from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person, parse_string
 from pybtex.scanner import PybtexError, PybtexSyntaxError
-from rdflib import DC, DCTERMS, RDF, RDFS, SKOS, XSD, Literal, URIRef
+from rdflib import DC, DCTERMS, RDF, RDFS, SKOS, XSD
 
 from .errors import Finding, os_problem
 from .vocab import CITO, FABIO, KG, ORG, PERSON, PRISM, PROV, SCHEMA, SMEKG, WORK
 
 SOURCES_FILE = "sources.bib"
 
+# The records are built as Oxigraph terms, which the store takes as they are; the vocabulary's IRIs are made once.
+iri = ox.NamedNode
+TYPE = iri(RDF.type)
+LABEL = iri(RDFS.label)
+ALT_LABEL = iri(SKOS.altLabel)
+INTEGER = iri(XSD.integer)
+ANY_URI = iri(XSD.anyURI)
+SOURCE_DOCUMENT = iri(SMEKG.SourceDocument)
+CITATION_KEY = iri(SMEKG.citationKey)
+SHORT_CITATION = iri(SMEKG.shortCitation)
+CITATION = iri(DCTERMS.bibliographicCitation)
+TITLE = iri(DCTERMS.title)
+CREATOR = iri(DCTERMS.creator)
+YEAR_PUBLISHED = iri(SMEKG.yearPublished)
+CONTAINER = iri(SMEKG.container)
+DOI = iri(PRISM.doi)
+URL = iri(FABIO.hasURL)
+LICENSE = iri(SCHEMA.license)
+CITES = iri(CITO.cites)
+PAGE_RANGE = iri(PRISM.pageRange)
+STARTING_PAGE = iri(PRISM.startingPage)
+ENDING_PAGE = iri(PRISM.endingPage)
+HAS_AUTHORSHIP = iri(SMEKG.hasAuthorship)
+HAS_EDITORSHIP = iri(SMEKG.hasEditorship)
+AUTHORSHIP = iri(SMEKG.Authorship)
+AUTHOR = iri(SMEKG.author)
+AUTHOR_POSITION = iri(SMEKG.authorPosition)
+NAME = iri(SCHEMA.name)
+FAMILY_NAME = iri(SCHEMA.familyName)
+GIVEN_NAME = iri(SCHEMA.givenName)
+PERSON_CLASS = iri(PROV.Person)
+PROV_ORGANIZATION = iri(PROV.Organization)
+ORG_ORGANIZATION = iri(ORG.Organization)
+EXPRESSION = iri(FABIO.Expression)
+BACHELORS_THESIS = iri(FABIO.BachelorsThesis)
+
 ENTRY_CLASSES = {
-    "article": FABIO.JournalArticle,
-    "inproceedings": FABIO.ConferencePaper,
-    "conference": FABIO.ConferencePaper,
-    "incollection": FABIO.BookChapter,
-    "inbook": FABIO.BookChapter,
-    "book": FABIO.Book,
-    "phdthesis": FABIO.DoctoralThesis,
-    "mastersthesis": FABIO.MastersThesis,
-    "techreport": FABIO.ReportDocument,
-    "unpublished": FABIO.Manuscript,
-    "misc": FABIO.Expression,
-    "online": FABIO.WebPage,
+    "article": iri(FABIO.JournalArticle),
+    "inproceedings": iri(FABIO.ConferencePaper),
+    "conference": iri(FABIO.ConferencePaper),
+    "incollection": iri(FABIO.BookChapter),
+    "inbook": iri(FABIO.BookChapter),
+    "book": iri(FABIO.Book),
+    "phdthesis": iri(FABIO.DoctoralThesis),
+    "mastersthesis": iri(FABIO.MastersThesis),
+    "techreport": iri(FABIO.ReportDocument),
+    "unpublished": iri(FABIO.Manuscript),
+    "misc": EXPRESSION,
+    "online": iri(FABIO.WebPage),
 }
 
 # A publisher's name is a literal: dc:publisher (DCMI's element, an annotation property), not dcterms:publisher,
 # which FaBiO declares an object property (and an annotation property: any use of it puns in a merge with FaBiO).
 TEXT_FIELDS = {
-    "publisher": DC.publisher,
-    "address": SMEKG.publisherPlace,
-    "school": SMEKG.school,
-    "institution": DC.publisher,
-    "degree": SMEKG.degree,
-    "tutor": SMEKG.tutor,
-    "note": SKOS.note,
-    "identification": SMEKG.identificationNote,
-    "volume": PRISM.volume,
-    "number": PRISM.issueIdentifier,
-    "edition": PRISM.edition,
-    "eid": SMEKG.articleNumber,
-    "series": SMEKG.series,
+    "publisher": iri(DC.publisher),
+    "address": iri(SMEKG.publisherPlace),
+    "school": iri(SMEKG.school),
+    "institution": iri(DC.publisher),
+    "degree": iri(SMEKG.degree),
+    "tutor": iri(SMEKG.tutor),
+    "note": iri(SKOS.note),
+    "identification": iri(SMEKG.identificationNote),
+    "volume": iri(PRISM.volume),
+    "number": iri(PRISM.issueIdentifier),
+    "edition": iri(PRISM.edition),
+    "eid": iri(SMEKG.articleNumber),
+    "series": iri(SMEKG.series),
 }
 
 
@@ -344,8 +381,8 @@ def find_duplicate_works(bib: Bibliography) -> list[Finding]:
     return findings
 
 
-def work_iri(key: str) -> URIRef:
-    return WORK[key]
+def work_iri(key: str) -> ox.NamedNode:
+    return iri(WORK + key)
 
 
 def is_organisation(person: Person) -> bool:
@@ -355,17 +392,17 @@ def is_organisation(person: Person) -> bool:
     return not names and len(person.last_names) == 1 and person.last_names[0].startswith("{")
 
 
-def person_iri(person: Person) -> URIRef:
+def person_iri(person: Person) -> ox.NamedNode:
     """A readable person IRI: family name and given names or initials, as printed."""
     family = ascii_slug(plain(" ".join(person.prelast_names + person.last_names)))
     given = "-".join(ascii_slug(plain(n)) for n in person.first_names + person.middle_names)
-    return PERSON[f"{family}-{given}" if given else family]
+    return iri(PERSON + (f"{family}-{given}" if given else family))
 
 
-def organisation_iri(name: str) -> URIRef:
+def organisation_iri(name: str) -> ox.NamedNode:
     """An organisation's IRI, kg:organization-<its name or short name, words joined by hyphens>: the IRI the
     knowledge files use for the same organisation (kg:organization-unido)."""
-    return KG["organization-" + "-".join(filter(None, (ascii_slug(w) for w in plain(name).split())))]
+    return iri(KG + "organization-" + "-".join(filter(None, (ascii_slug(w) for w in plain(name).split()))))
 
 
 def display_name(person: Person) -> str:
@@ -395,100 +432,112 @@ def citation_string(rec: BibRecord) -> str:
     return f"{authors} ({rec.year or 'n.d.'}). {title}." + (f" {container}." if container else "")
 
 
-class Triples(list):
-    """Triples collected in order (cheaper than an rdflib graph; the store they go to removes duplicates)."""
+def text(value: str, language: str | None = None) -> ox.Literal:
+    """A plain (or language-tagged) literal."""
+    return ox.Literal(value, language=language)
 
-    def add(self, triple: tuple[URIRef, URIRef, URIRef | Literal]) -> None:
+
+def integer(value: str | int) -> ox.Literal:
+    """An xsd:integer literal in canonical form, as rdflib wrote it: ASCII digits, no leading zero (year 0999 is
+    "999"; \\d also matches other scripts' digits, which int() reads)."""
+    return ox.Literal(str(int(value)), datatype=INTEGER)
+
+
+class Triples(list):
+    """Triples of Oxigraph terms collected in order (cheaper than a graph; the store they go to removes duplicates)."""
+
+    def add(self, triple: tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]) -> None:
         self.append(triple)
 
 
 def record_graph(rec: BibRecord, is_source: bool, g: Triples) -> None:
     """Add the RDF of one bibliographic record to g."""
     w, fields = work_iri(rec.key), rec.entry.fields
-    g.add((w, RDF.type, record_class(rec)))
+    g.add((w, TYPE, record_class(rec)))
     if is_source:
-        g.add((w, RDF.type, SMEKG.SourceDocument))
-    g.add((w, SMEKG.citationKey, Literal(rec.key)))
-    g.add((w, RDFS.label, Literal(f"{short_citation(rec)}: {rec.title or 'untitled'}", lang="en")))
-    g.add((w, SMEKG.shortCitation, Literal(short_citation(rec))))
-    g.add((w, DCTERMS.bibliographicCitation, Literal(citation_string(rec))))
+        g.add((w, TYPE, SOURCE_DOCUMENT))
+    short = short_citation(rec)
+    g.add((w, CITATION_KEY, text(rec.key)))
+    g.add((w, LABEL, text(f"{short}: {rec.title or 'untitled'}", "en")))
+    g.add((w, SHORT_CITATION, text(short)))
+    g.add((w, CITATION, text(citation_string(rec))))
     if rec.title:
-        g.add((w, DCTERMS.title, Literal(rec.title)))
+        g.add((w, TITLE, text(rec.title)))
     if YEAR.fullmatch(rec.year):
-        g.add((w, SMEKG.yearPublished, Literal(rec.year, datatype=XSD.integer)))
+        g.add((w, YEAR_PUBLISHED, integer(rec.year)))
     container = fields.get("journal") or fields.get("booktitle")
     if container:
-        g.add((w, SMEKG.container, Literal(plain(container))))
+        g.add((w, CONTAINER, text(plain(container))))
     for name, prop in TEXT_FIELDS.items():
         if fields.get(name):
-            g.add((w, prop, Literal(plain(fields[name]))))
+            g.add((w, prop, text(plain(fields[name]))))
     add_pages(g, w, fields.get("pages", ""))
     if fields.get("doi"):
-        g.add((w, PRISM.doi, Literal(normalise_doi(fields["doi"]))))
+        g.add((w, DOI, text(normalise_doi(fields["doi"]))))
     if fields.get("url"):
-        g.add((w, FABIO.hasURL, Literal(fields["url"].strip(), datatype=XSD.anyURI)))
+        g.add((w, URL, ox.Literal(fields["url"].strip(), datatype=ANY_URI)))
     if fields.get("license"):
-        g.add((w, SCHEMA.license, URIRef(fields["license"].strip())))
+        g.add((w, LICENSE, iri(fields["license"].strip())))
     add_authors(g, w, rec.entry.persons.get("author", []), "author", fields.get("shortauthor", ""))
     add_authors(g, w, rec.entry.persons.get("editor", []), "editor")
 
 
-def record_class(rec: BibRecord) -> URIRef:
+def record_class(rec: BibRecord) -> ox.NamedNode:
     """FaBiO class of an entry; a thesis whose type says 'bachelor' is a bachelor's thesis."""
     if rec.entry.type == "mastersthesis" and "bachelor" in rec.entry.fields.get("type", "").lower():
-        return FABIO.BachelorsThesis
-    return ENTRY_CLASSES.get(rec.entry.type, FABIO.Expression)
+        return BACHELORS_THESIS
+    return ENTRY_CLASSES.get(rec.entry.type, EXPRESSION)
 
 
-def add_pages(g: Triples, w: URIRef, pages: str) -> None:
+def add_pages(g: Triples, w: ox.NamedNode, pages: str) -> None:
     pages = plain(pages).replace("--", "–")
     if not pages:
         return
-    g.add((w, PRISM.pageRange, Literal(pages)))
+    g.add((w, PAGE_RANGE, text(pages)))
     start, _, end = pages.partition("–")
-    g.add((w, PRISM.startingPage, Literal(start.strip())))
+    g.add((w, STARTING_PAGE, text(start.strip())))
     if end:
-        g.add((w, PRISM.endingPage, Literal(end.strip())))
+        g.add((w, ENDING_PAGE, text(end.strip())))
 
 
-def add_authors(g: Triples, w: URIRef, people: list[Person], role: str, short_name: str = "") -> None:
+def add_authors(g: Triples, w: ox.NamedNode, people: list[Person], role: str, short_name: str = "") -> None:
     """Ordered authorship nodes (work/KEY/author/N) pointing at the agents' records: a person (prov:Person) or,
     for a braced corporate name, an organisation (prov:Organization and org:Organization), named by short_name
     (biblatex's shortauthor, for a sole corporate author) if given."""
     for position, person in enumerate(people, start=1):
-        node = URIRef(f"{w}/{role}/{position}")
+        node = iri(f"{w.value}/{role}/{position}")
         sole = short_name if len(people) == 1 else ""
         who = add_organisation(g, person, sole) if is_organisation(person) else add_person(g, person)
-        g.add((w, SMEKG.hasAuthorship if role == "author" else SMEKG.hasEditorship, node))
-        g.add((node, RDF.type, SMEKG.Authorship))
-        g.add((node, SMEKG.author, who))
-        g.add((node, SMEKG.authorPosition, Literal(position)))
+        g.add((w, HAS_AUTHORSHIP if role == "author" else HAS_EDITORSHIP, node))
+        g.add((node, TYPE, AUTHORSHIP))
+        g.add((node, AUTHOR, who))
+        g.add((node, AUTHOR_POSITION, integer(position)))
         if role == "author":
-            g.add((w, DCTERMS.creator, who))
+            g.add((w, CREATOR, who))
 
 
-def add_person(g: Triples, person: Person) -> URIRef:
+def add_person(g: Triples, person: Person) -> ox.NamedNode:
     """A person's record: prov:Person, as PROV-O types the curators and reviewers, with the name's parts."""
-    who = person_iri(person)
-    g.add((who, RDF.type, PROV.Person))
-    g.add((who, SCHEMA.name, Literal(display_name(person))))
-    g.add((who, RDFS.label, Literal(display_name(person), lang="en")))
-    g.add((who, SCHEMA.familyName, Literal(plain(" ".join(person.prelast_names + person.last_names)))))
+    who, name = person_iri(person), display_name(person)
+    g.add((who, TYPE, PERSON_CLASS))
+    g.add((who, NAME, text(name)))
+    g.add((who, LABEL, text(name, "en")))
+    g.add((who, FAMILY_NAME, text(plain(" ".join(person.prelast_names + person.last_names)))))
     if person.first_names or person.middle_names:
-        g.add((who, SCHEMA.givenName, Literal(plain(" ".join(person.first_names + person.middle_names)))))
+        g.add((who, GIVEN_NAME, text(plain(" ".join(person.first_names + person.middle_names)))))
     return who
 
 
-def add_organisation(g: Triples, person: Person, short_name: str) -> URIRef:
+def add_organisation(g: Triples, person: Person, short_name: str) -> ox.NamedNode:
     """A corporate author's record: an organisation (prov:Organization, org:Organization), one IRI per organisation."""
     name = display_name(person)
     who = organisation_iri(short_name or name)
-    g.add((who, RDF.type, PROV.Organization))
-    g.add((who, RDF.type, ORG.Organization))
-    g.add((who, SCHEMA.name, Literal(name)))
-    g.add((who, RDFS.label, Literal(name, lang="en")))
+    g.add((who, TYPE, PROV_ORGANIZATION))
+    g.add((who, TYPE, ORG_ORGANIZATION))
+    g.add((who, NAME, text(name)))
+    g.add((who, LABEL, text(name, "en")))
     if short_name:
-        g.add((who, SKOS.altLabel, Literal(plain(short_name), lang="en")))
+        g.add((who, ALT_LABEL, text(plain(short_name), "en")))
     return who
 
 
@@ -499,5 +548,5 @@ def bibliography_triples(bib: Bibliography) -> Triples:
         record_graph(rec, rec.key in bib.source_keys, g)
     for citing, keys in bib.reference_lists.items():
         for key in keys:
-            g.add((work_iri(citing), CITO.cites, work_iri(bib.work_key(key))))
+            g.add((work_iri(citing), CITES, work_iri(bib.work_key(key))))
     return g

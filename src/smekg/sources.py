@@ -11,7 +11,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, Graph
 
 from .bibliography import Bibliography, bibliography_triples, entry_lines, load_bibliography
 from .curation import apply_curation, file_iri
@@ -117,15 +117,6 @@ def line_index(path: Path, mtime_ns: int, size: int) -> dict[str, int]:
     return indented | flush
 
 
-def oxigraph_term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    """An rdflib IRI or literal as an Oxigraph term."""
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype) if term.datatype else None)
-    return ox.NamedNode(term)
-
-
 def load_turtle(store: ox.Store, path: Path, root: Path, graph: ox.NamedNode, literals: list[ox.Quad]) -> list[Finding]:
     """Parse one Turtle file into its named graph, with the file's own IRI as base (so `<>` in it names the file);
     a syntax error becomes a finding with file and line."""
@@ -201,7 +192,7 @@ def compile_sources(project: Project) -> Compiled:
     bib_rel = str(project.references_dir.relative_to(project.root))
     files[str(SOURCE[bib_rel])] = bib_rel
     graph = ox.NamedNode(SOURCE[bib_rel])
-    quads = [ox.Quad(*map(oxigraph_term, triple), graph) for triple in bibliography_triples(bibliography)]
+    quads = [ox.Quad(s, p, o, graph) for s, p, o in bibliography_triples(bibliography)]
     store.extend(quads)
     literals += (q for q in quads if isinstance(q.object, ox.Literal))
     return apply_curation(Compiled(project, store, bibliography, files, literals))
