@@ -5,6 +5,9 @@ type follows from."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import SH
@@ -39,10 +42,18 @@ def locator(compiled: Compiled) -> Locator:
 
 
 def shapes_of(compiled: Compiled) -> Graph:
-    """The SHACL shapes of the project (shapes/*.ttl)."""
+    """The SHACL shapes of the project (shapes/*.ttl), parsed once per content of the files (shared: not to be
+    changed), so that their plan (shacl.plan_shapes) is made once too."""
+    paths = sorted(compiled.project.shapes_dir.glob("*.ttl"))
+    return parsed_shapes(tuple((path, path.read_bytes()) for path in paths))
+
+
+@lru_cache(maxsize=4)
+def parsed_shapes(files: tuple[tuple[Path, bytes], ...]) -> Graph:
+    """The graph of the shapes files, each read from its bytes with its path as base IRI."""
     shapes = Graph()
-    for path in sorted(compiled.project.shapes_dir.glob("*.ttl")):
-        shapes.parse(path, format="turtle")
+    for path, text in files:
+        shapes.parse(data=text, format="turtle", publicID=path.absolute().as_uri())
     return shapes
 
 

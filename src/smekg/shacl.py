@@ -20,10 +20,9 @@ import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import reduce
+from functools import cache, reduce
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
@@ -208,7 +207,23 @@ def engines(shapes: Graph) -> dict[str, str]:
     return names | {name_of(shapes, s): f"{FALLBACK} ({why})" for s, why in plan.fallback.items()}
 
 
+PLANS: dict[tuple[frozenset, frozenset], Plan] = {}  # the plans of the last shapes graphs, by their content
+PLANS_KEPT = 8
+
+
 def plan_shapes(shapes: Graph) -> Plan:
+    """The plan of the shapes (new_plan), made once per content of the shapes graph: its triples and prefixes
+    (the names in its messages). Its checks are immutable; each caller gets its own lists."""
+    key = (frozenset(shapes), frozenset(shapes.namespaces()))
+    if key not in PLANS:
+        PLANS[key] = new_plan(shapes)
+        if len(PLANS) > PLANS_KEPT:
+            del PLANS[next(iter(PLANS))]
+    plan = PLANS[key]
+    return Plan(list(plan.checks), dict(plan.fallback))
+
+
+def new_plan(shapes: Graph) -> Plan:
     """Compile every shape the compiler supports; the others go to the fallback engine. A shapes graph that is
     wrong for every engine (an invalid sh:pattern) is refused with SmekgError."""
     plan, variables = Plan(), itertools.count()
@@ -243,14 +258,21 @@ def compile_shapes(shapes: Graph) -> list[Check]:
 def run_checks(
     store: ox.Store, checks: list[Check], union: bool = True, literals: LiteralIndex | None = None
 ) -> list[Violation]:
-    """Run compiled checks on the store, two at a time; the violations sorted and without duplicates."""
+    """Run compiled checks on the store, one after the other (pyoxigraph holds the GIL while it evaluates: two
+    threads took as long and more CPU); the violations sorted and without duplicates."""
     literals = literal_index(store, union, None) if literals is None else literals
     queries = with_subclasses(store, [c.query for c in checks], union)
-    with ThreadPoolExecutor(2) as pool:
-        answers = pool.map(lambda q: list(store.query(q, use_default_graph_as_union=union)), queries)
-        return sorted(
-            {v for check, rows in zip(checks, answers, strict=True) for v in violations(check, rows, literals)}
-        )
+    answers = (solutions(store.query(q, use_default_graph_as_union=union)) for q in queries)
+    found = (violations(check, *answer, literals) for check, answer in zip(checks, answers, strict=True))
+    return sorted({v for vs in found for v in vs})
+
+
+Row = tuple[Term | None, ...]
+
+
+def solutions(answer: ox.QuerySolutions) -> tuple[list[str], list[Row]]:
+    """A query's variable names and its rows (each value by the position of its variable)."""
+    return [v.value for v in answer.variables], [tuple(row) for row in answer]
 
 
 LiteralIndex = dict[tuple[str, str], set[ox.Literal]]
@@ -262,36 +284,67 @@ def literal_index(
     """The literal values of each (subject, predicate) (of the given predicates, or all), keyed in N-Triples: as
     written in the sources, and as the store holds them for a (subject, predicate) the sources give no literal
     (added after loading)."""
-    graph = None if union else ox.DefaultGraph()
-    index: LiteralIndex = defaultdict(set)
-    for quad in sources or ():
-        scope = union or isinstance(quad.graph_name, ox.DefaultGraph)
-        if isinstance(quad.object, ox.Literal) and scope and (predicates is None or str(quad.predicate) in predicates):
-            index[str(quad.subject), str(quad.predicate)].add(quad.object)
+    index = written_literals(sources or (), union, predicates)
     written = set(index)
-    patterns = [None] if predicates is None else [ox.NamedNode(p[1:-1]) for p in sorted(predicates)]
-    for quad in (q for p in patterns for q in store.quads_for_pattern(None, p, None, graph)):
-        key = (str(quad.subject), str(quad.predicate))
-        if isinstance(quad.object, ox.Literal) and key not in written:
-            index[key].add(quad.object)
+    graph = None if union else ox.DefaultGraph()
+    patterns = {None: None} if predicates is None else {p: ox.NamedNode(p[1:-1]) for p in sorted(predicates)}
+    for predicate, node in patterns.items():
+        for subject, pred, obj, _ in store.quads_for_pattern(None, node, None, graph):
+            if isinstance(obj, ox.Literal):
+                key = (str(subject), predicate or str(pred))
+                if key not in written:
+                    index[key].add(obj)
     return index
 
 
-def violations(check: Check, rows: list[ox.QuerySolution], literals: LiteralIndex) -> Iterator[Violation]:
-    """The violations that a check's rows stand for."""
+def written_literals(sources: Iterable[ox.Quad], union: bool, predicates: set[str] | None) -> LiteralIndex:
+    """The literal values of each (subject, predicate) in the sources (of their default graph unless union)."""
+    index: LiteralIndex = defaultdict(set)
+    for subject, pred, obj, graph in sources:
+        if isinstance(obj, ox.Literal) and (union or isinstance(graph, ox.DefaultGraph)):
+            predicate = str(pred)
+            if predicates is None or predicate in predicates:
+                index[str(subject), predicate].add(obj)
+    return index
+
+
+def violations(check: Check, variables: list[str], rows: list[Row], literals: LiteralIndex) -> Iterator[Violation]:
+    """The violations that a check's rows (of the variables) stand for."""
+    if check.reports[0].count:
+        return count_violations(check.reports, variables, rows, literals)
+    (report,) = check.reports
+    return value_violations(report, variables, rows, literals)
+
+
+def count_violations(
+    reports: tuple[Report, ...], variables: list[str], rows: list[Row], literals: LiteralIndex
+) -> Iterator[Violation]:
+    """The cardinality violations of rows (?focus, then the counts of non-literal values): each count with the
+    focus node's literals of the path."""
+    counted = [(report, variables.index(report.count), f"<{report.path}>") for report in reports]
+    at = variables.index("focus")
     for row in rows:
-        focus = row["focus"]
-        key, literal = str(focus), row["literal"] is not None if not check.reports[0].count else False
-        for report in check.reports:
-            written = literals.get((key, f"<{report.path}>"), ())
-            if report.count:
-                n = int(row[report.count].value) + len(written)
-                if report.beyond(n):
-                    yield violation(report, focus, None, str(n))
-            elif literal:
-                yield from (violation(report, focus, v) for v in sorted(written, key=str) if not report.test(v))
-            elif not (report.judge_all and report.test(row["value"])):
-                yield violation(report, focus, row["value"])
+        focus = row[at]
+        key = str(focus)
+        for report, position, path in counted:
+            n = int(row[position].value) + len(literals.get((key, path), ()))
+            if report.beyond(n):
+                yield violation(report, focus, None, str(n))
+
+
+def value_violations(
+    report: Report, variables: list[str], rows: list[Row], literals: LiteralIndex
+) -> Iterator[Violation]:
+    """The violations of rows (?focus ?value ?literal): a non-literal value that failed in SPARQL (or fails the
+    report's test, if it judges all), or each literal of the focus node's path (?literal) that fails the test.
+    The test runs once per distinct value (values repeat: one date on many claims); run_checks sorts the result."""
+    path, pick = f"<{report.path}>", operator.itemgetter(*(variables.index(v) for v in ("focus", "value", "literal")))
+    test = cache(report.test)
+    for focus, value, literal in map(pick, rows):
+        if literal is not None:
+            yield from (violation(report, focus, v) for v in literals.get((str(focus), path), ()) if not test(v))
+        elif not (report.judge_all and test(value)):
+            yield violation(report, focus, value)
 
 
 def violation(report: Report, focus: Term, value: Term | None, count: str = "") -> Violation:
