@@ -64,6 +64,7 @@ def test_clean_fixture_passes_quality(project):
         ("subclass-cycle.ttl", "subclass_cycle", "smekg:Alliance", "subclass cycle"),
         ("subclass-cycle.ttl", "subclass_cycle", "smekg:Venture", "subclass cycle"),
         ("circular-definition.ttl", "circular_definition", "smekg:ExportConsortium", "circular definition"),
+        ("circular-definition.ttl", "circular_definition", "smekg:B2BNetwork", "circular definition"),
     ],
 )
 def test_quality_report_catches(project, fixture, check, entry, says):
