@@ -84,13 +84,15 @@ def validate_compiled(compiled: Compiled) -> list[Finding]:
     return [f for outcome in check_stage(compiled, "sources") for f in outcome.findings]
 
 
+# ?inferred (the reasoner's graph) is bound when run, as ?node is in the queries below (Oxigraph binds only projected
+# variables)
 GENERALISED = """
-SELECT ?s ?p ?o WHERE {{
-  GRAPH <{inferred}> {{ ?s ?p ?o }}
+SELECT ?s ?p ?o ?inferred WHERE {
+  GRAPH ?inferred { ?s ?p ?o }
   ?q rdfs:subPropertyOf+ ?p .
-  GRAPH ?g {{ ?s ?q ?o }}
-  FILTER(?g != <{inferred}>)
-}}"""
+  GRAPH ?g { ?s ?q ?o }
+  FILTER(?g != ?inferred)
+}"""
 
 
 def reasoned_view(compiled: Compiled) -> ox.Store:
@@ -99,8 +101,7 @@ def reasoned_view(compiled: Compiled) -> ox.Store:
     prov:wasDerivedFrom, so each claim's document would become a second value the curation shape rejects), while a
     value that follows otherwise (owl:sameAs, an inverse, a transitive property) is as good as written."""
     restated = {
-        ox.Quad(row["s"], row["p"], row["o"], INFERRED)
-        for row in compiled.query(GENERALISED.format(inferred=INFERRED.value))
+        ox.Quad(row["s"], row["p"], row["o"], INFERRED) for row in compiled.query(GENERALISED, {"inferred": INFERRED})
     }
     view = ox.Store()
     view.extend(q for q in compiled.store.quads_for_pattern(None, None, None) if q not in restated)
@@ -116,16 +117,14 @@ def validate_reasoned(compiled: Compiled, before: list[Finding]) -> list[Finding
 
 
 WHY_TYPED = """
-SELECT ?type ?subject ?p ?object ?g ?via WHERE {{
-  GRAPH <{inferred}> {{ <{node}> a ?type }}
-  {{ GRAPH ?g {{ <{node}> ?p ?object }} ?p rdfs:domain ?type
-     BIND(<{node}> AS ?subject) BIND("rdfs:domain" AS ?via) }}
-  UNION {{ GRAPH ?g {{ ?subject ?p <{node}> }} ?p rdfs:range ?type
-     BIND(<{node}> AS ?object) BIND("rdfs:range" AS ?via) }}
-  FILTER(?g != <{inferred}>)
-  FILTER EXISTS {{ VALUES ?kind {{ owl:ObjectProperty owl:DatatypeProperty }} ?p a ?kind }}
-}} ORDER BY ?type ?g ?p"""
-INFERRED_TYPES = "SELECT ?type WHERE {{ GRAPH <{inferred}> {{ <{node}> a ?type }} }} ORDER BY ?type"
+SELECT ?type ?subject ?p ?object ?g ?via ?inferred ?node WHERE {
+  GRAPH ?inferred { ?node a ?type }
+  { GRAPH ?g { ?node ?p ?object } ?p rdfs:domain ?type BIND(?node AS ?subject) BIND("rdfs:domain" AS ?via) }
+  UNION { GRAPH ?g { ?subject ?p ?node } ?p rdfs:range ?type BIND(?node AS ?object) BIND("rdfs:range" AS ?via) }
+  FILTER(?g != ?inferred)
+  FILTER EXISTS { VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty } ?p a ?kind }
+} ORDER BY ?type ?g ?p"""
+INFERRED_TYPES = "SELECT ?type ?inferred ?node WHERE { GRAPH ?inferred { ?node a ?type } } ORDER BY ?type"
 
 
 def with_inference(compiled: Compiled, finding: Finding) -> Finding:
@@ -133,8 +132,9 @@ def with_inference(compiled: Compiled, finding: Finding) -> Finding:
     node = expand(finding.entry)
     if not node.startswith(("http:", "https:")):
         return finding
+    bound = {"inferred": INFERRED, "node": ox.NamedNode(node)}
     facts = []
-    for row in compiled.query(WHY_TYPED.format(inferred=INFERRED.value, node=node)):
+    for row in compiled.query(WHY_TYPED, bound):
         rel = compiled.files.get(row["g"].value, "")
         subject = row["subject"].value
         line = subject_line(compiled.project.root / rel, subject) if rel else 0
@@ -147,9 +147,7 @@ def with_inference(compiled: Compiled, finding: Finding) -> Finding:
             f"{compact(row['p'].value)} has {row['via'].value} {compact(row['type'].value)}"
         )
     if not facts:
-        types = [
-            compact(r["type"].value) for r in compiled.query(INFERRED_TYPES.format(inferred=INFERRED.value, node=node))
-        ]
+        types = [compact(r["type"].value) for r in compiled.query(INFERRED_TYPES, bound)]
         facts = [f"the reasoner infers {compact(node)} is a {', a '.join(types)}"] if types else []
     if not facts:
         return finding

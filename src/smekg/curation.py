@@ -32,13 +32,15 @@ UNDECLARED = "but it is not declared as an agent (a prov:Person, prov:SoftwareAg
 LEXICAL_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 AGENTS = f"SELECT DISTINCT ?agent WHERE {{ VALUES ?kind {{ {AGENT_KINDS} }} ?agent a/rdfs:subClassOf* ?kind }}"
+# ?graph (a knowledge file's graph) and ?file (the file's own node, `<>` in it) are bound when run (Oxigraph binds
+# only projected variables)
 STATED = """
-SELECT DISTINCT ?node ?p ?o WHERE {{
-  {{ GRAPH {graph} {{ ?node a ?kind }} ?kind rdfs:subClassOf* smekg:Claim }} UNION {{ VALUES ?node {{ {file} }} }}
-  VALUES ?p {{ prov:wasAttributedTo prov:generatedAtTime }}
-  GRAPH {graph} {{ ?node ?p ?o }}
-}}"""
-CLAIMS = "SELECT DISTINCT ?claim WHERE {{ GRAPH {graph} {{ ?claim a ?kind }} ?kind rdfs:subClassOf* smekg:Claim }}"
+SELECT DISTINCT ?node ?p ?o ?graph ?file WHERE {
+  { GRAPH ?graph { ?node a ?kind } ?kind rdfs:subClassOf* smekg:Claim } UNION { BIND(?file AS ?node) }
+  VALUES ?p { prov:wasAttributedTo prov:generatedAtTime }
+  GRAPH ?graph { ?node ?p ?o }
+}"""
+CLAIMS = "SELECT DISTINCT ?claim ?graph WHERE { GRAPH ?graph { ?claim a ?kind } ?kind rdfs:subClassOf* smekg:Claim }"
 
 
 def blob_id(data: bytes) -> str:
@@ -73,12 +75,12 @@ def curate_file(compiled: Compiled, graph: ox.NamedNode, rel: str, path: Path, a
     text = data.decode("utf-8", errors="replace")
     node = ox.NamedNode(file_iri(rel))
     stated: dict[ox.NamedNode, dict[ox.NamedNode, list]] = defaultdict(lambda: defaultdict(list))
-    for row in compiled.query(STATED.format(graph=graph, file=node)):
+    for row in compiled.query(STATED, {"graph": graph, "file": node}):
         stated[row["node"]][row["p"]].append(row["o"])
     findings = [f for n, values in stated.items() for f in faults(rel, text, n, n == node, values, agents)]
     default = stated.get(node, {})
     version, quads = file_version(graph, rel, blob_id(data))
-    for row in compiled.query(CLAIMS.format(graph=graph)):
+    for row in compiled.query(CLAIMS, {"graph": graph}):
         claim, own = row["claim"], stated.get(row["claim"], {})
         quads.append(ox.Quad(claim, DERIVED, version, graph))
         quads += [ox.Quad(claim, p, o, graph) for p in (CURATOR, WHEN) if not own.get(p) for o in default.get(p, [])]
