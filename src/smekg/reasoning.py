@@ -206,10 +206,60 @@ def unshown(audit: horned.Audit) -> str:
     return ""
 
 
+def untrusted(answer: konclude.Answer, audit: horned.Audit, ontology: horned.Ontology) -> str:
+    """Why Konclude's property values cannot be trusted, or '': they must hold every asserted value and be closed
+    under the property axioms (unclosed)."""
+    if short := lacking(answer, audit):
+        return f"Konclude's answer lacks asserted values of {compact(short[0])}"
+    return unclosed(answer, [a.component for a in horned.logical_axioms(ontology)])
+
+
 def lacking(answer: konclude.Answer, audit: horned.Audit) -> list[str]:
     """The object properties with fewer values in the answer than the graph asserts."""
     counts = answer.counts()
     return sorted(p for p, n in audit.asserted_values.items() if counts[p] < n)
+
+
+# The property axioms every correct set of property values is closed under, as py-horned-owl writes them.
+PROPERTY_AXIOMS = re.compile(
+    r"(SubObjectPropertyOf|EquivalentObjectProperties|InverseObjectProperties|TransitiveObjectProperty"
+    r"|SymmetricObjectProperty)\(((?:<[^>]+> ?)+)\)"
+)
+
+
+def unclosed(answer: konclude.Answer, axioms: list) -> str:
+    """Why the answer's property values cannot be every entailed one, or '': they must be closed under the graph's
+    own property axioms (a value of a subproperty is one of the superproperty; one of a property, reversed, one of
+    its inverse; two chained values of a transitive property give a third). Konclude 0.7 was seen, on a busy
+    machine, answering no value at all for a transitive property above one with values."""
+    values: dict[str, set[tuple[str, str]]] = {}
+    for subject, prop, value in answer.values:
+        values.setdefault(prop, set()).add((subject, value))
+    for axiom in axioms:
+        match = PROPERTY_AXIOMS.fullmatch(str(axiom))
+        if match is None:
+            continue
+        kind, names = match.group(1), horned.IRI.findall(match.group(2))
+        pairs = [values.get(name, set()) for name in names]
+        if kind in ("SubObjectPropertyOf", "EquivalentObjectProperties"):
+            wrong = not pairs[0] <= pairs[1] if kind.startswith("Sub") else any(p != pairs[0] for p in pairs)
+        elif kind == "InverseObjectProperties":
+            wrong = pairs[0] != {(o, s) for s, o in pairs[1]}
+        elif kind == "SymmetricObjectProperty":
+            wrong = pairs[0] != {(o, s) for s, o in pairs[0]}
+        else:
+            wrong = not transitive(pairs[0])
+        if wrong:
+            return f"Konclude's property values break {readable(str(axiom))}"
+    return ""
+
+
+def transitive(pairs: set[tuple[str, str]]) -> bool:
+    """Whether the pairs hold every pair that two of them chained give."""
+    after: dict[str, set[str]] = {}
+    for x, y in pairs:
+        after.setdefault(x, set()).add(y)
+    return all(z in after.get(x, ()) for x, y in pairs for z in after.get(y, ()))
 
 
 def fallback(reason: str, engine: str) -> Route:
@@ -254,8 +304,8 @@ def entail_file(
             seconds = konclude.deadline(len(ontology.get_axioms()))
             try:
                 answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties, seconds)
-                if individuals and answer.consistent and (short := lacking(answer, audit)):  # a safety net
-                    route = fallback(f"Konclude's answer lacks asserted values of {compact(short[0])}", engine)
+                if individuals and answer.consistent and (why := untrusted(answer, audit, ontology)):  # safety net
+                    route = fallback(why, engine)
             except konclude.GaveUp as why:
                 route = fallback(str(why), engine)
         read_by_owlapi = Path(tmp) / "owlapi.owx"  # for explanations: the OWL API may read what py-horned-owl drops
