@@ -98,10 +98,10 @@ def test_a_functional_property_under_a_transitive_one_is_simple_and_reasons(tmp_
 
 
 def test_a_konclude_answer_with_no_value_of_a_superproperty_gives_way_to_hermit(tmp_path, monkeypatch):
-    """On the graph above, Konclude 0.7 answers no value of :f in most runs (the older safety net, lacking(), sees
-    it), and in about one run of ten none of :t: then a value of :f is not one of :t, and HermiT reasons instead.
-    Planted here on the graph without the functional axiom, which Konclude answers right, so the planted loss is
-    the only one."""
+    """On the graph above (individuals with no class assertion), Konclude 0.7 answers no value of the functional :f
+    in most runs (the older safety net, lacking(), sees it), and in about one run of ten none of :t: then a value of
+    :f is not one of :t, and HermiT reasons instead. Planted here on the graph without the functional axiom, which
+    Konclude answers right, so the planted loss is the only one."""
     read = konclude.solutions
 
     def losing_t(path, properties, answer):
