@@ -206,12 +206,12 @@ def unshown(audit: horned.Audit) -> str:
     return ""
 
 
-def untrusted(answer: konclude.Answer, audit: horned.Audit, ontology: horned.Ontology) -> str:
+def untrusted(answer: konclude.Answer, audit: horned.Audit, axioms: list) -> str:
     """Why Konclude's property values cannot be trusted, or '': they must hold every asserted value and be closed
     under the property axioms (unclosed)."""
     if short := lacking(answer, audit):
         return f"Konclude's answer lacks asserted values of {compact(short[0])}"
-    return unclosed(answer, [a.component for a in horned.logical_axioms(ontology)])
+    return unclosed(answer, axioms)
 
 
 def lacking(answer: konclude.Answer, audit: horned.Audit) -> list[str]:
@@ -292,8 +292,9 @@ def entail_file(
             ofn = horned.write_ofn(ontology, Path(tmp) / "input.ofn")
             properties = sorted(ontology.get_object_properties()) if individuals else []
             started = konclude.start(ofn, properties, individuals)
-            try:
+            try:  # while Konclude runs: what its answer is checked against
                 audit = horned.audit(path, ontology)
+                axioms = [a.component for a in horned.logical_axioms(ontology)]
             except BaseException:
                 konclude.stop(started)
                 raise
@@ -304,7 +305,7 @@ def entail_file(
             seconds = konclude.deadline(len(ontology.get_axioms()))
             try:
                 answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties, seconds)
-                if individuals and answer.consistent and (why := untrusted(answer, audit, ontology)):  # safety net
+                if individuals and answer.consistent and (why := untrusted(answer, audit, axioms)):  # safety net
                     route = fallback(why, engine)
             except konclude.GaveUp as why:
                 route = fallback(str(why), engine)
