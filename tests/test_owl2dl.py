@@ -8,7 +8,7 @@ import pytest
 import rdflib
 
 from smekg import SmekgError, build, horned, konclude
-from smekg.reasoning import entail_file, unclosed
+from smekg.reasoning import Entailments, entail_file, unclosed, untold
 from test_reasoning import add_to_edit_module
 
 E = "http://e.org/"
@@ -133,11 +133,51 @@ CLOSED = {  # an axiom of the graph, a closed answer, a pair that answer must no
 def test_property_values_must_be_closed_under_the_property_axioms(tmp_path, case):
     axiom, values, needed = CLOSED[case]
     graph = ntriples(tmp_path, ":f a owl:ObjectProperty . :t a owl:ObjectProperty .\n" + axiom)
-    axioms = [a.component for a in horned.logical_axioms(horned.read_ntriples(graph))]
+    axioms = [str(a.component) for a in horned.logical_axioms(horned.read_ntriples(graph))]
     closed = konclude.Answer(True, values={tuple(E + x for x in v) for v in values})
     assert unclosed(closed, axioms) == ""
     closed.values.discard(tuple(E + x for x in needed))
     assert unclosed(closed, axioms).startswith("Konclude's property values break ")
+
+
+TOLD = {  # an axiom of the graph, a complete answer's types and subclass edges, the one that answer must not lack
+    "subclass": (":A rdfs:subClassOf :B .", set(), {("A", "B")}, ("A", "B")),
+    "equivalent": (":A owl:equivalentClass :B .", set(), {("A", "B"), ("B", "A")}, ("B", "A")),
+    "assertion": (":a a :A .", {("a", "A")}, set(), ("a", "A")),
+    "domain": (":p rdfs:domain :A . :a :p :b .", {("a", "A")}, set(), ("a", "A")),
+    "range": (":p rdfs:range :A . :a :p :b .", {("b", "A")}, set(), ("b", "A")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOLD))
+def test_types_and_the_hierarchy_must_hold_every_told_class_axiom(tmp_path, case):
+    axiom, types, subclasses, needed = TOLD[case]
+    graph = ntriples(tmp_path, ":A a owl:Class . :B a owl:Class . :p a owl:ObjectProperty .\n" + axiom)
+    axioms = [str(a.component) for a in horned.logical_axioms(horned.read_ntriples(graph))]
+    full = Entailments("Konclude", "", True, values={(E + "a", E + "p", E + "b")})
+    full.types, full.subclasses = ({tuple(E + x for x in pair) for pair in pairs} for pairs in (types, subclasses))
+    assert untold(full, axioms, individuals=True) == ""
+    typing = case in ("assertion", "domain", "range")
+    (full.types if typing else full.subclasses).discard(tuple(E + x for x in needed))
+    assert untold(full, axioms, individuals=True).startswith("Konclude's answer lacks what ")
+    assert (untold(full, axioms, individuals=False) == "") is typing  # a classification alone gives no types
+
+
+def test_a_konclude_answer_without_a_told_type_gives_way_to_hermit(tmp_path, monkeypatch):
+    """Konclude's realisation is checked as its property values are: an answer without a type the graph states (read
+    here through its reader, with the type dropped) is not trusted, and HermiT reasons instead."""
+    read = konclude.read_owx
+
+    def losing_a_type(path, answer):
+        read(path, answer)
+        answer.types -= {(x, c) for x, c in answer.types if x == E + "a"}
+
+    monkeypatch.setattr(konclude, "read_owx", losing_a_type)
+    graph = ntriples(tmp_path, ":B a owl:Class . :a a :B .")
+    result = entail_file(graph)
+    assert result.engine == "HermiT"
+    assert result.why == f"Konclude's answer lacks what ClassAssertion({E}B {E}a) entails"
+    assert (E + "a", E + "B") in result.types
 
 
 @pytest.mark.slow

@@ -206,12 +206,15 @@ def unshown(audit: horned.Audit) -> str:
     return ""
 
 
-def untrusted(answer: konclude.Answer, audit: horned.Audit, axioms: list) -> str:
-    """Why Konclude's property values cannot be trusted, or '': they must hold every asserted value and be closed
-    under the property axioms (unclosed)."""
+def untrusted(answer: konclude.Answer, audit: horned.Audit, axioms: list[str], individuals: bool = True) -> str:
+    """Why Konclude's answer cannot be trusted, or '': its hierarchy (and types) must hold every told one (untold);
+    its property values, every asserted value, closed under the property axioms (unclosed)."""
+    result = conclusions(Route("Konclude", ""), answer)
+    if not individuals:
+        return untold(result, axioms, individuals)
     if short := lacking(answer, audit):
         return f"Konclude's answer lacks asserted values of {compact(short[0])}"
-    return unclosed(answer, axioms)
+    return unclosed(answer, axioms) or untold(result, axioms, individuals)
 
 
 def lacking(answer: konclude.Answer, audit: horned.Audit) -> list[str]:
@@ -227,7 +230,7 @@ PROPERTY_AXIOMS = re.compile(
 )
 
 
-def unclosed(answer: konclude.Answer, axioms: list) -> str:
+def unclosed(answer: konclude.Answer, axioms: list[str]) -> str:
     """Why the answer's property values cannot be every entailed one, or '': they must be closed under the graph's
     own property axioms (a value of a subproperty is one of the superproperty; one of a property, reversed, one of
     its inverse; two chained values of a transitive property give a third). Konclude 0.7 was seen, on a busy
@@ -236,7 +239,7 @@ def unclosed(answer: konclude.Answer, axioms: list) -> str:
     for subject, prop, value in answer.values:
         values.setdefault(prop, set()).add((subject, value))
     for axiom in axioms:
-        match = PROPERTY_AXIOMS.fullmatch(str(axiom))
+        match = PROPERTY_AXIOMS.fullmatch(axiom)
         if match is None:
             continue
         kind, names = match.group(1), horned.IRI.findall(match.group(2))
@@ -250,8 +253,51 @@ def unclosed(answer: konclude.Answer, axioms: list) -> str:
         else:
             wrong = not transitive(pairs[0])
         if wrong:
-            return f"Konclude's property values break {readable(str(axiom))}"
+            return f"Konclude's property values break {readable(axiom)}"
     return ""
+
+
+# The class axioms between named classes every correct answer holds, as py-horned-owl writes them.
+CLASS_AXIOMS = re.compile(
+    r"(SubClassOf|EquivalentClasses|ClassAssertion|ObjectPropertyDomain|ObjectPropertyRange)\(((?:<[^>]+> ?)+)\)"
+)
+
+
+def untold(result: Entailments, axioms: list[str], individuals: bool) -> str:
+    """Why the answer's hierarchy or types cannot be every entailed one, or '': the hierarchy must hold every told
+    subclass and equivalence between named satisfiable classes; with individuals, the types must hold every told
+    class assertion and the domain and range of every property value."""
+    hierarchy = result.subclasses | result.equivalent
+    ends: dict[str, tuple[set[str], set[str]]] = {}
+    for subject, prop, value in result.values if individuals else ():
+        subjects, values = ends.setdefault(prop, (set(), set()))
+        subjects.add(subject)
+        values.add(value)
+    for axiom in axioms:
+        match = CLASS_AXIOMS.fullmatch(axiom)
+        if match is None:
+            continue
+        kind, names = match.group(1), horned.IRI.findall(match.group(2))
+        if kind in ("SubClassOf", "EquivalentClasses"):
+            pairs = zip(names, names[1:] + names[:1], strict=True) if kind == "EquivalentClasses" else [names]
+            wrong = any(told(a, b, result) and (a, b) not in hierarchy for a, b in pairs)
+        elif not individuals or THING in names:
+            continue
+        elif kind == "ClassAssertion":
+            wrong = (names[1], names[0]) not in result.types
+        else:
+            typed = ends.get(names[0], (set(), set()))[kind == "ObjectPropertyRange"]
+            wrong = any((x, names[1]) not in result.types for x in typed)
+        if wrong:
+            return f"Konclude's answer lacks what {readable(axiom)} entails"
+    return ""
+
+
+def told(sub: str, sup: str, result: Entailments) -> bool:
+    """Whether a told subclass edge must be in the answer: between two classes, neither owl:Thing nor owl:Nothing
+    nor unsatisfiable."""
+    ends = {sub, sup}
+    return sub != sup and not ends & {THING, NOTHING} and not ends & result.unsatisfiable
 
 
 def transitive(pairs: set[tuple[str, str]]) -> bool:
@@ -294,7 +340,7 @@ def entail_file(
             started = konclude.start(ofn, properties, individuals)
             try:  # while Konclude runs: what its answer is checked against
                 audit = horned.audit(path, ontology)
-                axioms = [a.component for a in horned.logical_axioms(ontology)]
+                axioms = [str(a.component) for a in horned.logical_axioms(ontology)]
             except BaseException:
                 konclude.stop(started)
                 raise
@@ -305,7 +351,7 @@ def entail_file(
             seconds = konclude.deadline(len(ontology.get_axioms()))
             try:
                 answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties, seconds)
-                if individuals and answer.consistent and (why := untrusted(answer, audit, axioms)):  # safety net
+                if answer.consistent and (why := untrusted(answer, audit, axioms, individuals)):  # safety net
                     route = fallback(why, engine)
             except konclude.GaveUp as why:
                 route = fallback(str(why), engine)
