@@ -21,6 +21,7 @@ from smekg.bibliography import (
     markup_findings,
     parse_bib,
     plain,
+    record_findings,
 )
 
 MARKUP = re.compile(r"\\[&%$#_{}]|\\[a-zA-Z]+|\{|\}")
@@ -70,6 +71,25 @@ def test_undecodable_markup_in_a_record_is_a_finding_naming_field_entry_and_line
     assert r"title: the LaTeX '\\foo' is not supported" in found[0].message
 
 
+def test_every_letter_of_a_name_is_transliterated_into_its_iri_so_names_in_other_scripts_stay_apart():
+    """Letters with no ASCII decomposition (ı, ł) were dropped, and a name in another script gave the bare
+    person/ IRI, one for every such author: each letter is now transliterated (anyascii)."""
+    names = {"Tan, Barış": "tan-baris", "Główska, Cezary": "glowska-cezary", "张, 伟": "zhang-wei"}
+    names |= {"Иванов, Иван": "ivanov-ivan", "Straße, Jürgen": "strasse-jurgen", "Øberg, Ann": "oberg-ann"}
+    entries = (f"@article{{k{i}, author = {{{name}}}, title = {{T}}, year = {{2020}}}}" for i, name in enumerate(names))
+    bibtex = "\n".join(entries)
+    people = {o for s, p, o in records(bibtex) if p == "http://purl.org/dc/terms/creator"}
+    assert people == {PERSON + slug for slug in names.values()}
+
+
+def test_a_name_that_gives_no_iri_is_a_finding_naming_file_line_and_entry():
+    parsed, _ = parse_bib("\n\n@misc{x2020,\n  author = {{…}},\n  title = {T},\n  year = {2020}\n}\n", "a.bib")
+    found = record_findings(parsed[0])
+    assert [str(f) for f in found] == [
+        "a.bib:3: x2020: error: author '{…}': the name has no letter or digit to make its IRI from"
+    ]
+
+
 def test_a_braced_corporate_author_is_an_organisation_and_its_short_name_names_it():
     triples = records(
         "@techreport{u2003, author = {{United Nations Industrial Development Organization}}, shortauthor = {UNIDO},"
@@ -112,6 +132,16 @@ def test_corporate_authors_are_organisations_with_one_iri_each(base_store):
         assert {PROV + "Organization", ORG + "Organization"} <= kinds and PROV + "Person" not in kinds
 
 
+# The IRIs that dropped a letter with no ASCII decomposition, retired for the transliterated ones.
+TRANSLITERATED = {
+    "akcay-yalcn": "akcay-yalcin",
+    "gajowiak-magorzata": "gajowiak-malgorzata",
+    "gowska-cezary": "glowska-cezary",
+    "skulska-bogusawa": "skulska-boguslawa",
+    "tan-bars": "tan-baris",
+}
+
+
 def test_one_iri_per_person_and_the_retired_ones_resolve(base_store):
     """Jorge Pinho de Sousa had two IRIs (the reference list of 003 splits his name another way); the corporate
     authors had person IRIs. Each retired IRI is an alias replaced by the one IRI, and says nothing else."""
@@ -127,7 +157,10 @@ def test_one_iri_per_person_and_the_retired_ones_resolve(base_store):
         (PERSON + "pinhodesousa-jorge", PERSON + "desousa-jorge-pinho"),
         (PERSON + "oecd", KG + "organization-oecd"),
         (PERSON + "unitednationsindustrialdevelopmentorganization", KG + "organization-unido"),
+        *{(PERSON + old, PERSON + new) for old, new in TRANSLITERATED.items()},
     }
+    for new in TRANSLITERATED.values():  # each replacement is a person with a name
+        assert base_store.select(f"SELECT ?n WHERE {{ <{PERSON + new}> a prov:Person ; schema:name ?n }}")
     described = base_store.select("""
         SELECT ?old WHERE { ?old owl:deprecated true ; ?p ?o FILTER(STRSTARTS(STR(?old), STR(person:)))
                             FILTER(?p NOT IN (rdf:type, owl:deprecated, dcterms:isReplacedBy, rdfs:comment)) }""")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec plain() uses)
 import pyoxigraph as ox
+from anyascii import anyascii
 from pybtex.database import BibliographyData, BibliographyDataError, Entry, Person
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexError, PybtexSyntaxError
@@ -175,9 +175,9 @@ def latex_left(text: str) -> str:
 
 
 def ascii_slug(text: str) -> str:
-    """Lower-case ASCII letters and digits only, for comparing names and titles."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
+    """Lower-case ASCII letters and digits only, for IRIs and for comparing names and titles: every letter
+    transliterated by anyascii (é → e, ł → l, ı → i, ß → ss, 张伟 → zhangwei), none dropped."""
+    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
 
 
 def normalise_doi(doi: str) -> str:
@@ -287,7 +287,19 @@ def record_findings(rec: BibRecord) -> list[Finding]:
     if not (rec.entry.persons.get("author") or rec.entry.persons.get("editor") or noted):
         message = "no author or editor: give one (an organisation in braces counts), or an identification note"
         findings.append(Finding(rec.file, rec.line, rec.key, message))
-    return findings + markup_findings(rec)
+    return findings + markup_findings(rec) + slug_findings(rec)
+
+
+def slug_findings(rec: BibRecord) -> list[Finding]:
+    """Names that give no readable IRI: no letter or digit, even transliterated (all such names would share one)."""
+    findings = []
+    for role, people in rec.entry.persons.items():
+        for person in people:
+            family = " ".join(person.prelast_names + person.last_names)
+            if not ascii_slug(plain(family)):
+                message = f"{role} {str(person)!r}: the name has no letter or digit to make its IRI from"
+                findings.append(Finding(rec.file, rec.line, rec.key, message))
+    return findings
 
 
 def markup_findings(rec: BibRecord) -> list[Finding]:
