@@ -146,18 +146,30 @@ def describe(store: ox.Store, iri: str, media: str, cap: int) -> Reply:
         node = ox.NamedNode(iri)
     except ValueError as err:
         return Reply.text(400, f"not an IRI: {err}")
-    triples = list(store.query(f"DESCRIBE {node}"))
+    triples = list(store.query("DESCRIBE ?node", substitutions={ox.Variable("node"): node}))
     if not triples:
         return Reply.text(404, f"nothing is known about <{iri}>")
     return serialized(lambda out: ox.serialize(triples, out, RDF_TYPES[media], prefixes=PREFIXES), media, cap)
 
 
+def names(store: ox.Store, iri: str) -> Reply:
+    """200 if the store has a triple about the IRI (as subject), else 404; 400 if it is not an IRI."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as err:
+        return Reply.text(400, f"not an IRI: {err}")
+    found = next(iter(store.quads_for_pattern(node, None, None, ox.DefaultGraph())), None)
+    return Reply.text(200 if found else 404, f"<{iri}> {'names something' if found else 'names nothing'}")
+
+
 def answer(store: ox.Store, request: dict) -> Reply:
-    """The reply to one request: {"op": "query", "query", "accept", "cap", "parameters" (optional)} or {"op":
-    "describe", "iri", "media", "cap"}."""
+    """The reply to one request: {"op": "query", "query", "accept", "cap", "parameters" (optional)}, {"op":
+    "describe", "iri", "media", "cap"} or {"op": "names", "iri", "cap"}."""
     cap = request["cap"]
     if request.get("op") == "describe":
         return describe(store, request["iri"], request["media"], cap)
+    if request.get("op") == "names":
+        return names(store, request["iri"])
     return run_sparql(store, request["query"], request.get("accept"), cap, request.get("parameters"))
 
 

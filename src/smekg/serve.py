@@ -300,9 +300,6 @@ class Service:
                 return url
         return None
 
-    async def names_something(self, iri: str) -> bool:
-        return bool(await self.select(f"SELECT ?p WHERE {{ {ox.NamedNode(iri)} ?p ?o }} LIMIT 1"))
-
     async def entity(self, request: Request) -> Response:
         """Any other path: an IRI's description (IRI.ttl, …), a file of the site, or, for an IRI below the base
         (whatever its namespace), a 303 to the document the client prefers."""
@@ -318,11 +315,11 @@ class Service:
 
     async def negotiate(self, request: Request, relative: str) -> Response:
         """303 See Other to the document in the type the client prefers; 404 if the IRI names nothing, 406 if the
-        client accepts none of the types."""
-        try:
-            named = await self.names_something(BASE + relative)
-        except ValueError:
-            named = False
+        client accepts none of the types; the pool's own reply if it could not look (busy, failed)."""
+        looked = await self.pool.run({"op": "names", "iri": BASE + relative, "cap": INTERNAL_CAP})
+        if looked.status not in (200, 400, 404):
+            return reply_response(looked)
+        named = looked.status == 200
         page = self.page(relative)
         if not named and page is None:
             return text(404, f"<{BASE}{relative}> names nothing in this knowledge graph")
