@@ -435,8 +435,11 @@ def severity_of(shapes: Graph, shape: Node) -> str:
 
 
 def message_of(shapes: Graph, shape: Node, generated: str) -> str:
-    """The shape's own sh:message (English or untagged first) as a template, else the generated one."""
-    messages = sorted(shapes.objects(shape, SH.message), key=lambda m: (getattr(m, "language", None) or "en") != "en")
+    """The shape's own sh:message (English or untagged first, then the first in code point order) as a template,
+    else the generated one."""
+    messages = sorted(
+        shapes.objects(shape, SH.message), key=lambda m: ((getattr(m, "language", None) or "en") != "en", str(m))
+    )
     return str(messages[0]).replace("{", "{{").replace("}", "}}") if messages else generated
 
 
