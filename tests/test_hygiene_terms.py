@@ -199,6 +199,7 @@ def rename(project, mapping: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_rename_keeps_the_old_iri_deprecated_and_moves_every_use(small_copy, tmp_path):
     mapping = tmp_path / "renames.tsv"
     mapping.write_text('# test\nLackOfStateSupport\tStateSupportLack\tplanted by a "test"\n', encoding="utf-8")

@@ -350,6 +350,7 @@ def corpus_and_planted(tmp_path: Path) -> list[Path]:
     return paths
 
 
+@pytest.mark.slow
 def test_the_one_pass_audit_finds_a_loss_exactly_where_the_full_round_trip_does(project, tmp_path):
     from smekg.horned import audit, read_ntriples
 

@@ -188,6 +188,7 @@ def test_an_artifact_that_lost_a_triple_is_named(release, tmp_path):
     assert named == ["smekg-full.jsonld", "smekg-full.owl", "smekg-full.ttl"]
 
 
+@pytest.mark.slow
 def test_check_reports_its_gates_as_json_and_fails_on_warn(project_copy, release):
     (project_copy.root / "quality").mkdir(exist_ok=True)
     (project_copy.root / "quality" / "profile.tsv").write_text("warn\tclass_without_parent\n")

@@ -371,6 +371,7 @@ def test_an_answer_over_the_cap_is_refused_and_a_small_one_is_sent(strict):
     assert small.status == 200 and len(small.body) < 2000
 
 
+@pytest.mark.slow
 def test_a_query_past_the_memory_limit_ends_its_worker_and_the_server_goes_on(release):
     """A worker's address space is capped: a sort of a cross product dies of it (long before the timeout), the
     client hears why, and a new worker takes over."""
