@@ -249,6 +249,7 @@ def refuse_service(text: str, origin: str = "", entry: str = "") -> None:
 
 
 TOP_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+BRACE_OR_VALUES = re.compile(r"[{}]|VALUES", re.I)
 VALUES_ROW = re.compile(r"\s*(VALUES\s*\(([^(){}]*)\)\s*\{\s*\([^(){}]*\)\s*\})", re.I)
 
 
@@ -262,15 +263,18 @@ def top_level_rows(code: str) -> list[re.Match[str]]:
     where = TOP_WHERE.search(code)
     if where is None:
         return []
-    rows, depth, at = [], 1, where.end()
-    while depth and at < len(code):
-        row = VALUES_ROW.match(code, at) if depth == 1 and code[at - 1] in "{}.) \n\t" else None
-        if row:
-            rows.append(row)
-            at = row.end()
+    rows: list[re.Match[str]] = []
+    depth, after = 1, where.end()  # after: the end of the last row taken (its braces are not the group's)
+    for token in BRACE_OR_VALUES.finditer(code, where.end()):
+        if token.start() < after:
             continue
-        depth += {"{": 1, "}": -1}.get(code[at], 0)
-        at += 1
+        if token.group() in "{}":
+            depth += 1 if token.group() == "{" else -1
+            if not depth:
+                break
+        elif depth == 1 and code[token.start() - 1] in "{}.) \n\t" and (row := VALUES_ROW.match(code, token.start())):
+            rows.append(row)
+            after = row.end()
     return rows
 
 
