@@ -10,6 +10,7 @@ import textwrap
 import pyoxigraph as ox
 import pytest
 
+from clirun import smekg_in_process
 from curated import source_records, typed_in_knowledge
 from smekg import SmekgError, list_queries, run_query
 from smekg.query import CELL_WIDTH, cell_lines, format_rows
@@ -303,3 +304,12 @@ def test_the_readmes_python_example_runs(store, monkeypatch):
     exec(compile(example, "README.md", "exec"), names)  # noqa: S102 - the project's own documentation
     assert names["smes"].columns == ["firm", "employees"] and len(names["smes"]) == 6
     assert len(names["triples"]) == 6 and names["gaps"] and names["modes"]
+
+
+@pytest.mark.parametrize("command", [("query", "smes"), ("stats",), ("validate",)])
+def test_a_root_that_names_no_folder_is_a_finding(tmp_path, command):
+    """--root given, smekg does not look elsewhere: a missing folder is said as such, not as a missing release."""
+    missing = tmp_path / "missing"
+    done = smekg_in_process(*command, "--root", missing)
+    assert done.returncode == 1
+    assert f"{missing}: error: --root names no folder" in done.stderr

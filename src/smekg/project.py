@@ -94,8 +94,13 @@ class Project:
 
     @classmethod
     def at(cls, root: Path | None, checkout: bool = False) -> Project:
-        """The project a command names with --root, else the one found from the working folder (see find)."""
-        return cls(root.resolve()) if root else cls.find(checkout=checkout)
+        """The project a command names with --root (a folder that must exist), else the one found from the working
+        folder (see find)."""
+        if root is None:
+            return cls.find(checkout=checkout)
+        if not root.is_dir():
+            raise SmekgError("locating the project", [Finding(str(root), 0, "", "--root names no folder")])
+        return cls(root.resolve())
 
     @classmethod
     def find(cls, start: Path | None = None, checkout: bool = False) -> Project:
