@@ -33,6 +33,15 @@ def test_wrong_kind_of_value_is_a_clear_error(project, store):
         run_query("theories-explaining-collaboration", {"explained": "not an iri"}, store=store, project=project)
 
 
+def test_an_iri_parameter_may_be_written_as_sparql_writes_it(project, store):
+    """smekg:Cluster, the full IRI, and the full IRI in angle brackets give the same answer."""
+    full = "https://w3id.org/smekg/ontology/Cluster"
+    answers = [run_query("concept", {"concept": v}, store=store, project=project) for v in ("smekg:Cluster", full)]
+    assert answers[0] and answers == [run_query("concept", {"concept": f"<{full}>"}, store=store, project=project)] * 2
+    with pytest.raises(SmekgError, match="not a valid iri"):
+        run_query("concept", {"concept": "<smekg:Cluster> } ; {"}, store=store, project=project)
+
+
 def test_iri_parameter_cannot_carry_query_text(project, store):
     with pytest.raises(SmekgError, match="not a valid iri"):
         run_query(

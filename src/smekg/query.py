@@ -123,8 +123,8 @@ def to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
     """Turn a user-supplied string into an RDF term of the declared kind, or fail clearly."""
     xsd = "http://www.w3.org/2001/XMLSchema#"
     try:
-        if param.kind == "iri":
-            iri = expand(raw)
+        if param.kind == "iri":  # prefix:name, a full IRI, or one in angle brackets as SPARQL writes it
+            iri = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else expand(raw)
             if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", iri, re.I):
                 raise ValueError("not an IRI or prefix:name")
             return ox.NamedNode(iri)
