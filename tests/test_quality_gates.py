@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 
+from smekg import SmekgError
 from smekg.owlapi import gate_findings, load_gate
 from smekg.quality import check_release
 from smekg.rules import load_profile, run_stage
@@ -244,3 +245,12 @@ def test_the_duplicate_systematic_review_class_is_gone(release):
     nt = (release.release_dir / "smekg-full.nt").read_text(encoding="utf-8")
     assert "<https://w3id.org/smekg/ontology/SystematicReview>" not in nt
     assert "<http://purl.org/spar/fabio/SystematicReview>" in nt
+
+
+def test_check_on_a_folder_without_a_release_says_so_before_starting_a_gate(project, tmp_path):
+    """Not a reasoner's failure to read a missing file: the release is missing, and the finding says what to run."""
+    with pytest.raises(SmekgError) as refused:
+        check_release(project, tmp_path)
+    assert [str(f) for f in refused.value.findings] == [
+        f"{tmp_path}: error: no release here (no smekg-full.nt); run `smekg build` first"
+    ]

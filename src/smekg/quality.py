@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import Finding
+from .errors import Finding, fail
 from .identity import ontology_iri
 from .owlapi import Pending, finish_gate, gate_findings, start_gate
 from .reasoning import entail_file, inconsistency, unsatisfiability
@@ -151,6 +151,8 @@ def check_release(project: Project, release_dir: Path | None = None, owlapi: boo
     then the reasoner's and the OWL API's answers are collected."""
     started = time.perf_counter()
     release_dir = release_dir or project.release_dir
+    if not (release_dir / "smekg-full.nt").is_file():
+        raise fail("checking the release", release_dir, "no release here (no smekg-full.nt); run `smekg build` first")
     rules = load_profile(project)
     catalog = project.ontology.with_name("catalog-v001.xml")
     files = [release_dir / name for name in OWLAPI_FILES if name not in UNPROFILED]
