@@ -206,10 +206,12 @@ def unshown(audit: horned.Audit) -> str:
     return ""
 
 
-def untrusted(answer: konclude.Answer, audit: horned.Audit, axioms: list[str], individuals: bool = True) -> str:
-    """Why Konclude's answer cannot be trusted, or '': its hierarchy (and types) must hold every told one (untold);
-    its property values, every asserted value, closed under the property axioms (unclosed)."""
-    result = conclusions(Route("Konclude", ""), answer)
+def untrusted(
+    answer: konclude.Answer, result: Entailments, audit: horned.Audit, axioms: list[str], individuals: bool = True
+) -> str:
+    """Why Konclude's answer (result: its conclusions) cannot be trusted, or '': its hierarchy (and types) must hold
+    every told one (untold); its property values, every asserted value, closed under the property axioms
+    (unclosed)."""
     if not individuals:
         return untold(result, axioms, individuals)
     if short := lacking(answer, audit):
@@ -351,14 +353,14 @@ def entail_file(
             seconds = konclude.deadline(len(ontology.get_axioms()))
             try:
                 answer = konclude.collect(started, ofn, set(ontology.get_classes()), properties, seconds)
-                if answer.consistent and (why := untrusted(answer, audit, axioms, individuals)):  # safety net
+                result = conclusions(route, answer)
+                if answer.consistent and (why := untrusted(answer, result, audit, axioms, individuals)):  # safety net
                     route = fallback(why, engine)
             except konclude.GaveUp as why:
                 route = fallback(str(why), engine)
         read_by_owlapi = Path(tmp) / "owlapi.owx"  # for explanations: the OWL API may read what py-horned-owl drops
         if route.engine != "Konclude":
-            answer = hermit.entail(path, read_by_owlapi)
-        result = conclusions(route, answer)
+            result = conclusions(route, hermit.entail(path, read_by_owlapi))
         if explain_refusals and (result.unsatisfiable or not result.consistent):
             owx = read_by_owlapi if read_by_owlapi.exists() else horned.write_owx(ontology, Path(tmp) / "input.owx")
             if not result.consistent:
